@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * store/migrate.c — numbered schema migrations.
+ *
+ * Contract: migration N runs at most once, inside one transaction together
+ * with the row that records it, so a crash mid-migration leaves version N-1
+ * intact and the next open simply retries. Never edit a migration that has
+ * shipped; add a new one.
+ */
+#include "store/store_internal.h"
+
+#include <stdio.h>
+
+typedef struct migration {
+  int version;
+  const char *name;
+  const char *sql;
+} migration_t;
+
+static const migration_t migrations[] = {
+    {1, "documents, chunks, principals",
+     "CREATE TABLE units("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  parent_id INTEGER REFERENCES units(id));"
+     "CREATE TABLE groups("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE);"
+     "CREATE TABLE users("
+     "  id INTEGER PRIMARY KEY,"
+     "  name TEXT NOT NULL UNIQUE,"
+     "  display_name TEXT,"
+     "  unit_id INTEGER REFERENCES units(id),"
+     "  clearance INTEGER NOT NULL DEFAULT 3,"
+     "  created_at INTEGER NOT NULL);"
+     "CREATE TABLE user_groups("
+     "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     "  group_id INTEGER NOT NULL REFERENCES groups(id),"
+     "  PRIMARY KEY(user_id, group_id)) WITHOUT ROWID;"
+     "CREATE TABLE documents("
+     "  id INTEGER PRIMARY KEY,"
+     "  source TEXT NOT NULL UNIQUE,"
+     "  current_version INTEGER NOT NULL,"
+     "  data_class INTEGER NOT NULL CHECK(data_class BETWEEN 0 AND 3),"
+     "  created_at INTEGER NOT NULL,"
+     "  updated_at INTEGER NOT NULL);"
+     "CREATE TABLE doc_groups("
+     "  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+     "  group_id INTEGER NOT NULL REFERENCES groups(id),"
+     "  PRIMARY KEY(doc_id, group_id)) WITHOUT ROWID;"
+     "CREATE INDEX doc_groups_group ON doc_groups(group_id);"
+     "CREATE TABLE doc_versions("
+     "  id INTEGER PRIMARY KEY,"
+     "  doc_id INTEGER NOT NULL REFERENCES documents(id),"
+     "  version INTEGER NOT NULL,"
+     "  title TEXT NOT NULL,"
+     "  mime TEXT NOT NULL,"
+     "  sha256 TEXT NOT NULL,"
+     "  size INTEGER NOT NULL,"
+     "  mtime INTEGER NOT NULL DEFAULT 0,"
+     "  ingested_at INTEGER NOT NULL,"
+     "  metadata TEXT,"
+     "  UNIQUE(doc_id, version));"
+     "CREATE TABLE chunks("
+     "  id INTEGER PRIMARY KEY,"
+     "  version_id INTEGER NOT NULL REFERENCES doc_versions(id),"
+     "  ord INTEGER NOT NULL,"
+     "  heading TEXT NOT NULL DEFAULT '',"
+     "  page INTEGER NOT NULL DEFAULT 0,"
+     "  text TEXT NOT NULL,"
+     "  start_off INTEGER NOT NULL,"
+     "  end_off INTEGER NOT NULL,"
+     "  UNIQUE(version_id, ord));"
+     /* The index reads title, heading and body through this view, so the
+      * text is stored once (external-content FTS5). */
+     "CREATE VIEW chunk_content AS"
+     "  SELECT c.id AS id, v.title AS title, c.heading AS heading,"
+     "         c.text AS body"
+     "  FROM chunks c JOIN doc_versions v ON v.id = c.version_id;"
+     "CREATE VIRTUAL TABLE chunk_fts USING fts5("
+     "  title, heading, body,"
+     "  content='chunk_content', content_rowid='id',"
+     "  tokenize='lotse_de');"},
+};
+
+#define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
+
+int store_schema_latest(void) { return migrations[NMIGRATIONS - 1].version; }
+
+int store_schema_version(store_t *st) {
+  sqlite3_stmt *s;
+  int v = 0;
+  if (sqlite3_prepare_v2(st->db,
+                         "SELECT max(version) FROM schema_migrations", -1, &s,
+                         NULL) != SQLITE_OK)
+    return 0;
+  if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  return v;
+}
+
+static int apply(store_t *st, const migration_t *m, lotse_err_t *err) {
+  int rc = store_begin(st, err);
+  if (rc) return rc;
+  /* Re-check inside the write lock: another process may have migrated. */
+  if (store_schema_version(st) >= m->version) {
+    store_rollback(st);
+    return 0;
+  }
+  char rec[256];
+  snprintf(rec, sizeof rec,
+           "INSERT INTO schema_migrations(version, name, applied_at) "
+           "VALUES(%d, '%s', strftime('%%s','now'))",
+           m->version, m->name);
+  if ((rc = store_exec(st, m->sql, err)) || (rc = store_exec(st, rec, err))) {
+    store_rollback(st);
+    return lotse_err_set(err, rc, "migration %d (%s) failed: %s", m->version,
+                         m->name, err ? err->msg : "");
+  }
+  return store_commit(st, err);
+}
+
+int store_migrate(store_t *st, lotse_err_t *err) {
+  int rc = store_exec(st,
+                      "CREATE TABLE IF NOT EXISTS schema_migrations("
+                      "  version INTEGER PRIMARY KEY,"
+                      "  name TEXT NOT NULL,"
+                      "  applied_at INTEGER NOT NULL)",
+                      err);
+  if (rc) return rc;
+  int have = store_schema_version(st);
+  if (have > store_schema_latest())
+    return lotse_err_set(err, LOTSE_ESCHEMA,
+                         "database schema version %d is newer than this "
+                         "program (%d)",
+                         have, store_schema_latest());
+  for (int i = 0; i < NMIGRATIONS; i++) {
+    if (migrations[i].version <= have) continue;
+    if ((rc = apply(st, &migrations[i], err))) return rc;
+  }
+  return 0;
+}
