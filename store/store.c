@@ -78,6 +78,11 @@ char *store_col_dup(sqlite3_stmt *s, int col) {
   return t ? lotse_strdup((const char *)t) : NULL;
 }
 
+char *store_col_dup_text(sqlite3_stmt *s, int col) {
+  const unsigned char *t = sqlite3_column_text(s, col);
+  return lotse_strdup(t ? (const char *)t : "");
+}
+
 static int set_pragmas(store_t *st, lotse_err_t *err) {
   sqlite3_busy_timeout(st->db, 10000);
   return store_exec(st,

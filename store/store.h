@@ -50,6 +50,9 @@ int store_begin(store_t *st, lotse_err_t *err); /* BEGIN IMMEDIATE */
 int store_commit(store_t *st, lotse_err_t *err);
 void store_rollback(store_t *st);
 
+/* Copy of a text column; "" for NULL; NULL only when out of memory. */
+char *store_col_dup_text(sqlite3_stmt *s, int col);
+
 /* Wrap the last SQLite error of st into err with a short context. */
 int store_err_db(store_t *st, lotse_err_t *err, const char *what);
 

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * cli/cli.c — the command table, option parsing from the tables and the
+ * generated help. docs/cli/<command>.md repeats each synopsis; a test checks
+ * that the page and `lotse <command> -h` agree.
+ */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cli_cmd_t commands[] = {
+    {"init", cmd_init, "lotse init [DIR]",
+     "Arbeitsbereich anlegen (Datenbank und lotse.conf)", cmd_init_opts},
+    {"ingest", cmd_ingest, "lotse ingest [OPTIONEN] PFAD...",
+     "Dateien und Verzeichnisse einlesen und durchsuchbar machen",
+     cmd_ingest_opts},
+    {"search", cmd_search, "lotse search [OPTIONEN] ANFRAGE",
+     "Dokumente durchsuchen (mit Quelle, Abschnitt und Seite)",
+     cmd_search_opts},
+    {"doc", cmd_doc, "lotse doc show [OPTIONEN] ID",
+     "Ein Dokument mit Metadaten, Versionen und Text anzeigen", cmd_doc_opts},
+    {"stats", cmd_stats, "lotse stats [OPTIONEN]",
+     "Kennzahlen des Arbeitsbereichs anzeigen", cmd_stats_opts},
+    {"serve", cmd_serve, "lotse serve [OPTIONEN]",
+     "HTTP-Schnittstelle starten", cmd_serve_opts},
+    {"user", cmd_user, "lotse user add|list [OPTIONEN] [NAME]",
+     "Benutzer, Gruppen und Freigaben verwalten", cmd_user_opts},
+};
+
+const cli_cmd_t *cli_cmds(size_t *n) {
+  *n = sizeof commands / sizeof commands[0];
+  return commands;
+}
+
+const cli_cmd_t *cli_cmd_find(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+void cli_usage(const cli_cmd_t *cmd, FILE *out) {
+  fprintf(out, "Aufruf: %s\n%s\n\nOptionen:\n", cmd->synopsis, cmd->summary);
+  for (const cli_opt_t *o = cmd->opts; o && o->name; o++) {
+    char left[64];
+    if (o->key < 256)
+      snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name,
+               o->arg ? " " : "", o->arg ? o->arg : "");
+    else
+      snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+               o->arg ? o->arg : "");
+    fprintf(out, "  %-28s %s\n", left, o->help);
+  }
+  fprintf(out, "  %-28s %s\n", "    --workspace DIR",
+          "Arbeitsbereich (Standard: $LOTSE_HOME, sonst ./lotse-data)");
+  fprintf(out, "  %-28s %s\n", "-h, --help", "diese Hilfe anzeigen");
+}
+
+int cli_getopt(int argc, char **argv, const cli_cmd_t *cmd, char **optval) {
+  struct option lo[40];
+  char so[100];
+  size_t n = 0, k = 0;
+  so[k++] = '+'; /* stop at the first operand: queries may start with '-' */
+  so[k++] = ':';
+  for (const cli_opt_t *o = cmd->opts; o && o->name && n < 38; o++, n++) {
+    lo[n] = (struct option){o->name, o->arg ? required_argument : no_argument,
+                            NULL, o->key};
+    if (o->key < 256 && k < sizeof so - 3) {
+      so[k++] = (char)o->key;
+      if (o->arg) so[k++] = ':';
+    }
+  }
+  lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+  lo[n] = (struct option){0, 0, 0, 0};
+  so[k++] = 'h';
+  so[k] = '\0';
+  int c = getopt_long(argc, argv, so, lo, NULL);
+  *optval = optarg;
+  if (c == '?' || c == ':') {
+    fprintf(stderr, "lotse %s: %s '%s'\n", cmd->name,
+            c == ':' ? "Option braucht einen Wert:" : "unbekannte Option",
+            argv[optind - 1]);
+    return '?';
+  }
+  return c;
+}
+
+int cli_fail(lotse_err_t *err) {
+  fprintf(stderr, "lotse: %s\n",
+          err->msg[0] ? err->msg : lotse_strerror(err->code));
+  return CLI_EXIT_FAIL;
+}
+
+int cli_usage_error(const cli_cmd_t *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "lotse %s: ", cmd->name);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n(Hilfe: lotse %s -h)\n", cmd->name);
+  va_end(ap);
+  return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * cli/cli.h — the `lotse` command line: command table, option tables from
+ * which -h is generated, and the workspace every command runs in.
+ */
+#ifndef LOTSE_CLI_H
+#define LOTSE_CLI_H
+
+#include "base/base.h"
+#include "store/store.h"
+
+#include <getopt.h>
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+/* One option of a command; the table drives parsing and the help text. */
+typedef struct cli_opt {
+  const char *name;  /* long name without "--" */
+  int key;           /* short letter or a value >= 256 */
+  const char *arg;   /* argument placeholder, NULL for a flag */
+  const char *help;  /* German */
+} cli_opt_t;
+
+typedef struct cli_ctx {
+  const char *workspace; /* resolved directory */
+  lotse_conf_t *conf;    /* loaded by cli_workspace_open */
+  store_t *st;
+} cli_ctx_t;
+
+typedef struct cli_cmd {
+  const char *name;
+  int (*fn)(int argc, char **argv, cli_ctx_t *ctx);
+  const char *synopsis; /* "lotse search [options] QUERY" */
+  const char *summary;  /* one line, German */
+  const cli_opt_t *opts;
+} cli_cmd_t;
+
+/* cli/cli.c */
+const cli_cmd_t *cli_cmd_find(const char *name);
+const cli_cmd_t *cli_cmds(size_t *n);
+void cli_usage(const cli_cmd_t *cmd, FILE *out);
+/* getopt_long over the command's table; returns the key, -1 at the end,
+ * '?' on a bad option (message already printed). */
+int cli_getopt(int argc, char **argv, const cli_cmd_t *cmd, char **optval);
+int cli_fail(lotse_err_t *err);          /* prints "lotse: msg", returns 1 */
+int cli_usage_error(const cli_cmd_t *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* cli/workspace.c */
+const char *cli_workspace_default(void);
+int cli_workspace_open(cli_ctx_t *ctx, lotse_err_t *err);
+void cli_workspace_close(cli_ctx_t *ctx);
+/* The principal for --user NAME (anonymous when name is NULL). */
+int cli_principal(cli_ctx_t *ctx, const char *user, store_principal_t *p,
+                  lotse_err_t *err);
+
+/* Commands (cli/cmd_<name>.c). */
+int cmd_init(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_ingest(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_search(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_doc(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_stats(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_serve(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_user(int argc, char **argv, cli_ctx_t *ctx);
+
+extern const cli_opt_t cmd_init_opts[], cmd_ingest_opts[], cmd_search_opts[],
+    cmd_doc_opts[], cmd_stats_opts[], cmd_serve_opts[], cmd_user_opts[];
+
+#endif

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * search/search.c — running a query: ACL-filtered FTS5 candidates, BM25
+ * with field weights, best passage per document, snippets for the page
+ * that is returned.
+ *
+ * Contract: the ACL condition is part of the candidate query, so rows the
+ * principal may not read never reach ranking, counting or snippets.
+ * Invariants: (1) scores are finite and higher is better; (2) ties break by
+ * doc id, then chunk id, ascending.
+ */
+#include "search/search_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void search_opts_default(search_opts_t *o) {
+  memset(o, 0, sizeof *o);
+  o->limit = 10;
+  o->per_document = 1;
+  o->mark_open = "[";
+  o->mark_close = "]";
+  o->snippet_tokens = 24;
+  o->w_title = 4.0;
+  o->w_heading = 2.0;
+  o->w_body = 1.0;
+}
+
+int search_new(store_t *st, search_t **out, lotse_err_t *err) {
+  *out = NULL;
+  search_t *s = calloc(1, sizeof *s);
+  if (!s) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  s->st = st;
+  int rc = text_analyzer_new(&s->an, err);
+  if (rc) {
+    free(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+void search_free(search_t *s) {
+  if (!s) return;
+  text_analyzer_free(s->an);
+  free(s);
+}
+
+void search_result_release(search_result_t *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    search_hit_t *h = &r->hits[i];
+    free(h->title);
+    free(h->source);
+    free(h->section);
+    free(h->snippet);
+    free(h->mime);
+  }
+  free(r->hits);
+  free(r->match);
+  memset(r, 0, sizeof *r);
+}
+
+/* ------------------------------------------------------------ candidates */
+
+typedef struct cand {
+  int64_t doc_id, chunk_id;
+  double score;
+} cand_t;
+
+typedef struct cands {
+  cand_t *v;
+  size_t n, cap;
+} cands_t;
+
+static int cand_cmp(const void *a, const void *b) {
+  const cand_t *x = a, *y = b;
+  if (x->score != y->score) return x->score > y->score ? -1 : 1;
+  if (x->doc_id != y->doc_id) return x->doc_id < y->doc_id ? -1 : 1;
+  return (x->chunk_id > y->chunk_id) - (x->chunk_id < y->chunk_id);
+}
+
+static int cands_push(cands_t *c, int64_t doc, int64_t chunk, double score) {
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 256;
+    cand_t *v = realloc(c->v, cap * sizeof *v);
+    if (!v) return LOTSE_ENOMEM;
+    c->v = v;
+    c->cap = cap;
+  }
+  c->v[c->n++] = (cand_t){doc, chunk, score};
+  return 0;
+}
+
+/* Keep the best passage of each document (rows arrive sorted by doc). */
+static void keep_best_per_doc(cands_t *c) {
+  size_t w = 0;
+  for (size_t i = 0; i < c->n; i++) {
+    if (w && c->v[w - 1].doc_id == c->v[i].doc_id) {
+      if (c->v[i].score > c->v[w - 1].score) c->v[w - 1] = c->v[i];
+      continue;
+    }
+    c->v[w++] = c->v[i];
+  }
+  c->n = w;
+}
+
+static const char *const CAND_SQL =
+    "SELECT v.doc_id, c.id, bm25(chunk_fts, :wt, :wh, :wb) "
+    "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid "
+    "JOIN doc_versions v ON v.id = c.version_id "
+    "JOIN documents d ON d.id = v.doc_id AND d.current_version = v.version "
+    "WHERE chunk_fts MATCH :match AND " STORE_ACL_SQL
+    " ORDER BY v.doc_id, c.id";
+
+static int candidates(search_t *s, const store_principal_t *p,
+                      const char *match, const search_opts_t *o, cands_t *c,
+                      lotse_err_t *err) {
+  sqlite3 *db = store_db(s->st);
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(db, CAND_SQL, -1, &q, NULL) != SQLITE_OK)
+    return store_err_db(s->st, err, "search");
+  sqlite3_bind_double(q, sqlite3_bind_parameter_index(q, ":wt"), o->w_title);
+  sqlite3_bind_double(q, sqlite3_bind_parameter_index(q, ":wh"),
+                      o->w_heading);
+  sqlite3_bind_double(q, sqlite3_bind_parameter_index(q, ":wb"), o->w_body);
+  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":match"), match, -1,
+                    SQLITE_STATIC);
+  store_acl_bind(q, p);
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    double score = -sqlite3_column_double(q, 2); /* bm25: lower is better */
+    if (!isfinite(score)) score = 0;
+    if (cands_push(c, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                   score)) {
+      sqlite3_finalize(q);
+      return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+    }
+  }
+  sqlite3_finalize(q);
+  if (rc != SQLITE_DONE) return store_err_db(s->st, err, "search");
+  return 0;
+}
+
+/* ---------------------------------------------------------------- details */
+
+static const char *const HIT_SQL =
+    "SELECT v.title, d.source, c.heading, c.page, v.mime, d.data_class, "
+    "snippet(chunk_fts, 2, :open, :close, '\xE2\x80\xA6', :ntok) "
+    "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid "
+    "JOIN doc_versions v ON v.id = c.version_id "
+    "JOIN documents d ON d.id = v.doc_id "
+    "WHERE chunk_fts MATCH :match AND chunk_fts.rowid = :id AND "
+    STORE_ACL_SQL;
+
+static int hit_fill(sqlite3_stmt *q, const cand_t *c, search_hit_t *h) {
+  h->doc_id = c->doc_id;
+  h->chunk_id = c->chunk_id;
+  h->score = c->score;
+  h->title = store_col_dup_text(q, 0);
+  h->source = store_col_dup_text(q, 1);
+  h->section = store_col_dup_text(q, 2);
+  h->page = sqlite3_column_int(q, 3);
+  h->mime = store_col_dup_text(q, 4);
+  h->data_class = sqlite3_column_int(q, 5);
+  h->snippet = store_col_dup_text(q, 6);
+  if (!h->title || !h->source || !h->section || !h->mime || !h->snippet)
+    return LOTSE_ENOMEM;
+  return 0;
+}
+
+static int details(search_t *s, const store_principal_t *p,
+                   const char *match, const search_opts_t *o,
+                   const cand_t *v, size_t n, search_result_t *res,
+                   lotse_err_t *err) {
+  if (!n) return 0;
+  res->hits = calloc(n, sizeof *res->hits);
+  if (!res->hits) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(store_db(s->st), HIT_SQL, -1, &q, NULL) != SQLITE_OK)
+    return store_err_db(s->st, err, "search details");
+  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":open"),
+                    o->mark_open, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":close"),
+                    o->mark_close, -1, SQLITE_STATIC);
+  sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":ntok"),
+                   o->snippet_tokens);
+  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":match"), match, -1,
+                    SQLITE_STATIC);
+  store_acl_bind(q, p);
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++) {
+    sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":id"),
+                       v[i].chunk_id);
+    int step = sqlite3_step(q);
+    if (step == SQLITE_ROW) {
+      rc = hit_fill(q, &v[i], &res->hits[res->n++]);
+      if (rc) lotse_err_set(err, rc, "out of memory");
+    } else if (step != SQLITE_DONE) {
+      rc = store_err_db(s->st, err, "search details");
+    }
+    sqlite3_reset(q);
+  }
+  sqlite3_finalize(q);
+  return rc;
+}
+
+/* ------------------------------------------------------------------- run */
+
+static void opts_fix(const search_opts_t *in, search_opts_t *o) {
+  search_opts_default(o);
+  if (!in) return;
+  *o = *in;
+  if (o->limit <= 0) o->limit = 10;
+  if (o->limit > 1000) o->limit = 1000;
+  if (o->offset < 0) o->offset = 0;
+  if (!o->mark_open) o->mark_open = "[";
+  if (!o->mark_close) o->mark_close = "]";
+  if (o->snippet_tokens <= 0 || o->snippet_tokens > 64) o->snippet_tokens = 24;
+  if (o->w_title <= 0) o->w_title = 4.0;
+  if (o->w_heading <= 0) o->w_heading = 2.0;
+  if (o->w_body <= 0) o->w_body = 1.0;
+}
+
+int search_run(search_t *s, const store_principal_t *p, const char *query,
+               const search_opts_t *in, search_result_t *res,
+               lotse_err_t *err) {
+  memset(res, 0, sizeof *res);
+  double t0 = lotse_now_mono();
+  search_opts_t o;
+  opts_fix(in, &o);
+  int rc = search_query_build(s, query, &res->match, err);
+  if (rc || !res->match) return rc;
+  cands_t c = {0};
+  rc = candidates(s, p, res->match, &o, &c, err);
+  if (!rc) {
+    if (o.per_document) keep_best_per_doc(&c);
+    if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
+    res->total = (int64_t)c.n;
+    size_t from = (size_t)o.offset < c.n ? (size_t)o.offset : c.n;
+    size_t n = c.n - from < (size_t)o.limit ? c.n - from : (size_t)o.limit;
+    rc = details(s, p, res->match, &o, c.v + from, n, res, err);
+  }
+  free(c.v);
+  res->millis = (lotse_now_mono() - t0) * 1000.0;
+  if (rc) search_result_release(res);
+  return rc;
+}
