@@ -28,6 +28,8 @@ static const cli_cmd_t commands[] = {
      "HTTP-Schnittstelle starten", cmd_serve_opts},
     {"user", cmd_user, "lotse user add|list [OPTIONEN] [NAME]",
      "Benutzer, Gruppen und Freigaben verwalten", cmd_user_opts},
+    {"check", cmd_check, "lotse check",
+     "Datenbank und Suchindex auf Konsistenz prüfen", cmd_check_opts},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

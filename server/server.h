@@ -2,7 +2,7 @@
  *
  * server/server.h — the HTTP interface (libmicrohttpd).
  *
- * Endpoints (docs/api/*.md): GET /api/search?q=…&limit=&offset=,
+ * Endpoints (one page each in docs/api/): GET /api/search?q=…&limit=&offset=,
  * GET /api/documents/{id}, GET /healthz, GET /metrics (Prometheus text).
  * Errors are JSON: {"error": {"code": …, "message": …, "type": …}}.
  *

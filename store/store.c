@@ -11,6 +11,7 @@
 #include "store/store_internal.h"
 #include "text/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -202,4 +202,10 @@ typedef struct store_stats {
 
 int store_stats_get(store_t *st, store_stats_t *s, lotse_err_t *err);
 
+/* ---------------------------------------------------------------- checks */
+
+/* Run every consistency check; each problem found is one line appended to
+ * problems (none = healthy). Returns an error only if checking failed. */
+int store_check(store_t *st, lotse_strv_t *problems, lotse_err_t *err);
+
 #endif

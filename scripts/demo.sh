@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's first command: install what is needed, build lotse, create
+# the workspace ./lotse-data with the demo users, ingest the demo documents
+# (demo/collections.tsv: groups and data class per collection) and serve
+# them on http://127.0.0.1:8080/ (Ctrl-C stops).
+# Environment: LOTSE_PORT (default 8080), LOTSE_HOME (default ./lotse-data),
+# LOTSE_DEMO_NO_SERVE=1 to stop after ingesting.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh build
+export LOTSE_HOME=${LOTSE_HOME:-$PWD/lotse-data}
+lotse=./build/lotse
+$lotse init "$LOTSE_HOME"
+
+# Users: name, display name, unit, clearance, groups.
+tail -n +2 demo/users.tsv | while IFS=$'\t' read -r name display unit clearance groups; do
+  [ -n "$name" ] || continue
+  args=(user add "$name" --display "$display" --unit "$unit" --clearance "$clearance")
+  [ -n "$groups" ] && args+=(--group "$groups")
+  $lotse "${args[@]}" >/dev/null
+done
+
+# Collections: directory, groups, class, description.
+tail -n +2 demo/collections.tsv | while IFS=$'\t' read -r coll groups class _desc; do
+  [ -n "$coll" ] || continue
+  args=(ingest --quiet --class "$class")
+  [ -n "$groups" ] && args+=(--group "$groups")
+  echo "Sammlung $coll ($class${groups:+, Gruppen: $groups}):"
+  $lotse "${args[@]}" "demo/docs/$coll"
+done
+$lotse stats
+if [ "${LOTSE_DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
+echo
+echo "Beispiel: curl 'http://127.0.0.1:${LOTSE_PORT:-8080}/api/search?q=Urlaubsantrag'"
+echo "          $lotse search --user pamt Urlaubsantrag"
+exec $lotse serve --port "${LOTSE_PORT:-8080}"

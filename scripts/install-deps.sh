@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages lotse needs to build, run and test.
+# Idempotent: does nothing (and needs no network) when all are present.
+# Usage: scripts/install-deps.sh [--bench]   (as root, or with sudo)
+set -euo pipefail
+
+PKGS=(
+  # build
+  build-essential cmake pkg-config
+  # product libraries
+  libsqlite3-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev
+  libjansson-dev libxml2-dev libzip-dev libpoppler-glib-dev libcairo2-dev
+  libtesseract-dev libleptonica-dev libgmime-3.0-dev
+  # runtime data: German OCR model, compound-splitting lexicon, a font
+  tesseract-ocr-deu hunspell-de-de fonts-dejavu-core
+  # tests: unit framework, integration tests, fixtures
+  libcmocka-dev python3 sqlite3 qpdf poppler-utils curl procps
+)
+if [ "${1:-}" = "--bench" ]; then
+  PKGS+=(libxapian-dev g++)
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "lotse: installing ${missing[*]}" >&2
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
