@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * server/routes.c — the route table: which handler answers which path and
+ * method, and what it needs before it runs.
+ *
+ * Contract: an unknown path is 404 and a known path with another method is
+ * 405 with an Allow header, both before any database work. A route that
+ * needs a principal gets one (server/auth.c) before its handler runs.
+ * See also: the specs in server/api/ (one per route) and docs/api/.
+ */
+#include "server/server_internal.h"
+
+#include <string.h>
+
+typedef enum MHD_Result (*route_fn)(http_req_t *r);
+
+typedef struct route {
+  const char *path;  /* exact path, or prefix when prefix is set */
+  int prefix;
+  route_id_t id;
+  const char *name;  /* metrics label */
+  route_fn fn;
+  int needs_store;
+  int needs_principal;
+} route_t;
+
+/* Every route answers GET (and HEAD, which MHD sends without body). */
+#define ROUTE_ALLOW "GET, HEAD"
+
+static const route_t ROUTES[] = {
+    {"/api/search", 0, ROUTE_ID_SEARCH, "search", route_search, 1, 1},
+    {"/api/documents/", 1, ROUTE_ID_DOCUMENTS, "documents", route_documents,
+     1, 1},
+    {"/healthz", 0, ROUTE_ID_HEALTHZ, "healthz", route_health, 0, 0},
+    {"/metrics", 0, ROUTE_ID_METRICS, "metrics", route_metrics, 1, 0},
+};
+#define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
+
+static const route_t *route_find(const char *path) {
+  for (size_t i = 0; i < NROUTES; i++) {
+    const route_t *rt = &ROUTES[i];
+    size_t n = strlen(rt->path);
+    if (rt->prefix ? strncmp(path, rt->path, n) == 0
+                   : strcmp(path, rt->path) == 0)
+      return rt;
+  }
+  return NULL;
+}
+
+route_id_t server_route_classify(const char *path) {
+  const route_t *rt = path ? route_find(path) : NULL;
+  return rt ? rt->id : ROUTE_ID_OTHER;
+}
+
+const char *server_route_name(route_id_t id) {
+  for (size_t i = 0; i < NROUTES; i++)
+    if (ROUTES[i].id == id) return ROUTES[i].name;
+  return "other";
+}
+
+static int method_allowed(const char *m) {
+  return strcmp(m, MHD_HTTP_METHOD_GET) == 0 ||
+         strcmp(m, MHD_HTTP_METHOD_HEAD) == 0;
+}
+
+enum MHD_Result server_route_dispatch(http_req_t *r) {
+  const route_t *rt = route_find(r->path);
+  if (!rt)
+    return server_reply_error(r, MHD_HTTP_NOT_FOUND,
+                              "Unbekannter Pfad; siehe /api/search, "
+                              "/api/documents/{id}, /healthz, /metrics");
+  if (!method_allowed(r->method))
+    return server_reply_not_allowed(r, ROUTE_ALLOW);
+  if (rt->needs_store && server_worker_get_or_reply(r)) return r->result;
+  if (rt->needs_principal && server_auth_principal_or_reply(r))
+    return r->result;
+  return rt->fn(r);
+}

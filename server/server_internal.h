@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * server/server_internal.h — what the files of the HTTP interface share:
+ * the server and request structs, reply helpers, the route table, the
+ * per-thread store, authentication and the metrics registry.
+ *
+ * Contract: a handler (route_*) queues exactly one reply through the
+ * server_reply_* helpers and returns their result. Helpers named *_or_reply
+ * return 0 on success; on failure they have already queued the error reply
+ * (its MHD result is in r->result) and return -1, and the caller just
+ * returns r->result.
+ * Invariants: (1) every reply carries the security headers and is counted
+ * in the metrics; (2) every error body is {"error": {code, message, type}}
+ * with a German message.
+ */
+#ifndef LOTSE_SERVER_INTERNAL_H
+#define LOTSE_SERVER_INTERNAL_H
+
+#include "search/search.h"
+#include "server/server.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+
+/* Longest request target (path and query) answered normally; longer is
+ * 414. Lowered to max_request_bytes when that is smaller. */
+#define SERVER_URL_MAX 8192
+/* A body within this many times max_request_bytes is read and dropped
+ * before the 413 is sent, so the client sees the reply instead of a reset
+ * connection; a larger one is refused at once and the connection closed. */
+#define SERVER_DISCARD_FACTOR 8
+
+/* Route labels; they are the values of the metrics' route label. */
+typedef enum {
+  ROUTE_ID_SEARCH,
+  ROUTE_ID_DOCUMENTS,
+  ROUTE_ID_HEALTHZ,
+  ROUTE_ID_METRICS,
+  ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
+  ROUTE_ID_COUNT
+} route_id_t;
+
+/* ------------------------------------------------------------ metrics */
+
+#define METRICS_NBUCKETS 13
+#define METRICS_NSTATUS 10 /* the status codes we send, plus "other" */
+
+typedef struct server_metrics {
+  pthread_mutex_t lock;
+  uint64_t requests[ROUTE_ID_COUNT][METRICS_NSTATUS];
+  uint64_t buckets[ROUTE_ID_COUNT][METRICS_NBUCKETS]; /* cumulative le */
+  uint64_t count[ROUTE_ID_COUNT];
+  double sum[ROUTE_ID_COUNT];
+} server_metrics_t;
+
+/* ------------------------------------------------------------- server */
+
+/* One per worker thread: its own SQLite connection and searcher. */
+typedef struct server_worker {
+  store_t *st;
+  search_t *search;
+} server_worker_t;
+
+struct server {
+  struct MHD_Daemon *daemon;
+  server_opts_t o;   /* strings point into db_path and bind below */
+  char *db_path;
+  char *bind;
+  int port;
+  size_t url_max;
+  pthread_key_t key; /* -> server_worker_t of the calling thread */
+  int key_ok;
+  pthread_mutex_t wlock; /* guards workers */
+  int wlock_ok;
+  server_worker_t **workers; /* owned; freed after the daemon stopped */
+  size_t nworkers, capworkers;
+  server_metrics_t metrics;
+  int metrics_ok;
+};
+
+/* One HTTP request; created by the URI callback, freed when MHD reports
+ * the request completed. */
+typedef struct http_req {
+  server_t *srv;
+  struct MHD_Connection *conn;
+  const char *method; /* owned by MHD */
+  const char *path;   /* decoded path without query, owned by MHD */
+  route_id_t route;
+  size_t uri_len;     /* raw request target as received */
+  size_t head_bytes;  /* request target + header lines */
+  size_t body_bytes;  /* body bytes seen (and dropped) */
+  int started;        /* the access handler has seen this request */
+  int too_large;      /* body over the limit: reply 413 at the end */
+  int replied;
+  enum MHD_Result result; /* of the queued reply */
+  double t0;
+  server_worker_t *w;  /* set by server_worker_get_or_reply */
+  store_principal_t principal; /* set by server_auth_principal_or_reply */
+} http_req_t;
+
+/* ------------------------------------------------------------- reply.c */
+
+/* Queue body (JSON, takes the reference) with status. */
+enum MHD_Result server_reply_json(http_req_t *r, unsigned status,
+                                  json_t *body);
+/* Queue body (malloc'ed, ownership passes to MHD) with a content type. */
+enum MHD_Result server_reply_body(http_req_t *r, unsigned status,
+                                  const char *ctype, char *body, size_t len);
+/* The error shape; message is German, type follows from status. */
+enum MHD_Result server_reply_error(http_req_t *r, unsigned status,
+                                   const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* 405 with an Allow header. */
+enum MHD_Result server_reply_not_allowed(http_req_t *r, const char *allow);
+/* 401 with WWW-Authenticate. */
+enum MHD_Result server_reply_unauthorized(http_req_t *r, const char *msg);
+/* A JSON string for s, replacing invalid UTF-8; NULL only on OOM. */
+json_t *server_json_text(const char *s);
+
+/* ------------------------------------------------------------ routes.c */
+
+route_id_t server_route_classify(const char *path);
+const char *server_route_name(route_id_t id);
+/* Reply to a complete request: 404, 405, or the route's handler. */
+enum MHD_Result server_route_dispatch(http_req_t *r);
+
+/* ------------------------------------------------------------ worker.c */
+
+/* This thread's store and searcher, opened on first use; 503 on failure. */
+int server_worker_get_or_reply(http_req_t *r);
+void server_workers_free(server_t *s);
+
+/* -------------------------------------------------------------- auth.c */
+
+/* Who is calling (anonymous unless a development token names a user);
+ * 401 for a token that is not accepted. Needs r->w. */
+int server_auth_principal_or_reply(http_req_t *r);
+
+/* ----------------------------------------------------------- metrics.c */
+
+int server_metrics_init(server_metrics_t *m);
+void server_metrics_release(server_metrics_t *m);
+void server_metrics_record(server_metrics_t *m, route_id_t route,
+                           unsigned status, double seconds);
+/* Append the HTTP counters and histograms in Prometheus text format. */
+int server_metrics_render(server_metrics_t *m, lotse_buf_t *out);
+
+/* ----------------------------------------------- handlers (route_*.c) */
+
+enum MHD_Result route_search(http_req_t *r);
+enum MHD_Result route_documents(http_req_t *r);
+enum MHD_Result route_health(http_req_t *r);
+enum MHD_Result route_metrics(http_req_t *r);
+
+#endif
