@@ -39,7 +39,8 @@ PDF_DATE = "D:20260115090000+01'00'"
 
 def parse_source(path):
     """Return (meta dict, list of blocks). A block is a tuple:
-    ('h', level, text) | ('p', text) | ('li', text) | ('tr', [cells])."""
+    ('h', level, text) | ('p', text) | ('li', text) | ('ol', "1. text")
+    | ('tr', [cells])."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     if not lines or lines[0].strip() != "---":
@@ -72,6 +73,9 @@ def parse_source(path):
         elif line.startswith("- "):
             flush()
             blocks.append(("li", line[2:].strip()))
+        elif re.match(r"^\d+\.\s", line):
+            flush()
+            blocks.append(("ol", line))
         elif line.startswith("|"):
             flush()
             cells = [c.strip() for c in line.strip("|").split("|")]
@@ -222,6 +226,8 @@ def build_docx(meta, blocks):
             body.append(docx_para(None, b[1]))
         elif b[0] == "li":
             body.append(docx_para("ListParagraph", "\u2022\u00a0" + b[1]))
+        elif b[0] == "ol":
+            body.append(docx_para("ListParagraph", b[1]))
         elif b[0] == "table":
             body.append(docx_table(b[1]))
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -309,7 +315,7 @@ def build_odt(meta, blocks):
         if b[0] == "h":
             body.append(f'<text:h text:style-name="Heading_20_{b[1]}" text:outline-level="{b[1]}">'
                         f"{odt_inline(b[2])}</text:h>")
-        elif b[0] == "p":
+        elif b[0] in ("p", "ol"):
             body.append(f'<text:p text:style-name="Text_20_body">{odt_inline(b[1])}</text:p>')
         elif b[0] == "li":
             if not in_list:
@@ -443,8 +449,8 @@ def pdf_layout(blocks):
                 y -= size * 1.3
                 cur.append(("F2", size, MARGIN_L, y, ln))
             y -= 4
-        elif b[0] in ("p", "li"):
-            size, indent = 10, (14 if b[0] == "li" else 0)
+        elif b[0] in ("p", "li", "ol"):
+            size, indent = 10, (0 if b[0] == "p" else 14)
             lines = wrap(plain(b[1]), size, width - indent)
             for n, ln in enumerate(lines):
                 need(size * 1.4)
@@ -452,7 +458,7 @@ def pdf_layout(blocks):
                 if b[0] == "li" and n == 0:
                     cur.append(("F1", size, MARGIN_L + 4, y, "\u2022"))
                 cur.append(("F1", size, MARGIN_L + indent, y, ln))
-            y -= 4 if b[0] == "li" else 6
+            y -= 6 if b[0] == "p" else 4
         elif b[0] == "table":
             for r, row in enumerate(b[1]):
                 text = " | ".join(plain(c) for c in row)
