@@ -13,23 +13,23 @@
 
 static const cli_cmd_t commands[] = {
     {"init", cmd_init, "lotse init [DIR]",
-     "Arbeitsbereich anlegen (Datenbank und lotse.conf)", cmd_init_opts},
+     "Arbeitsbereich anlegen (Datenbank und lotse.conf)", cmd_init_opts, 0},
     {"ingest", cmd_ingest, "lotse ingest [OPTIONEN] PFAD...",
      "Dateien und Verzeichnisse einlesen und durchsuchbar machen",
-     cmd_ingest_opts},
+     cmd_ingest_opts, 0},
     {"search", cmd_search, "lotse search [OPTIONEN] ANFRAGE",
      "Dokumente durchsuchen (mit Quelle, Abschnitt und Seite)",
-     cmd_search_opts},
+     cmd_search_opts, 1},
     {"doc", cmd_doc, "lotse doc show [OPTIONEN] ID",
-     "Ein Dokument mit Metadaten, Versionen und Text anzeigen", cmd_doc_opts},
+     "Ein Dokument mit Metadaten, Versionen und Text anzeigen", cmd_doc_opts, 0},
     {"stats", cmd_stats, "lotse stats [OPTIONEN]",
-     "Kennzahlen des Arbeitsbereichs anzeigen", cmd_stats_opts},
+     "Kennzahlen des Arbeitsbereichs anzeigen", cmd_stats_opts, 0},
     {"serve", cmd_serve, "lotse serve [OPTIONEN]",
-     "HTTP-Schnittstelle starten", cmd_serve_opts},
+     "HTTP-Schnittstelle starten", cmd_serve_opts, 0},
     {"user", cmd_user, "lotse user add|list [OPTIONEN] [NAME]",
-     "Benutzer, Gruppen und Freigaben verwalten", cmd_user_opts},
+     "Benutzer, Gruppen und Freigaben verwalten", cmd_user_opts, 0},
     {"check", cmd_check, "lotse check",
-     "Datenbank und Suchindex auf Konsistenz prüfen", cmd_check_opts},
+     "Datenbank und Suchindex auf Konsistenz prüfen", cmd_check_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {
@@ -64,7 +64,7 @@ int cli_getopt(int argc, char **argv, const cli_cmd_t *cmd, char **optval) {
   struct option lo[40];
   char so[100];
   size_t n = 0, k = 0;
-  so[k++] = '+'; /* stop at the first operand: queries may start with '-' */
+  if (cmd->in_order) so[k++] = '+'; /* stop at the first operand */
   so[k++] = ':';
   for (const cli_opt_t *o = cmd->opts; o && o->name && n < 38; o++, n++) {
     lo[n] = (struct option){o->name, o->arg ? required_argument : no_argument,

@@ -36,6 +36,7 @@ typedef struct cli_cmd {
   const char *synopsis; /* "lotse search [options] QUERY" */
   const char *summary;  /* one line, German */
   const cli_opt_t *opts;
+  int in_order; /* options only before operands (queries may start with -) */
 } cli_cmd_t;
 
 /* cli/cli.c */

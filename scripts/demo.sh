@@ -14,7 +14,9 @@ lotse=./build/lotse
 $lotse init "$LOTSE_HOME"
 
 # Users: name, display name, unit, clearance, groups.
-tail -n +2 demo/users.tsv | while IFS=$'\t' read -r name display unit clearance groups; do
+# Tab is whitespace to `read`, which would merge empty fields: split on US.
+tsv() { tail -n +2 "$1" | tr '\t' '\037'; }
+tsv demo/users.tsv | while IFS=$'\037' read -r name display unit clearance groups; do
   [ -n "$name" ] || continue
   args=(user add "$name" --display "$display" --unit "$unit" --clearance "$clearance")
   [ -n "$groups" ] && args+=(--group "$groups")
@@ -22,7 +24,7 @@ tail -n +2 demo/users.tsv | while IFS=$'\t' read -r name display unit clearance 
 done
 
 # Collections: directory, groups, class, description.
-tail -n +2 demo/collections.tsv | while IFS=$'\t' read -r coll groups class _desc; do
+tsv demo/collections.tsv | while IFS=$'\037' read -r coll groups class _desc; do
   [ -n "$coll" ] || continue
   args=(ingest --quiet --class "$class")
   [ -n "$groups" ] && args+=(--group "$groups")

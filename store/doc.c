@@ -252,8 +252,9 @@ static int put_locked(store_t *st, const store_doc_in_t *d, const char *canon,
   int rc = store_doc_state(st, d->source, &old, err);
   if (rc && rc != LOTSE_ENOTFOUND) return rc;
   int exists = (rc == 0);
+  rc = 0;
   int64_t now = lotse_now_unix();
-  int64_t doc_id = 0, vid;
+  int64_t doc_id = 0, vid = 0;
   if (exists && strcmp(old.sha256, d->sha256) == 0) {
     int same = old.data_class == d->data_class && !strcmp(old.groups, canon);
     res->doc_id = old.doc_id;
