@@ -30,6 +30,9 @@ static const cli_cmd_t commands[] = {
      "Benutzer, Gruppen und Freigaben verwalten", cmd_user_opts, 0},
     {"check", cmd_check, "lotse check",
      "Datenbank und Suchindex auf Konsistenz prüfen", cmd_check_opts, 0},
+    {"analyze", cmd_analyze, "lotse analyze [OPTIONEN] TEXT",
+     "Zeigen, welche Suchbegriffe die deutsche Analyse aus einem Text macht",
+     cmd_analyze_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

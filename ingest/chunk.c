@@ -121,8 +121,9 @@ static int add_para(chunker_t *k, const char *s, int page) {
       (page != k->cur_page || k->doc.len - k->cur_start + n > k->target))
     if ((rc = flush(k))) return rc;
   while (n > 2 * k->target) {
-    size_t cut = cut_point(s, n, k->target);
-    if ((rc = emit(k, s, cut, page)) || (rc = flush(k))) return rc;
+    size_t cut = cut_point(s, n, k->target), keep = cut;
+    while (keep > 1 && s[keep - 1] == ' ') keep--;
+    if ((rc = emit(k, s, keep, page)) || (rc = flush(k))) return rc;
     s += cut;
     n -= cut;
     while (n && *s == ' ') s++, n--;

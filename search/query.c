@@ -5,8 +5,9 @@
  * Every term in the expression comes out of text_analyze(), quoted; the
  * user's text never reaches FTS5's query parser, so no input can produce
  * an FTS5 syntax error or inject column filters.
- * Shape: (REQUIRED...) AND (ANY) NOT (EXCLUDED) where ANY repeats the
- * required items so that optional words only add to the rank. A compound
+ * Shape: (REQUIRED...) AND (ANY), where ANY repeats the required items so
+ * that optional words only add to the rank; excluded items form a second
+ * expression that search.c uses to drop whole documents. A compound
  * word W with parts p1..pn becomes ("w" OR ("p1" AND ... AND "pn")) when
  * required and ("w" OR "p1" OR ... OR "pn") when optional.
  */
@@ -176,13 +177,13 @@ static int assemble(qbuild_t *q, lotse_buf_t *out) {
   } else {
     rc = lotse_buf_printf(out, "(%s)", q->opt.data);
   }
-  if (!rc && q->nneg) rc = lotse_buf_printf(out, " NOT (%s)", q->neg.data);
   return rc;
 }
 
 int search_query_build(search_t *s, const char *query, char **match,
-                       lotse_err_t *err) {
+                       char **exclude, lotse_err_t *err) {
   *match = NULL;
+  *exclude = NULL;
   if (!query) return lotse_err_set(err, LOTSE_EINVAL, "keine Suchanfrage");
   if (strlen(query) > 4096)
     return lotse_err_set(err, LOTSE_EINVAL,
@@ -198,6 +199,7 @@ int search_query_build(search_t *s, const char *query, char **match,
     rc = assemble(&q, &out);
     if (!rc) *match = lotse_buf_detach(&out);
     else lotse_buf_release(&out);
+    if (!rc && q.nneg && !(*exclude = lotse_buf_detach(&q.neg))) rc = LOTSE_ENOMEM;
     if (rc) lotse_err_set(err, rc, "query too complex");
   }
   lotse_buf_release(&q.req);

@@ -142,6 +142,12 @@ static int candidates(search_t *s, const store_principal_t *p,
   return 0;
 }
 
+static const char *const EXCL_SQL =
+    "SELECT DISTINCT v.doc_id FROM chunk_fts "
+    "JOIN chunks c ON c.id = chunk_fts.rowid "
+    "JOIN doc_versions v ON v.id = c.version_id "
+    "WHERE chunk_fts MATCH ?1 ORDER BY v.doc_id";
+
 /* ---------------------------------------------------------------- details */
 
 static const char *const HIT_SQL =
@@ -222,6 +228,27 @@ static void opts_fix(const search_opts_t *in, search_opts_t *o) {
   if (o->w_body <= 0) o->w_body = 1.0;
 }
 
+/* Drop candidates of documents that have a passage matching exclude. */
+static int drop_excluded(search_t *s, const char *exclude, cands_t *c,
+                         lotse_err_t *err) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(store_db(s->st), EXCL_SQL, -1, &q, NULL) != SQLITE_OK)
+    return store_err_db(s->st, err, "search");
+  sqlite3_bind_text(q, 1, exclude, -1, SQLITE_STATIC);
+  int rc;
+  size_t w = 0, i = 0;
+  /* Both lists are sorted by doc id: one merge pass. */
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int64_t bad = sqlite3_column_int64(q, 0);
+    for (; i < c->n && c->v[i].doc_id <= bad; i++)
+      if (c->v[i].doc_id != bad) c->v[w++] = c->v[i];
+  }
+  for (; i < c->n; i++) c->v[w++] = c->v[i];
+  c->n = w;
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? 0 : store_err_db(s->st, err, "search");
+}
+
 int search_run(search_t *s, const store_principal_t *p, const char *query,
                const search_opts_t *in, search_result_t *res,
                lotse_err_t *err) {
@@ -229,10 +256,16 @@ int search_run(search_t *s, const store_principal_t *p, const char *query,
   double t0 = lotse_now_mono();
   search_opts_t o;
   opts_fix(in, &o);
-  int rc = search_query_build(s, query, &res->match, err);
-  if (rc || !res->match) return rc;
+  char *exclude = NULL;
+  int rc = search_query_build(s, query, &res->match, &exclude, err);
+  if (rc || !res->match) {
+    free(exclude);
+    return rc;
+  }
   cands_t c = {0};
   rc = candidates(s, p, res->match, &o, &c, err);
+  if (!rc && exclude) rc = drop_excluded(s, exclude, &c, err);
+  free(exclude);
   if (!rc) {
     if (o.per_document) keep_best_per_doc(&c);
     if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);

@@ -10,7 +10,7 @@
  *   "a phrase"       the words in this order
  *   wort*            prefix
  *   +wort            the word must occur
- *   -wort            the word must not occur
+ *   -wort            the word must not occur in the document
  * Ranking: BM25 with field weights title > heading > body.
  *
  * Contract: a hit, a count or a snippet is only ever produced for chunks of
@@ -72,9 +72,12 @@ int search_run(search_t *s, const store_principal_t *p, const char *query,
                lotse_err_t *err);
 void search_result_release(search_result_t *res);
 
-/* Build the FTS5 MATCH expression for a query (exposed for tests). Caller
- * frees *match; *match is NULL when nothing searchable is left. */
+/* Build the FTS5 MATCH expressions for a query (exposed for tests and
+ * `lotse analyze`): *match selects passages; *exclude (NULL when the query
+ * has no -word) selects passages whose documents are dropped, so an
+ * excluded word removes the whole document, not just one passage. Caller
+ * frees both; *match is NULL when nothing searchable is left. */
 int search_query_build(search_t *s, const char *query, char **match,
-                       lotse_err_t *err);
+                       char **exclude, lotse_err_t *err);
 
 #endif
