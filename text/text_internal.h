@@ -28,6 +28,8 @@
 #define TEXT_COMPOUND_MIN_PART 3
 /* At most this many parts per compound. */
 #define TEXT_COMPOUND_MAX_PARTS 4
+/* Terms of one word: prefix form, stem and the part stems. */
+#define TEXT_TERMS_MAX (2 + TEXT_COMPOUND_MAX_PARTS)
 
 /* ------------------------------------------------------------ fold.c */
 
@@ -37,7 +39,8 @@
  * for invalid UTF-8). */
 int text_fold_word(const char *s, size_t n, char *out, size_t cap);
 /* "ae/oe/ue" -> "ä/ö/ü" german2-style on an already case-folded word;
- * returns the length written to out (cap >= n suffices: never grows). */
+ * returns the length written to out (cap >= n suffices: never grows;
+ * in == out is allowed). */
 size_t text_fold_umlaut_pairs(const char *s, size_t n, char *out);
 /* "ä/ö/ü" -> "a/o/u" in place; returns the new length. */
 size_t text_fold_umlaut_base(char *s, size_t n);
@@ -57,8 +60,10 @@ void text_global_init(void);
 /* ------------------------------------------------------------ lexicon.c */
 
 enum {
-  TEXT_LEX_STANDALONE = 1, /* a word on its own (may be a head) */
-  TEXT_LEX_INCOMPOUND = 2  /* a form that only occurs inside compounds */
+  TEXT_LEX_STANDALONE = 1, /* a word on its own */
+  TEXT_LEX_INCOMPOUND = 2, /* a form that only occurs inside compounds */
+  TEXT_LEX_MODIFIER = 4,   /* may begin a compound or stand inside one */
+  TEXT_LEX_HEAD = 8        /* may end a compound */
 };
 
 typedef struct text_lexicon text_lexicon_t;
@@ -70,6 +75,12 @@ text_lexicon_t *text_lexicon_load(const char *path);
 const text_lexicon_t *text_lexicon_get(void);
 /* 0 when w is absent, else an OR of TEXT_LEX_* flags. */
 int text_lexicon_lookup(const text_lexicon_t *lx, const char *w, size_t n);
+/* The same with h == text_hash(w, n) already known. */
+int text_lexicon_lookup_h(const text_lexicon_t *lx, const char *w, size_t n,
+                          uint32_t h);
+/* 0 when no lexicon word starts with the bytes whose text_hash() is h
+ * (a Bloom-style filter: 1 may be a false positive). */
+int text_lexicon_maybe_prefix(const text_lexicon_t *lx, uint32_t h);
 size_t text_lexicon_size(const text_lexicon_t *lx);
 
 /* -------------------------------------------------------------- affix.c */
@@ -79,8 +90,32 @@ size_t text_lexicon_size(const text_lexicon_t *lx);
 typedef struct text_affix text_affix_t;
 
 /* Parse the .aff file at path, keeping only rules of the flags in keep.
- * NULL when the file is missing or has no such rules. */
+ * NULL when the file is missing or unreadable. */
 text_affix_t *text_affix_load(const char *path, const char *keep);
+enum {
+  TEXT_AFFIX_FORBIDDEN,
+  TEXT_AFFIX_NEEDAFFIX,
+  TEXT_AFFIX_ONLYINCOMPOUND,
+  TEXT_AFFIX_COMPOUNDBEGIN,
+  TEXT_AFFIX_COMPOUNDMIDDLE,
+  TEXT_AFFIX_COMPOUNDEND,
+  TEXT_AFFIX_COMPOUNDFLAG
+};
+/* The flag character declared for one of the TEXT_AFFIX_* keys, or 0. */
+char text_affix_special(const text_affix_t *af, int which);
+
+enum {
+  TEXT_AFFIX_ROLE_BEGIN = 1,
+  TEXT_AFFIX_ROLE_MIDDLE = 2,
+  TEXT_AFFIX_ROLE_END = 4
+};
+/* Compound roles (TEXT_AFFIX_ROLE_*) that a .dic entry with these flags
+ * has: directly, and with with_identity also through identity rules
+ * ("SFX j 0 0/xoc ." gives the bare word the role COMPOUNDBEGIN). */
+int text_affix_roles(const text_affix_t *af, const char *flags, size_t n,
+                     int with_identity);
+/* Does the .aff declare compound roles at all? */
+int text_affix_has_roles(const text_affix_t *af);
 void text_affix_free(text_affix_t *af);
 /* Call emit for every form derived from word (n bytes) with the given
  * flag characters. Forms longer than TEXT_WORD_MAX are skipped. */
@@ -104,13 +139,13 @@ int text_compound_find(const text_lexicon_t *lx, const char *w, size_t n,
 /* -------------------------------------------------------------- cache.c */
 
 /* One analysed surface word: terms[0] is the prefix form (steps 1-2 plus
- * umlaut folding), terms[1] the stem, terms[2..] the compound part stems.
- * A record with nterms == 0 yields nothing. */
+ * umlaut folding), terms[1] the stem, terms[2..] the compound part stems
+ * (without repeats). nterms == 0 yields nothing. */
 typedef struct text_word {
   int stop;
   int nterms;
-  const char *term[2 + TEXT_COMPOUND_MAX_PARTS];
-  uint8_t len[2 + TEXT_COMPOUND_MAX_PARTS];
+  const char *term[TEXT_TERMS_MAX];
+  uint8_t len[TEXT_TERMS_MAX];
 } text_word_t;
 
 typedef struct text_cache text_cache_t;
@@ -125,6 +160,12 @@ int text_cache_get(text_cache_t *c, const char *key, size_t n, uint32_t h,
  * Returns 0 or LOTSE_ENOMEM (then nothing is stored). */
 int text_cache_put(text_cache_t *c, const char *key, size_t n, uint32_t h,
                    const text_word_t *w);
+/* FNV-1a, 32 bit; incremental: text_hash(s, n + 1) ==
+ * text_hash_step(text_hash(s, n), s[n]). */
+#define TEXT_HASH_INIT 2166136261u
+static inline uint32_t text_hash_step(uint32_t h, unsigned char c) {
+  return (h ^ c) * 16777619u;
+}
 uint32_t text_hash(const char *s, size_t n);
 
 /* ------------------------------------------------------------ analyze.c */
