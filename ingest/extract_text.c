@@ -412,8 +412,8 @@ static int extract_markdown(const char *d, size_t n, ingest_extract_t *x,
 
 int ingest_extract_text(const char *d, size_t n, int markdown,
                         ingest_extract_t *x, lotse_err_t *err) {
-  const char *t;
-  const char *enc;
+  const char *t = NULL;
+  const char *enc = NULL;
   char *owned = NULL;
   size_t tn = 0;
   int rc = text_decode(d, n, &t, &tn, &owned, &enc, err);

@@ -7,11 +7,14 @@
  *
  * Contract: an engine is opened once per document (loading the language
  * model takes a while) and used for its pages by one thread. Tesseract's
- * diagnostics go to /dev/null, never to stderr. The language name is
+ * diagnostics go to /dev/null and leptonica's to lotse_log (debug), never
+ * to stderr. The language name is
  * restricted to letters, digits, '_' and '+' (it becomes a file name).
  */
 #include "ingest/extract_internal.h"
 
+#include <leptonica/allheaders.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tesseract/capi.h>
@@ -21,6 +24,14 @@
 struct ingest_ocr {
   TessBaseAPI *api;
 };
+
+static void lept_log(const char *msg) {
+  size_t n = msg ? strlen(msg) : 0;
+  while (n && msg[n - 1] == '\n') n--;
+  lotse_log(LOTSE_LOG_DEBUG, "leptonica: %.*s", (int)n, msg ? msg : "");
+}
+
+static void quiet_once(void) { leptSetStderrHandler(lept_log); }
 
 static int lang_ok(const char *lang) {
   if (!lang || !*lang || strlen(lang) > 64) return 0;
@@ -36,6 +47,8 @@ int ingest_ocr_open(const char *lang, ingest_ocr_t **out, lotse_err_t *err) {
   if (!lang) lang = "deu";
   if (!lang_ok(lang))
     return lotse_err_set(err, LOTSE_EINVAL, "invalid ocr language '%s'", lang);
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, quiet_once);
   ingest_ocr_t *o = calloc(1, sizeof *o);
   if (!o || !(o->api = TessBaseAPICreate())) {
     free(o);

@@ -255,7 +255,7 @@ static FX_UNUSED cairo_surface_t *fx_text_image(const char *const *lines,
 }
 
 static const char *const fx_scan_lines[] = {
-    "Dienstvereinbarung \xC3\xBC" "ber", "mobiles Arbeiten",
+    "Dienstvereinbarung \303\274ber", "mobiles Arbeiten",
     "im Landratsamt"};
 
 /* A page that is only an image of text: no text layer. */
