@@ -17,6 +17,10 @@
  * and the other way round; "3-5" is not joined.
  * Compound parts of a word are colocated terms with the word's offsets,
  * after the word's own stem, without duplicates.
+ * Flags: TEXT_NO_STEM emits, per word, the folded form with umlauts folded
+ * to their base vowel (the text_fold_prefix() form, which is how the index
+ * spells umlauts) and no compound parts; stop words are dropped in every
+ * mode unless TEXT_KEEP_STOPWORDS. Stop words leave no gap in positions.
  * Contract: one analyzer per thread (the Snowball stemmer and the cache are
  * not thread-safe); the lexicon and stop words are shared.
  */

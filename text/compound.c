@@ -6,20 +6,33 @@
  *
  * Method: dynamic programming over the code point boundaries of a folded
  * word, from the end. A split is a sequence of modifiers followed by one
- * head. A modifier is any lexicon entry (compound-only forms such as
- * "urlaubs" included), optionally followed by a linking element (-s-,
- * -es-, -n-, -en-, -er-, -e-, -ens-, -nen-). The head must be a standalone
- * word, possibly inflected (one of the endings in k_endings stripped).
- * Every part has at least TEXT_COMPOUND_MIN_PART code points, and words
- * shorter than TEXT_COMPOUND_MIN_WORD are never split.
+ * head. A modifier is a lexicon entry that Hunspell lets begin or stand
+ * inside a compound (COMPOUNDBEGIN/-MIDDLE, e.g. "Urlaubs/hij",
+ * "reise/hke"), optionally followed by a linking element (-s-, -es-, -n-,
+ * -en-, -er-, -e-, -ens-, -nen-). The head is an entry that may end a
+ * compound (COMPOUNDEND, e.g. "antrag/pSTozm" and its derived forms), or
+ * any other standalone word of at least HEAD_FREE_MIN code points
+ * ("unterlagen"), possibly inflected (one of k_endings stripped). These
+ * roles come from the dictionary itself and keep most non-compounds whole:
+ * "Tran" may not begin a compound, so "transformation" stays one word.
+ * Every part has at least TEXT_COMPOUND_MIN_PART code points (three-letter
+ * parts only from k_short_parts), and words shorter than
+ * TEXT_COMPOUND_MIN_WORD are never split. Parts are not split again.
  * Choice among splits: fewer parts first, then the longer shortest part
  * (linking elements not counted), then more standalone parts,
  * then shorter linking elements, then the larger sum of squared lengths.
  * Modifiers ending in -ung, -heit, -keit, -schaft, -ion, -tät, -ling, -tum
  * must be followed by the linking "s".
  * Guards against false splits: no part may be a stop word or a verbal
- * particle ("unter" + "lagen", "gegen" + "stand"), and known non-compounds
- * that the lexicon happens to cover are listed in k_not_compound.
+ * particle ("unter" + "lagen", "gegen" + "stand"); derivational suffixes
+ * are no heads ("körper" + "schaft"); "-ende"/"-haft" heads need "s" or
+ * "n" before them ("woche-n-ende", not "lauf-enden"); and known
+ * non-compounds are listed in k_not_compound ("richtlinie", "freitag").
+ * Known false splits that remain (seen on the 2024 Lower Saxony gazette):
+ * "angelernte" -> "angel" + "ernte", "wildwachsende" -> "wild" + "wachs"
+ * + "ende", "brieflosen" -> "brief" + "losen", "niederschlug" -> "nieder"
+ * + "schlug", "neuseeland" -> "neu" + "see" + "land"; lexicalised ones
+ * such as "haushalt" -> "haus" + "halt" are split on purpose.
  * Contract: text_compound_find() is pure (reads the shared lexicon only)
  * and thread-safe.
  */
