@@ -74,7 +74,17 @@ static int put_parts(lotse_buf_t *b, const terms_t *t, const char *op) {
  * multi-term word or phrase, or a prefix. */
 static int put_item(lotse_buf_t *b, const terms_t *t, int phrase,
                     item_mode_t mode) {
-  if (phrase || t->main.n > 1) return put_phrase(b, &t->main);
+  if (phrase || (t->main.n > 1 && (!t->parts.n || mode != ITEM_OPTIONAL)))
+    return put_phrase(b, &t->main);
+  if (t->main.n > 1) {
+    /* A hyphenated word: the phrase of its parts, or (optional words only)
+     * the joined form and compound parts the analyzer added. */
+    int rc = lotse_buf_putc(b, '(');
+    if (!rc) rc = put_phrase(b, &t->main);
+    if (!rc) rc = lotse_buf_puts(b, " OR ");
+    if (!rc) rc = put_parts(b, t, " OR ");
+    return rc ? rc : lotse_buf_putc(b, ')');
+  }
   if (!t->parts.n) return put_quoted(b, t->main.v[0]);
   int rc = lotse_buf_puts(b, "(");
   if (!rc) rc = put_quoted(b, t->main.v[0]);
