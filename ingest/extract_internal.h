@@ -28,11 +28,15 @@ void ingest_libs_init(void);
 int ingest_add_block(ingest_extract_t *x, ingest_block_kind_t kind, int level,
                      int page, const char *text, size_t len, lotse_err_t *err);
 
-/* Split text into paragraphs at blank lines (or at every line break when
- * lines_are_paras) and append them; a word hyphenated at a line end is
- * joined again ("Verwal-\ntung" -> "Verwaltung"). */
+/* Split text into paragraphs at blank lines and append them; a word
+ * hyphenated at a line end is joined again ("Verwal-\ntung" ->
+ * "Verwaltung"). */
 int ingest_add_paragraphs(ingest_extract_t *x, const char *text, size_t len,
                           int page, lotse_err_t *err);
+
+/* Append one line to a paragraph buffer the same way (trimmed, joined with
+ * a space or glued at a hyphen). 0 or LOTSE_ENOMEM. */
+int ingest_para_join(lotse_buf_t *para, const char *line, size_t n);
 
 /* Set key to a sanitised, squeezed copy of value; NULL or empty values are
  * skipped. Returns 0 or LOTSE_ENOMEM. */
@@ -99,6 +103,32 @@ void ingest_ocr_close(ingest_ocr_t *o);
 int ingest_ocr_run(ingest_ocr_t *o, const unsigned char *pixels, int width,
                    int height, int bytes_per_pixel, int stride, int dpi,
                    int page, ingest_extract_t *x, lotse_err_t *err);
+
+/* ------------------------------------------------------ pdf_layout.c */
+
+struct _PopplerPage;
+
+/* Font size and weight of one paragraph added from a PDF text layer. */
+typedef struct ingest_pdf_para {
+  size_t block; /* index in x->blocks */
+  float size;
+  int bold, nlines;
+  size_t chars;
+} ingest_pdf_para_t;
+
+typedef struct ingest_pdf_layout {
+  ingest_pdf_para_t *v;
+  size_t n, cap;
+} ingest_pdf_layout_t;
+
+/* Split a page's text layer into paragraphs (added to x with pageno). */
+int ingest_pdf_layout_page(ingest_pdf_layout_t *L, struct _PopplerPage *page,
+                           const char *text, int pageno, ingest_extract_t *x,
+                           lotse_err_t *err);
+/* After the last page: turn short paragraphs set larger than the body text
+ * (or bold at body size) into headings, levels by font size. */
+void ingest_pdf_layout_headings(ingest_pdf_layout_t *L, ingest_extract_t *x);
+void ingest_pdf_layout_release(ingest_pdf_layout_t *L);
 
 /* ---------------------------------------------------- extract_html.c */
 

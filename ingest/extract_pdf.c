@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
  * ingest/extract_pdf.c — PDF via poppler-glib: the text layer page by page
- * (paragraphs from blank lines and short lines that end a sentence), OCR
+ * (paragraphs and headings from its layout, see ingest/pdf_layout.c), OCR
  * for pages without a text layer, and the document information (title,
  * author, subject, dates) as metadata.
  *
@@ -29,90 +29,9 @@ typedef struct pdf {
   ingest_extract_t *x;
   lotse_err_t *err;
   ingest_ocr_t *ocr; /* opened at the first page without text */
+  ingest_pdf_layout_t layout;
   int no_text;       /* pages with neither text layer nor OCR text */
 } pdf_t;
-
-/* ------------------------------------------------------------ paragraphs */
-
-typedef struct span {
-  double top, bottom; /* of the line's glyphs; top > bottom: unknown */
-} span_t;
-
-static size_t utf8_chars(const char *s, size_t n) {
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return k;
-}
-
-static int ends_para(const char *s, size_t n) {
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\r')) n--;
-  return n && strchr(".:!?", s[n - 1]);
-}
-
-/* Vertical extent of each line from the glyph boxes, which poppler gives
- * one per character of the page text. NULL when they do not line up. */
-static span_t *line_spans(PopplerPage *page, const char *t, size_t n,
-                          size_t nlines) {
-  PopplerRectangle *r = NULL;
-  guint nr = 0;
-  if (!poppler_page_get_text_layout(page, &r, &nr)) return NULL;
-  span_t *sp = nr == utf8_chars(t, n) ? calloc(nlines, sizeof *sp) : NULL;
-  for (size_t l = 0; sp && l < nlines; l++) sp[l] = (span_t){1e300, -1e300};
-  for (size_t i = 0, c = 0, l = 0; sp && i < n && c < nr; i++) {
-    if (((unsigned char)t[i] & 0xC0) == 0x80) continue;
-    if (t[i] == '\n') l++;
-    else if (t[i] != ' ' && l < nlines) {
-      double top = r[c].y1 < r[c].y2 ? r[c].y1 : r[c].y2;
-      double bot = r[c].y1 < r[c].y2 ? r[c].y2 : r[c].y1;
-      if (top < sp[l].top) sp[l].top = top;
-      if (bot > sp[l].bottom) sp[l].bottom = bot;
-    }
-    c++;
-  }
-  g_free(r);
-  return sp;
-}
-
-/* A paragraph ends before line j when the gap above it is more than 60 %
- * of a line's height, or the text jumps up (next column). */
-static int gap_before(const span_t *sp, size_t j) {
-  if (!sp || j == 0) return 0;
-  const span_t *a = &sp[j - 1], *b = &sp[j];
-  if (a->top > a->bottom || b->top > b->bottom) return 0;
-  double h = a->bottom - a->top;
-  return h > 0 && (b->top - a->bottom > 0.6 * h || b->bottom < a->top);
-}
-
-/* Mark paragraph ends with a blank line: at a vertical gap, or after a
- * line clearly shorter than the page's longest that ends a sentence. */
-static int page_paragraphs(PopplerPage *page, const char *t, size_t n,
-                           lotse_buf_t *out) {
-  size_t longest = 0, nlines = 0;
-  for (size_t i = 0; i <= n; nlines++) {
-    const char *nl = i < n ? memchr(t + i, '\n', n - i) : NULL;
-    size_t e = nl ? (size_t)(nl - t) : n;
-    size_t k = utf8_chars(t + i, e - i);
-    if (k > longest) longest = k;
-    i = e + 1;
-  }
-  span_t *sp = line_spans(page, t, n, nlines);
-  int rc = 0;
-  for (size_t i = 0, j = 0; i <= n && !rc; j++) {
-    const char *nl = i < n ? memchr(t + i, '\n', n - i) : NULL;
-    size_t e = nl ? (size_t)(nl - t) : n;
-    if (gap_before(sp, j) && lotse_buf_putc(out, '\n')) rc = LOTSE_ENOMEM;
-    if (!rc && (lotse_buf_append(out, t + i, e - i) ||
-                lotse_buf_putc(out, '\n')))
-      rc = LOTSE_ENOMEM;
-    if (!rc && ends_para(t + i, e - i) &&
-        utf8_chars(t + i, e - i) * 10 < longest * 8 &&
-        lotse_buf_putc(out, '\n'))
-      rc = LOTSE_ENOMEM;
-    i = e + 1;
-  }
-  free(sp);
-  return rc;
-}
 
 static int has_text(const char *s) {
   for (; s && *s; s++)
@@ -166,12 +85,7 @@ static int read_page(pdf_t *p, PopplerDocument *doc, int i) {
   char *text = poppler_page_get_text(page);
   int rc = 0;
   if (has_text(text)) {
-    lotse_buf_t b;
-    lotse_buf_init(&b, 0);
-    rc = page_paragraphs(page, text, strlen(text), &b);
-    if (rc) rc = lotse_err_set(p->err, rc, "out of memory");
-    else rc = ingest_add_paragraphs(p->x, b.data, b.len, i + 1, p->err);
-    lotse_buf_release(&b);
+    rc = ingest_pdf_layout_page(&p->layout, page, text, i + 1, p->x, p->err);
   } else if (p->lim->ocr) {
     rc = render_and_ocr(p, page, i + 1);
   } else {
@@ -276,6 +190,7 @@ int ingest_extract_pdf(const char *d, size_t n, const ingest_limits_t *lim,
   if (read < 0) read = 0;
   x->pages = read;
   for (int i = 0; i < read && !rc; i++) rc = read_page(&p, doc, i);
+  if (!rc) ingest_pdf_layout_headings(&p.layout, x);
   json_t *m = json_object();
   if (!rc && !m) rc = LOTSE_ENOMEM;
   if (!rc) rc = read_info(doc, x, m);
@@ -289,6 +204,7 @@ int ingest_extract_pdf(const char *d, size_t n, const ingest_limits_t *lim,
                                 : "pdf has no text layer and ocr is off");
   json_decref(m);
   ingest_ocr_close(p.ocr);
+  ingest_pdf_layout_release(&p.layout);
   g_object_unref(doc);
   return rc;
 }

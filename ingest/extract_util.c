@@ -90,7 +90,7 @@ static int starts_conjunction(const char *s, size_t n) {
 /* Append one line to a paragraph, undoing an end-of-line hyphenation:
  * "Verwal-" + "tung" -> "Verwaltung", "E-Mail-" + "Adresse" ->
  * "E-Mail-Adresse". */
-static int para_join(lotse_buf_t *para, const char *line, size_t n) {
+int ingest_para_join(lotse_buf_t *para, const char *line, size_t n) {
   while (n && (*line == ' ' || *line == '\t')) line++, n--;
   while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' ||
                line[n - 1] == '\r'))
@@ -118,13 +118,13 @@ int ingest_add_paragraphs(ingest_extract_t *x, const char *text, size_t len,
     const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
     size_t end = nl ? (size_t)(nl - text) : len;
     if (is_blank(text + i, end - i) || end == len) {
-      if (!is_blank(text + i, end - i)) rc = para_join(&para, text + i, end - i);
+      if (!is_blank(text + i, end - i)) rc = ingest_para_join(&para, text + i, end - i);
       if (!rc && para.len)
         rc = ingest_add_block(x, INGEST_BLOCK_PARA, 0, page, para.data,
                               para.len, err);
       lotse_buf_reset(&para);
     } else {
-      rc = para_join(&para, text + i, end - i);
+      rc = ingest_para_join(&para, text + i, end - i);
     }
     i = end + 1;
   }

@@ -194,7 +194,20 @@ static FX_UNUSED char *fx_odt(const char *content_xml, const char *manifest,
 
 /* ---------------------------------------------------------------- pdf */
 
-/* Two A4 pages of German text in DejaVu Sans, with title metadata. */
+static FX_UNUSED void fx_pdf_heading(cairo_t *cr, double size,
+                                     const char *text) {
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size(cr, size);
+  cairo_move_to(cr, 72, 72);
+  cairo_show_text(cr, text);
+  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, 12);
+}
+
+/* Two A4 pages of German text in DejaVu Sans, with title metadata and a
+ * bold heading on each page (18 pt, then 14 pt). */
 static FX_UNUSED void fx_pdf_two_pages(const char *path) {
   cairo_surface_t *s = cairo_pdf_surface_create(path, 595, 842);
   assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
@@ -203,21 +216,19 @@ static FX_UNUSED void fx_pdf_two_pages(const char *path) {
   cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
                                  "Landratsamt Musterkreis");
   cairo_t *cr = cairo_create(s);
-  cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-                         CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, 12);
   static const char *const p1[] = {
-      "Erste Seite: Die Sitzungen des Kreistags sind \xC3\xB6" "ffentlich.",
+      "Erste Seite: Die Sitzungen des Kreistags sind \303\266ffentlich.",
       "", "Gr\xC3\xBC\xC3\x9F" "e an alle B\xC3\xBCrgerinnen und B\xC3\xBCrger."};
   static const char *const p2[] = {
       "Zweite Seite: \xC3\x84nderungen der Tagesordnung",
       "werden vorab bekannt gegeben."};
+  fx_pdf_heading(cr, 18, "Gesch\xC3\xA4" "ftsordnung");
   for (size_t i = 0; i < 3; i++) {
     cairo_move_to(cr, 72, 100 + 20.0 * (double)i);
     cairo_show_text(cr, p1[i]);
   }
   cairo_show_page(cr);
-  cairo_set_font_size(cr, 12);
+  fx_pdf_heading(cr, 14, "\xC2\xA7 2 Tagesordnung");
   for (size_t i = 0; i < 2; i++) {
     cairo_move_to(cr, 72, 100 + 16.0 * (double)i);
     cairo_show_text(cr, p2[i]);

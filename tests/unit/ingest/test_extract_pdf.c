@@ -32,6 +32,16 @@ static void test_two_pages(void **state) {
   assert_int_equal(x.blocks[b].page, 1);
   assert_int_equal(x.blocks[c].page, 2);
   assert_int_equal(x.blocks[a].kind, INGEST_BLOCK_PARA);
+  /* headings from the font: 18 pt bold -> 1, 14 pt bold -> 2 */
+  assert_int_equal(x.blocks[0].kind, INGEST_BLOCK_HEADING);
+  assert_int_equal(x.blocks[0].level, 1);
+  assert_string_equal(x.blocks[0].text, "Gesch\xC3\xA4" "ftsordnung");
+  assert_int_equal(x.blocks[0].page, 1);
+  assert_int_equal(x.blocks[c - 1].kind, INGEST_BLOCK_HEADING);
+  assert_int_equal(x.blocks[c - 1].level, 2);
+  assert_string_equal(x.blocks[c - 1].text, "\xC2\xA7 2 Tagesordnung");
+  assert_int_equal(x.blocks[c - 1].page, 2);
+  assert_int_equal(x.nblocks, 5);
   assert_string_equal(x.title, "Gesch\xC3\xA4" "ftsordnung des Kreistags");
   assert_string_equal(fx_meta(&x, "author"), "Landratsamt Musterkreis");
   assert_string_equal(fx_meta(&x, "pages"), "2");
