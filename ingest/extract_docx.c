@@ -23,7 +23,8 @@
 
 typedef struct style_level {
   char *id;
-  int level; /* 1..6 heading, 0 body, -1 document title */
+  char *based_on; /* parent style id or NULL */
+  int level;      /* 1..6 heading, 0 body, -1 document title */
 } style_level_t;
 
 typedef struct docx {
@@ -71,14 +72,37 @@ static int style_level(const xmlNode *style) {
   return lvl ? lvl : outline_level(child(style, "pPr"));
 }
 
-static int styles_add(docx_t *dx, const char *id, int level) {
+static int styles_add(docx_t *dx, const char *id, const char *based_on,
+                      int level) {
   style_level_t *v = realloc(dx->styles, (dx->nstyles + 1) * sizeof *v);
   if (!v) return LOTSE_ENOMEM;
   dx->styles = v;
   char *c = lotse_strdup(id);
-  if (!c) return LOTSE_ENOMEM;
-  v[dx->nstyles++] = (style_level_t){.id = c, .level = level};
+  char *b = based_on ? lotse_strdup(based_on) : NULL;
+  if (!c || (based_on && !b)) {
+    free(c);
+    free(b);
+    return LOTSE_ENOMEM;
+  }
+  v[dx->nstyles++] = (style_level_t){.id = c, .based_on = b, .level = level};
   return 0;
+}
+
+static const style_level_t *style_find(const docx_t *dx, const char *id) {
+  for (size_t i = 0; id && i < dx->nstyles; i++)
+    if (!strcmp(dx->styles[i].id, id)) return &dx->styles[i];
+  return NULL;
+}
+
+/* A style without a level of its own inherits its parent's ("Überschrift 1
+ * nummeriert" based on Heading1); chains are followed a few steps only. */
+static void styles_inherit(docx_t *dx) {
+  for (size_t i = 0; i < dx->nstyles; i++) {
+    const style_level_t *s = &dx->styles[i];
+    for (int hop = 0; hop < 8 && s && !s->level; hop++)
+      s = style_find(dx, s->based_on);
+    if (s) dx->styles[i].level = s->level;
+  }
 }
 
 static int styles_load(docx_t *dx, xmlDocPtr doc) {
@@ -86,11 +110,13 @@ static int styles_load(docx_t *dx, xmlDocPtr doc) {
   for (xmlNode *s = root ? root->children : NULL; s; s = s->next) {
     if (!ingest_xml_is(s, NS_W, "style")) continue;
     char *id = ingest_xml_attr(s, NS_W, "styleId");
-    int lvl = id ? style_level(s) : 0;
-    int rc = lvl ? styles_add(dx, id, lvl) : 0;
+    char *base = ingest_xml_attr(child(s, "basedOn"), NS_W, "val");
+    int rc = id ? styles_add(dx, id, base, style_level(s)) : 0;
     xmlFree(id);
+    xmlFree(base);
     if (rc) return rc;
   }
+  styles_inherit(dx);
   return 0;
 }
 
@@ -100,9 +126,8 @@ static int paragraph_level(const docx_t *dx, const xmlNode *p) {
   if (lvl) return lvl;
   char *id = ingest_xml_attr(child(ppr, "pStyle"), NS_W, "val");
   if (!id) return 0;
-  for (size_t i = 0; i < dx->nstyles && !lvl; i++)
-    if (!strcmp(dx->styles[i].id, id)) lvl = dx->styles[i].level;
-  if (!lvl) lvl = level_from_name(id);
+  const style_level_t *s = style_find(dx, id);
+  lvl = s ? s->level : level_from_name(id);
   xmlFree(id);
   return lvl;
 }
@@ -246,7 +271,10 @@ int ingest_extract_docx(const char *d, size_t n, const ingest_limits_t *lim,
   if (!rc) rc = read_meta(&dx, z);
   if (!rc) rc = read_body(&dx, z);
   xmlFreeDoc(styles);
-  for (size_t i = 0; i < dx.nstyles; i++) free(dx.styles[i].id);
+  for (size_t i = 0; i < dx.nstyles; i++) {
+    free(dx.styles[i].id);
+    free(dx.styles[i].based_on);
+  }
   free(dx.styles);
   ingest_zip_close(z);
   return rc;

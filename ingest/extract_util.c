@@ -118,7 +118,8 @@ int ingest_add_paragraphs(ingest_extract_t *x, const char *text, size_t len,
     const char *nl = i < len ? memchr(text + i, '\n', len - i) : NULL;
     size_t end = nl ? (size_t)(nl - text) : len;
     if (is_blank(text + i, end - i) || end == len) {
-      if (!is_blank(text + i, end - i)) rc = ingest_para_join(&para, text + i, end - i);
+      if (!is_blank(text + i, end - i))
+        rc = ingest_para_join(&para, text + i, end - i);
       if (!rc && para.len)
         rc = ingest_add_block(x, INGEST_BLOCK_PARA, 0, page, para.data,
                               para.len, err);

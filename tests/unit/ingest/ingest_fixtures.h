@@ -145,7 +145,10 @@ static FX_UNUSED char *fx_docx(const char *document_xml, size_t doc_len,
       "<w:style w:type=\"paragraph\" w:styleId=\"KapitelEins\">"
       "<w:name w:val=\"heading 1\"/></w:style>"
       "<w:style w:type=\"paragraph\" w:styleId=\"Standard\">"
-      "<w:name w:val=\"Normal\"/></w:style></w:styles>";
+      "<w:name w:val=\"Normal\"/></w:style>"
+      "<w:style w:type=\"paragraph\" w:styleId=\"KapitelNummeriert\">"
+      "<w:name w:val=\"Kapitel nummeriert\"/><w:basedOn w:val=\"KapitelEins\"/>"
+      "</w:style></w:styles>";
   static const char core[] =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
       "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/"
@@ -218,7 +221,8 @@ static FX_UNUSED void fx_pdf_two_pages(const char *path) {
   cairo_t *cr = cairo_create(s);
   static const char *const p1[] = {
       "Erste Seite: Die Sitzungen des Kreistags sind \303\266ffentlich.",
-      "", "Gr\xC3\xBC\xC3\x9F" "e an alle B\xC3\xBCrgerinnen und B\xC3\xBCrger."};
+      "", ("Gr\303\274\303\237e an alle B\303\274rgerinnen und "
+           "B\303\274rger.")};
   static const char *const p2[] = {
       "Zweite Seite: \xC3\x84nderungen der Tagesordnung",
       "werden vorab bekannt gegeben."};

@@ -151,10 +151,14 @@ static void test_names(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_pdf_magic),  cmocka_unit_test(test_zip_look_inside),
-      cmocka_unit_test(test_ole),        cmocka_unit_test(test_html),
-      cmocka_unit_test(test_eml),        cmocka_unit_test(test_text_and_markdown),
-      cmocka_unit_test(test_binary),     cmocka_unit_test(test_names),
+      cmocka_unit_test(test_pdf_magic),
+      cmocka_unit_test(test_zip_look_inside),
+      cmocka_unit_test(test_ole),
+      cmocka_unit_test(test_html),
+      cmocka_unit_test(test_eml),
+      cmocka_unit_test(test_text_and_markdown),
+      cmocka_unit_test(test_binary),
+      cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,8 +23,8 @@ static void test_add_rules(void **state) {
   (void)state;
   ingest_extract_t x;
   ingest_extract_init(&x, 20);
-  assert_int_equal(ingest_extract_add(&x, INGEST_BLOCK_PARA, 0, 1, "  \n\t ", 5),
-                   0);
+  assert_int_equal(
+      ingest_extract_add(&x, INGEST_BLOCK_PARA, 0, 1, "  \n\t ", 5), 0);
   assert_int_equal(x.nblocks, 0); /* whitespace only: ignored */
   assert_int_equal(ingest_extract_add(&x, INGEST_BLOCK_HEADING, 9, 2,
                                       " a \n\n b\xFF", 8),
@@ -70,7 +70,8 @@ static void test_empty_and_limits(void **state) {
   size_t n = 5000;
   char *big = malloc(n);
   assert_non_null(big);
-  for (size_t i = 0; i < n; i++) big[i] = (i % 50 == 49) ? '\n' : "wort "[i % 5];
+  for (size_t i = 0; i < n; i++)
+    big[i] = (i % 50 == 49) ? '\n' : "wort "[i % 5];
   assert_int_equal(fx_extract(big, n, "gross.txt", &lim, &x, &err),
                    LOTSE_ETOOBIG);
   assert_non_null(strstr(err.msg, "extracted text"));
@@ -109,7 +110,8 @@ static void test_title_and_metadata(void **state) {
   (void)state;
   ingest_extract_t x;
   lotse_err_t err;
-  static const char md[] = "Vorwort ohne Titel.\n\n## Erste \xC3\x9C" "berschrift\n";
+  static const char md[] =
+      "Vorwort ohne Titel.\n\n## Erste \xC3\x9C" "berschrift\n";
   assert_int_equal(fx_extract(md, sizeof md - 1, "dir/notiz.md", NULL, &x,
                               &err),
                    0);

@@ -28,6 +28,8 @@ static const char body[] =
     "<w:p><w:pPr><w:outlineLvl w:val=\"2\"/></w:pPr><w:r><w:t>Dritte "
     "Ebene</w:t></w:r></w:p>"
     P("Heading4", "Vierte Ebene")
+    P("KapitelNummeriert", "Geerbte Ebene")
+    P("Standard", "Normaler Text")
     "<w:sectPr/>" FX_DOCX_DOC_END;
 
 static void test_document(void **state) {
@@ -56,6 +58,8 @@ static void test_document(void **state) {
       {INGEST_BLOCK_PARA, 0, "120 Euro"},
       {INGEST_BLOCK_HEADING, 3, "Dritte Ebene"},
       {INGEST_BLOCK_HEADING, 4, "Vierte Ebene"},
+      {INGEST_BLOCK_HEADING, 1, "Geerbte Ebene"},
+      {INGEST_BLOCK_PARA, 0, "Normaler Text"},
   };
   assert_int_equal(x.nblocks, sizeof want / sizeof *want);
   for (size_t i = 0; i < x.nblocks; i++) {
