@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Checks CI runs beyond the test suite (after scripts/test.sh built `build`):
+#  1. code budgets (STYLE.md): function <= 200 lines, cyclomatic complexity
+#     <= 30, file <= 2500 lines;
+#  2. retrieval quality gate on LegalQuAD when ../shared/data is present:
+#     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v pmccabe >/dev/null || {
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q pmccabe >/dev/null
+}
+src=$(ls base/*.c store/*.c text/*.c ingest/*.c search/*.c server/*.c cli/*.c)
+over=$(pmccabe $src | awk '$2 > 30 || $5 > 200 {print}')
+if [ -n "$over" ]; then
+  echo "== functions over budget (complexity > 30 or > 200 lines):"; echo "$over"; exit 1
+fi
+big=$(wc -l $src | awk '$2 != "total" && $1 > 2500 {print}')
+if [ -n "$big" ]; then echo "== files over 2500 lines:"; echo "$big"; exit 1; fi
+echo "== code budgets ok"
+
+data=../shared/data/retrieval/legalquad/LegalQuAD.json
+if [ -f "$data" ]; then
+  echo "== LegalQuAD retrieval quality (gate: nDCG@10 >= 0.861)"
+  build/eval/eval_legalquad "$data" --min-ndcg 0.861
+else
+  echo "== skipping LegalQuAD evaluation: ../shared/data not present"
+fi
