@@ -42,6 +42,19 @@ static int looks_html(const char *d, size_t n) {
          has_ci(d + i, w, "<head") || has_ci(d + i, w, "<body");
 }
 
+/* ------------------------------------------------------------------ pdf */
+
+/* "%PDF-" at the start; readers also accept it anywhere in the first 1024
+ * bytes, which we follow only when the file ends like a PDF too, so a text
+ * that merely mentions "%PDF-1.7" stays text. */
+static int looks_pdf(const char *d, size_t n) {
+  size_t i = skip_bom_space(d, n);
+  if (n - i >= 5 && !memcmp(d + i, "%PDF-", 5)) return 1;
+  size_t w = n < SNIFF_WINDOW ? n : SNIFF_WINDOW;
+  return n >= 5 && memmem(d, w, "%PDF-", 5) &&
+         memmem(d + n - w, w, "%%EOF", 5);
+}
+
 /* ----------------------------------------------------------------- mail */
 
 static int known_header(const char *line, size_t namelen) {
@@ -141,8 +154,7 @@ static int markdown_ext(const char *path) {
 
 ingest_type_t ingest_detect(const char *d, size_t n, const char *path) {
   if (!d || !n) return INGEST_TYPE_UNKNOWN;
-  size_t w = n < SNIFF_WINDOW ? n : SNIFF_WINDOW;
-  if (n >= 5 && memmem(d, w, "%PDF-", 5)) return INGEST_TYPE_PDF;
+  if (looks_pdf(d, n)) return INGEST_TYPE_PDF;
   if (n >= 4 && (!memcmp(d, "PK\x03\x04", 4) || !memcmp(d, "PK\x05\x06", 4)))
     return ingest_zip_sniff(d, n);
   if (n >= 8 && !memcmp(d, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))

@@ -150,8 +150,10 @@ static int collect(const xmlNode *n, lotse_buf_t *b) {
       rc = lotse_buf_putc(b, '-');
     } else if (ingest_xml_is(c, NS_W, "txbxContent") ||
                ingest_xml_is(c, NS_MC, "Fallback") ||
-               ingest_xml_is(c, NS_W, "del")) {
-      continue; /* text boxes come after; Fallback duplicates Choice */
+               ingest_xml_is(c, NS_W, "del") ||
+               ingest_xml_is(c, NS_W, "moveFrom")) {
+      continue; /* text boxes come after; Fallback duplicates Choice;
+                   tracked deletions and moves are not current text */
     } else {
       rc = collect(c, b);
     }
@@ -195,7 +197,7 @@ static int paragraph(docx_t *dx, const xmlNode *p) {
 static int walk(docx_t *dx, const xmlNode *n) {
   for (const xmlNode *c = n->children; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE || ingest_xml_is(c, NS_MC, "Fallback") ||
-        ingest_xml_is(c, NS_W, "del"))
+        ingest_xml_is(c, NS_W, "del") || ingest_xml_is(c, NS_W, "moveFrom"))
       continue;
     int rc = ingest_xml_is(c, NS_W, "p") ? paragraph(dx, c) : walk(dx, c);
     if (rc) return rc;

@@ -113,6 +113,20 @@ static int meta_take(json_t *m, const char *key, gchar *v) {
   return rc;
 }
 
+/* Titles word processors fill in by themselves say nothing. */
+static int junk_title(const char *s) {
+  static const char *const junk[] = {"untitled", "unbenannt", "ohne titel",
+                                      "dokument", "document"};
+  for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) {
+    size_t k = strlen(junk[i]);
+    if (strncasecmp(s, junk[i], k)) continue;
+    s += k;
+    while (*s == ' ' || (*s >= '0' && *s <= '9')) s++;
+    return !*s || !strcasecmp(s, ".doc") || !strcasecmp(s, ".docx");
+  }
+  return 0;
+}
+
 static int set_title(ingest_extract_t *x, gchar *t) {
   const char *s = t;
   static const char *const prefixes[] = {"Microsoft Word - ",
@@ -120,8 +134,7 @@ static int set_title(ingest_extract_t *x, gchar *t) {
   for (size_t i = 0; s && i < 2; i++)
     if (!strncmp(s, prefixes[i], strlen(prefixes[i]))) s += strlen(prefixes[i]);
   int rc = 0;
-  if (s && strcasecmp(s, "untitled") && strcasecmp(s, "unbenannt"))
-    rc = ingest_extract_set_title(x, s);
+  if (s && !junk_title(s)) rc = ingest_extract_set_title(x, s);
   g_free(t);
   return rc;
 }

@@ -15,6 +15,13 @@ static void test_pdf_magic(void **state) {
   /* renamed: still a PDF */
   assert_int_equal(DETECT("%PDF-1.4\n...", "bericht.docx"), INGEST_TYPE_PDF);
   assert_int_equal(DETECT("%PDF-1.4\n...", NULL), INGEST_TYPE_PDF);
+  /* junk before the header is accepted when the end looks like a PDF */
+  assert_int_equal(DETECT("junk\r\n%PDF-1.4\n1 0 obj\n%%EOF\n", "a.bin"),
+                   INGEST_TYPE_PDF);
+  /* a text that mentions the header is still text */
+  assert_int_equal(DETECT("Die Kopfzeile %PDF-1.7 nennt die Version.\n",
+                          "notiz.txt"),
+                   INGEST_TYPE_TEXT);
 }
 
 static void test_zip_look_inside(void **state) {

@@ -64,6 +64,30 @@ static void test_two_pages(void **state) {
   free(pdf);
 }
 
+/* A word processor's default title is ignored: the first heading wins. */
+static void test_junk_title(void **state) {
+  (void)state;
+  const char *path = fx_path("junk-title.pdf");
+  cairo_surface_t *s = cairo_pdf_surface_create(path, 595, 842);
+  cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
+                                 "Microsoft Word - Dokument1.docx");
+  cairo_t *cr = cairo_create(s);
+  fx_pdf_heading(cr, 18, "Hausordnung");
+  cairo_move_to(cr, 72, 120);
+  cairo_show_text(cr, "Im Kreishaus wird nicht geraucht.");
+  cairo_show_page(cr);
+  cairo_destroy(cr);
+  cairo_surface_destroy(s);
+  size_t n;
+  char *pdf = fx_read(path, &n);
+  ingest_extract_t x;
+  lotse_err_t err;
+  assert_int_equal(fx_extract(pdf, n, "d.pdf", NULL, &x, &err), 0);
+  assert_string_equal(x.title, "Hausordnung");
+  ingest_extract_release(&x);
+  free(pdf);
+}
+
 static void test_truncated(void **state) {
   (void)state;
   size_t n;
@@ -146,6 +170,7 @@ static void test_no_text_layer_without_ocr(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_two_pages),
+      cmocka_unit_test(test_junk_title),
       cmocka_unit_test(test_truncated),
       cmocka_unit_test(test_garbage),
       cmocka_unit_test(test_encrypted),
