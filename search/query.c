@@ -24,6 +24,7 @@ typedef struct qbuild {
   text_analyzer_t *an;
   lotse_buf_t req, opt, neg;
   int nreq, nopt, nneg;
+  search_query_t *out; /* terms and prefixes to highlight */
 } qbuild_t;
 
 /* Terms of one analysed word or phrase. */
@@ -114,6 +115,11 @@ static int add_item(qbuild_t *q, const char *text, size_t n, int phrase,
     rc = text_analyze(q->an, text, n, flags, collect_term, &t);
     if (t.oom) rc = LOTSE_ENOMEM;
   }
+  for (size_t i = 0; !rc && mode != ITEM_EXCLUDED && i < t.main.n; i++)
+    rc = lotse_strv_push(prefix ? &q->out->prefixes : &q->out->terms,
+                         t.main.v[i]);
+  for (size_t i = 0; !rc && mode != ITEM_EXCLUDED && i < t.parts.n; i++)
+    rc = lotse_strv_push(&q->out->terms, t.parts.v[i]);
   lotse_buf_t one;
   lotse_buf_init(&one, 1 << 16);
   if (!rc && t.main.n) {
@@ -192,30 +198,52 @@ static int assemble(qbuild_t *q, lotse_buf_t *out) {
   return rc;
 }
 
-int search_query_build(search_t *s, const char *query, char **match,
-                       char **exclude, lotse_err_t *err) {
-  *match = NULL;
-  *exclude = NULL;
+void search_query_release(search_query_t *q) {
+  free(q->match);
+  free(q->exclude);
+  lotse_strv_release(&q->terms);
+  lotse_strv_release(&q->prefixes);
+  memset(q, 0, sizeof *q);
+}
+
+int search_query_compile(search_t *s, const char *query, search_query_t *out,
+                         lotse_err_t *err) {
+  memset(out, 0, sizeof *out);
   if (!query) return lotse_err_set(err, LOTSE_EINVAL, "keine Suchanfrage");
   if (strlen(query) > 4096)
     return lotse_err_set(err, LOTSE_EINVAL,
                          "Suchanfrage zu lang (höchstens 4096 Zeichen)");
-  qbuild_t q = {.an = s->an};
+  qbuild_t q = {.an = s->an, .out = out};
   lotse_buf_init(&q.req, 1 << 20);
   lotse_buf_init(&q.opt, 1 << 20);
   lotse_buf_init(&q.neg, 1 << 20);
   int rc = parse(&q, query, err);
   if (!rc && q.nopt) {
-    lotse_buf_t out;
-    lotse_buf_init(&out, 1 << 22);
-    rc = assemble(&q, &out);
-    if (!rc) *match = lotse_buf_detach(&out);
-    else lotse_buf_release(&out);
-    if (!rc && q.nneg && !(*exclude = lotse_buf_detach(&q.neg))) rc = LOTSE_ENOMEM;
+    lotse_buf_t m;
+    lotse_buf_init(&m, 1 << 22);
+    rc = assemble(&q, &m);
+    if (!rc) out->match = lotse_buf_detach(&m);
+    else lotse_buf_release(&m);
+    if (!rc && q.nneg && !(out->exclude = lotse_buf_detach(&q.neg)))
+      rc = LOTSE_ENOMEM;
     if (rc) lotse_err_set(err, rc, "query too complex");
   }
   lotse_buf_release(&q.req);
   lotse_buf_release(&q.opt);
   lotse_buf_release(&q.neg);
+  if (rc) search_query_release(out);
   return rc;
+}
+
+int search_query_build(search_t *s, const char *query, char **match,
+                       char **exclude, lotse_err_t *err) {
+  search_query_t q;
+  *match = *exclude = NULL;
+  int rc = search_query_compile(s, query, &q, err);
+  if (rc) return rc;
+  *match = q.match;
+  *exclude = q.exclude;
+  q.match = q.exclude = NULL;
+  search_query_release(&q);
+  return 0;
 }

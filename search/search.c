@@ -32,7 +32,8 @@ int search_new(store_t *st, search_t **out, lotse_err_t *err) {
   search_t *s = calloc(1, sizeof *s);
   if (!s) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   s->st = st;
-  int rc = text_analyzer_new(&s->an, err);
+  int rc = search_rank_register(store_db(st), err);
+  if (!rc) rc = text_analyzer_new(&s->an, err);
   if (rc) {
     free(s);
     return rc;
@@ -43,6 +44,7 @@ int search_new(store_t *st, search_t **out, lotse_err_t *err) {
 
 void search_free(search_t *s) {
   if (!s) return;
+  search_docmap_release(&s->map);
   text_analyzer_free(s->an);
   free(s);
 }
@@ -92,74 +94,101 @@ static int cands_push(cands_t *c, int64_t doc, int64_t chunk, double score) {
   return 0;
 }
 
-/* Keep the best passage of each document (rows arrive sorted by doc). */
-static void keep_best_per_doc(cands_t *c) {
+/* Keep the best passage of each document, in one pass: best[] maps a
+ * document to its slot in the output (slot + 1; 0 = not seen yet). */
+static int keep_best_per_doc(search_t *s, cands_t *c) {
+  int64_t nd = s->map.ndocs;
+  int32_t *best = calloc((size_t)nd, sizeof *best);
+  if (!best) return LOTSE_ENOMEM;
   size_t w = 0;
   for (size_t i = 0; i < c->n; i++) {
-    if (w && c->v[w - 1].doc_id == c->v[i].doc_id) {
-      if (c->v[i].score > c->v[w - 1].score) c->v[w - 1] = c->v[i];
-      continue;
+    int64_t d = c->v[i].doc_id;
+    if (!best[d]) {
+      c->v[w] = c->v[i];
+      best[d] = (int32_t)++w;
+    } else if (cand_cmp(&c->v[i], &c->v[best[d] - 1]) < 0) {
+      c->v[best[d] - 1] = c->v[i];
     }
-    c->v[w++] = c->v[i];
   }
   c->n = w;
+  free(best);
+  return 0;
 }
 
+/* Passages matching the expression, scored, filtered by the principal's
+ * readable documents before anything is ranked or counted. */
 static const char *const CAND_SQL =
-    "SELECT v.doc_id, c.id, bm25(chunk_fts, :wt, :wh, :wb) "
-    "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid "
-    "JOIN doc_versions v ON v.id = c.version_id "
-    "JOIN documents d ON d.id = v.doc_id AND d.current_version = v.version "
-    "WHERE chunk_fts MATCH :match AND " STORE_ACL_SQL
-    " ORDER BY v.doc_id, c.id";
+    "SELECT rowid, lotse_bm25(chunk_fts, ?5, ?2, ?3, ?4) FROM chunk_fts "
+    "WHERE chunk_fts MATCH ?1";
 
-static int candidates(search_t *s, const store_principal_t *p,
-                      const char *match, const search_opts_t *o, cands_t *c,
-                      lotse_err_t *err) {
-  sqlite3 *db = store_db(s->st);
+static int candidates(search_t *s, const char *match, const search_opts_t *o,
+                      cands_t *c, lotse_err_t *err) {
   sqlite3_stmt *q;
-  if (sqlite3_prepare_v2(db, CAND_SQL, -1, &q, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(store_db(s->st), CAND_SQL, -1, &q, NULL) != SQLITE_OK)
     return store_err_db(s->st, err, "search");
-  sqlite3_bind_double(q, sqlite3_bind_parameter_index(q, ":wt"), o->w_title);
-  sqlite3_bind_double(q, sqlite3_bind_parameter_index(q, ":wh"),
-                      o->w_heading);
-  sqlite3_bind_double(q, sqlite3_bind_parameter_index(q, ":wb"), o->w_body);
-  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":match"), match, -1,
-                    SQLITE_STATIC);
-  store_acl_bind(q, p);
+  sqlite3_bind_text(q, 1, match, -1, SQLITE_STATIC);
+  sqlite3_bind_double(q, 2, o->w_title);
+  sqlite3_bind_double(q, 3, o->w_heading);
+  sqlite3_bind_double(q, 4, o->w_body);
+  sqlite3_bind_pointer(q, 5, &s->map, "lotse_docmap", NULL);
+  const search_docmap_t *m = &s->map;
   int rc;
   while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    double score = -sqlite3_column_double(q, 2); /* bm25: lower is better */
+    int64_t chunk = sqlite3_column_int64(q, 0);
+    int64_t doc = chunk > 0 && chunk < m->nchunks ? m->chunk_doc[chunk] : 0;
+    if (!search_docmap_visible(m, doc)) continue;
+    double score = -sqlite3_column_double(q, 1); /* bm25: lower is better */
     if (!isfinite(score)) score = 0;
-    if (cands_push(c, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                   score)) {
+    if (cands_push(c, doc, chunk, score)) {
       sqlite3_finalize(q);
       return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
     }
   }
   sqlite3_finalize(q);
-  if (rc != SQLITE_DONE) return store_err_db(s->st, err, "search");
-  return 0;
+  return rc == SQLITE_DONE ? 0 : store_err_db(s->st, err, "search");
 }
 
-static const char *const EXCL_SQL =
-    "SELECT DISTINCT v.doc_id FROM chunk_fts "
-    "JOIN chunks c ON c.id = chunk_fts.rowid "
-    "JOIN doc_versions v ON v.id = c.version_id "
-    "WHERE chunk_fts MATCH ?1 ORDER BY v.doc_id";
+/* Drop candidates of documents that have a passage matching exclude. */
+static int drop_excluded(search_t *s, const char *exclude, cands_t *c,
+                         lotse_err_t *err) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(store_db(s->st),
+                         "SELECT rowid FROM chunk_fts WHERE chunk_fts MATCH ?",
+                         -1, &q, NULL) != SQLITE_OK)
+    return store_err_db(s->st, err, "search");
+  sqlite3_bind_text(q, 1, exclude, -1, SQLITE_STATIC);
+  const search_docmap_t *m = &s->map;
+  uint64_t *bad = calloc((size_t)(m->ndocs + 63) / 64, sizeof *bad);
+  if (!bad) {
+    sqlite3_finalize(q);
+    return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  }
+  int rc;
+  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    int64_t chunk = sqlite3_column_int64(q, 0);
+    int64_t doc = chunk > 0 && chunk < m->nchunks ? m->chunk_doc[chunk] : 0;
+    if (doc > 0 && doc < m->ndocs) bad[doc >> 6] |= 1ull << (doc & 63);
+  }
+  sqlite3_finalize(q);
+  size_t w = 0;
+  for (size_t i = 0; i < c->n; i++)
+    if (!(bad[c->v[i].doc_id >> 6] >> (c->v[i].doc_id & 63) & 1))
+      c->v[w++] = c->v[i];
+  c->n = w;
+  free(bad);
+  return rc == SQLITE_DONE ? 0 : store_err_db(s->st, err, "search");
+}
 
 /* ---------------------------------------------------------------- details */
 
 static const char *const HIT_SQL =
     "SELECT v.title, d.source, c.heading, c.page, v.mime, d.data_class, "
-    "snippet(chunk_fts, 2, :open, :close, '\xE2\x80\xA6', :ntok) "
-    "FROM chunk_fts JOIN chunks c ON c.id = chunk_fts.rowid "
-    "JOIN doc_versions v ON v.id = c.version_id "
-    "JOIN documents d ON d.id = v.doc_id "
-    "WHERE chunk_fts MATCH :match AND chunk_fts.rowid = :id AND "
-    STORE_ACL_SQL;
+    "c.text FROM chunks c JOIN doc_versions v ON v.id = c.version_id "
+    "JOIN documents d ON d.id = v.doc_id WHERE c.id = :id AND " STORE_ACL_SQL;
 
-static int hit_fill(sqlite3_stmt *q, const cand_t *c, search_hit_t *h) {
+static int hit_fill(search_t *s, const search_query_t *qq, sqlite3_stmt *q,
+                    const cand_t *c, const search_opts_t *o,
+                    search_hit_t *h) {
   h->doc_id = c->doc_id;
   h->chunk_id = c->chunk_id;
   h->score = c->score;
@@ -169,14 +198,15 @@ static int hit_fill(sqlite3_stmt *q, const cand_t *c, search_hit_t *h) {
   h->page = sqlite3_column_int(q, 3);
   h->mime = store_col_dup_text(q, 4);
   h->data_class = sqlite3_column_int(q, 5);
-  h->snippet = store_col_dup_text(q, 6);
+  const char *text = (const char *)sqlite3_column_text(q, 6);
+  h->snippet = search_snippet_make(s, qq, text ? text : "", o);
   if (!h->title || !h->source || !h->section || !h->mime || !h->snippet)
     return LOTSE_ENOMEM;
   return 0;
 }
 
 static int details(search_t *s, const store_principal_t *p,
-                   const char *match, const search_opts_t *o,
+                   const search_query_t *qq, const search_opts_t *o,
                    const cand_t *v, size_t n, search_result_t *res,
                    lotse_err_t *err) {
   if (!n) return 0;
@@ -185,22 +215,15 @@ static int details(search_t *s, const store_principal_t *p,
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(store_db(s->st), HIT_SQL, -1, &q, NULL) != SQLITE_OK)
     return store_err_db(s->st, err, "search details");
-  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":open"),
-                    o->mark_open, -1, SQLITE_STATIC);
-  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":close"),
-                    o->mark_close, -1, SQLITE_STATIC);
-  sqlite3_bind_int(q, sqlite3_bind_parameter_index(q, ":ntok"),
-                   o->snippet_tokens);
-  sqlite3_bind_text(q, sqlite3_bind_parameter_index(q, ":match"), match, -1,
-                    SQLITE_STATIC);
   store_acl_bind(q, p);
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++) {
     sqlite3_bind_int64(q, sqlite3_bind_parameter_index(q, ":id"),
                        v[i].chunk_id);
     int step = sqlite3_step(q);
+    /* Defence in depth: the ACL is checked again on the row shown. */
     if (step == SQLITE_ROW) {
-      rc = hit_fill(q, &v[i], &res->hits[res->n++]);
+      rc = hit_fill(s, qq, q, &v[i], o, &res->hits[res->n++]);
       if (rc) lotse_err_set(err, rc, "out of memory");
     } else if (step != SQLITE_DONE) {
       rc = store_err_db(s->st, err, "search details");
@@ -228,25 +251,24 @@ static void opts_fix(const search_opts_t *in, search_opts_t *o) {
   if (o->w_body <= 0) o->w_body = 1.0;
 }
 
-/* Drop candidates of documents that have a passage matching exclude. */
-static int drop_excluded(search_t *s, const char *exclude, cands_t *c,
-                         lotse_err_t *err) {
-  sqlite3_stmt *q;
-  if (sqlite3_prepare_v2(store_db(s->st), EXCL_SQL, -1, &q, NULL) != SQLITE_OK)
-    return store_err_db(s->st, err, "search");
-  sqlite3_bind_text(q, 1, exclude, -1, SQLITE_STATIC);
-  int rc;
-  size_t w = 0, i = 0;
-  /* Both lists are sorted by doc id: one merge pass. */
-  while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-    int64_t bad = sqlite3_column_int64(q, 0);
-    for (; i < c->n && c->v[i].doc_id <= bad; i++)
-      if (c->v[i].doc_id != bad) c->v[w++] = c->v[i];
+static int run_locked(search_t *s, const store_principal_t *p,
+                      const search_query_t *q, const search_opts_t *o,
+                      search_result_t *res, lotse_err_t *err) {
+  int rc = search_docmap_refresh(s, p, err);
+  cands_t c = {0};
+  if (!rc) rc = candidates(s, q->match, o, &c, err);
+  if (!rc && q->exclude) rc = drop_excluded(s, q->exclude, &c, err);
+  if (!rc && o->per_document && keep_best_per_doc(s, &c))
+    rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  if (!rc) {
+    if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
+    res->total = (int64_t)c.n;
+    size_t from = (size_t)o->offset < c.n ? (size_t)o->offset : c.n;
+    size_t n = c.n - from < (size_t)o->limit ? c.n - from : (size_t)o->limit;
+    rc = details(s, p, q, o, c.v + from, n, res, err);
   }
-  for (; i < c->n; i++) c->v[w++] = c->v[i];
-  c->n = w;
-  sqlite3_finalize(q);
-  return rc == SQLITE_DONE ? 0 : store_err_db(s->st, err, "search");
+  free(c.v);
+  return rc;
 }
 
 int search_run(search_t *s, const store_principal_t *p, const char *query,
@@ -256,25 +278,23 @@ int search_run(search_t *s, const store_principal_t *p, const char *query,
   double t0 = lotse_now_mono();
   search_opts_t o;
   opts_fix(in, &o);
-  char *exclude = NULL;
-  int rc = search_query_build(s, query, &res->match, &exclude, err);
-  if (rc || !res->match) {
-    free(exclude);
+  search_query_t q;
+  int rc = search_query_compile(s, query, &q, err);
+  if (rc || !q.match) {
+    search_query_release(&q);
     return rc;
   }
-  cands_t c = {0};
-  rc = candidates(s, p, res->match, &o, &c, err);
-  if (!rc && exclude) rc = drop_excluded(s, exclude, &c, err);
-  free(exclude);
-  if (!rc) {
-    if (o.per_document) keep_best_per_doc(&c);
-    if (c.n) qsort(c.v, c.n, sizeof *c.v, cand_cmp);
-    res->total = (int64_t)c.n;
-    size_t from = (size_t)o.offset < c.n ? (size_t)o.offset : c.n;
-    size_t n = c.n - from < (size_t)o.limit ? c.n - from : (size_t)o.limit;
-    rc = details(s, p, res->match, &o, c.v + from, n, res, err);
-  }
-  free(c.v);
+  /* One read transaction: maps, candidates and details see one snapshot. */
+  sqlite3 *db = store_db(s->st);
+  int own_tx = sqlite3_get_autocommit(db);
+  if (own_tx && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    rc = store_err_db(s->st, err, "search");
+  if (!rc) rc = run_locked(s, p, &q, &o, res, err);
+  if (own_tx && !sqlite3_get_autocommit(db))
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  res->match = q.match;
+  q.match = NULL;
+  search_query_release(&q);
   res->millis = (lotse_now_mono() - t0) * 1000.0;
   if (rc) search_result_release(res);
   return rc;
