@@ -6,6 +6,9 @@
  * (case-insensitive), OCR noise elsewhere is allowed.
  */
 #include "ingest/ingest_fixtures.h"
+#include "search/search.h"
+#include <unistd.h>
+#include "store/store.h"
 
 static void expect_words(const ingest_extract_t *x) {
   char *all = fx_joined(x);
@@ -41,6 +44,48 @@ static void test_scanned_pdf(void **state) {
   expect_words(&x);
   assert_string_equal(fx_meta(&x, "ocr_pages"), "1");
   ingest_extract_release(&x);
+  free(pdf);
+}
+
+/* End to end: the scanned page goes through the ingest pipeline into a
+ * store and is found by search with its page number. */
+static void test_scanned_pdf_is_found(void **state) {
+  (void)state;
+  const char *path = fx_path("scanned-search.pdf");
+  fx_pdf_scanned(path);
+  size_t n;
+  char *pdf = fx_read(path, &n);
+  char db[4096];
+  snprintf(db, sizeof db, "%s", fx_path("scan-store.db"));
+  unlink(db);
+  store_t *st;
+  lotse_err_t err;
+  assert_int_equal(store_open(db, &st, &err), 0);
+  ingest_opts_t o;
+  ingest_opts_default(&o);
+  o.limits.ocr_dpi = 150;
+  o.data_class = STORE_CLASS_OFFEN;
+  store_put_result_t r;
+  ingest_summary_t sum = {0};
+  int rc = ingest_one(st, "/akten/scan.pdf", pdf, n, 0, &o, &r, &sum, &err);
+  if (rc) print_message("ingest: %s\n", err.msg);
+  assert_int_equal(rc, 0);
+  assert_int_equal(sum.ocr_pages, 1);
+  search_t *s;
+  assert_int_equal(search_new(st, &s, &err), 0);
+  store_principal_t p;
+  store_principal_anonymous(&p);
+  search_result_t res;
+  assert_int_equal(search_run(s, &p, "Dienstvereinbarung Landratsamt", NULL,
+                              &res, &err), 0);
+  assert_int_equal(res.n, 1);
+  assert_string_equal(res.hits[0].source, "/akten/scan.pdf");
+  assert_string_equal(res.hits[0].mime, "application/pdf");
+  assert_int_equal(res.hits[0].page, 1);
+  assert_non_null(strstr(res.hits[0].snippet, "[Landratsamt]"));
+  search_result_release(&res);
+  search_free(s);
+  store_close(st);
   free(pdf);
 }
 
@@ -96,6 +141,7 @@ static void test_bad_arguments(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scanned_pdf),
+      cmocka_unit_test(test_scanned_pdf_is_found),
       cmocka_unit_test(test_image),
       cmocka_unit_test(test_bad_arguments),
   };
