@@ -92,6 +92,19 @@ int cli_getopt(int argc, char **argv, const cli_cmd_t *cmd, char **optval) {
   return c;
 }
 
+int cli_split_list(lotse_strv_t *sv, const char *list) {
+  char *copy = lotse_strdup(list), *save = NULL;
+  if (!copy) return LOTSE_ENOMEM;
+  int rc = 0;
+  for (char *t = strtok_r(copy, ",", &save); t && !rc;
+       t = strtok_r(NULL, ",", &save)) {
+    lotse_str_squeeze(t);
+    if (*t) rc = lotse_strv_push(sv, t);
+  }
+  free(copy);
+  return rc;
+}
+
 int cli_fail(lotse_err_t *err) {
   fprintf(stderr, "lotse: %s\n",
           err->msg[0] ? err->msg : lotse_strerror(err->code));

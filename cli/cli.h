@@ -46,6 +46,8 @@ void cli_usage(const cli_cmd_t *cmd, FILE *out);
 /* getopt_long over the command's table; returns the key, -1 at the end,
  * '?' on a bad option (message already printed). */
 int cli_getopt(int argc, char **argv, const cli_cmd_t *cmd, char **optval);
+/* Append the comma-separated, trimmed, non-empty items of list to sv. */
+int cli_split_list(lotse_strv_t *sv, const char *list);
 int cli_fail(lotse_err_t *err);          /* prints "lotse: msg", returns 1 */
 int cli_usage_error(const cli_cmd_t *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

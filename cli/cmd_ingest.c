@@ -50,19 +50,6 @@ static void on_progress(void *ctx, ingest_event_t ev, const char *path,
   fflush(stderr);
 }
 
-static int add_groups(lotse_strv_t *g, const char *list) {
-  char *copy = lotse_strdup(list), *save = NULL;
-  if (!copy) return LOTSE_ENOMEM;
-  int rc = 0;
-  for (char *t = strtok_r(copy, ",", &save); t && !rc;
-       t = strtok_r(NULL, ",", &save)) {
-    lotse_str_squeeze(t);
-    if (*t) rc = lotse_strv_push(g, t);
-  }
-  free(copy);
-  return rc;
-}
-
 static void opts_from_conf(ingest_opts_t *o, const lotse_conf_t *c) {
   ingest_limits_t *l = &o->limits;
   l->max_file_bytes = (size_t)lotse_conf_get_int(c, "ingest.max_file_mb",
@@ -121,7 +108,7 @@ int cmd_ingest(int argc, char **argv, cli_ctx_t *ctx) {
   while (rc < 0 && (c = cli_getopt(argc, argv, cmd, &val)) != -1) {
     switch (c) {
     case 'g':
-      if (add_groups(&groups, val)) rc = CLI_EXIT_FAIL;
+      if (cli_split_list(&groups, val)) rc = CLI_EXIT_FAIL;
       break;
     case 'c':
       o.data_class = store_class_parse(val);

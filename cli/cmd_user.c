@@ -50,16 +50,6 @@ static int list(cli_ctx_t *ctx) {
   return CLI_EXIT_OK;
 }
 
-static int split_groups(lotse_strv_t *g, const char *list) {
-  char *copy = lotse_strdup(list), *save = NULL;
-  int rc = copy ? 0 : LOTSE_ENOMEM;
-  for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && !rc;
-       t = strtok_r(NULL, ",", &save))
-    if (*t) rc = lotse_strv_push(g, t);
-  free(copy);
-  return rc;
-}
-
 int cmd_user(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("user");
   if (argc >= 2 && !strcmp(argv[1], "list")) return list(ctx);
@@ -85,7 +75,7 @@ int cmd_user(int argc, char **argv, cli_ctx_t *ctx) {
         rc = cli_usage_error(cmd, "unbekannte Datenklasse in '%s'", val);
       break;
     case 'g':
-      if (split_groups(&groups, val)) rc = CLI_EXIT_FAIL;
+      if (cli_split_list(&groups, val)) rc = CLI_EXIT_FAIL;
       break;
     case 'h': cli_usage(cmd, stdout); rc = CLI_EXIT_OK; break;
     default: rc = CLI_EXIT_USAGE;
