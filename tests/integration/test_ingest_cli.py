@@ -212,6 +212,19 @@ class IngestCli(lt.TestCase):
         self.assertIn("6/6", text)
         self.assertIn("#" * 30, text)
 
+    def test_analyze(self):
+        p = lt.run(self.ws, "analyze", "Urlaubsanträge der Mueller-Straße")
+        lines = p.stdout.splitlines()
+        self.assertTrue(lines[0].startswith("urlaubsantrag "), lines)
+        self.assertIn("+ urlaub", p.stdout)
+        self.assertIn("+ antrag", p.stdout)
+        self.assertNotIn("der ", p.stdout)  # stop word
+        self.assertIn("mull", p.stdout)     # Mueller = Müller
+        p = lt.run(self.ws, "analyze", "--query", "Urlaubsantrag -Resturlaub")
+        self.assertIn('Suchausdruck: (("urlaubsantrag" OR ("urlaub" AND '
+                      '"antrag")))', p.stdout)
+        self.assertIn("Ausschluss:", p.stdout)
+
     def test_usage_errors(self):
         for args, msg in ((["ingest"], "keine Datei"),
                           (["ingest", "--class", "geheim", "x"], "Datenklasse"),
