@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define CONN_LIMIT 256
 #define CONN_TIMEOUT_S 30
@@ -208,6 +209,20 @@ static int db_check(const char *path, lotse_err_t *err) {
   return rc;
 }
 
+/* libmicrohttpd does not say why it could not listen: bind a probe socket
+ * to the same address to learn the reason (in use, no permission …). */
+static const char *bind_reason(const struct sockaddr_storage *ss, int v6) {
+  int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return strerror(errno);
+  int one = 1, e = 0;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+  if (bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 1) != 0)
+    e = errno;
+  close(fd);
+  return e ? strerror(e) : "unknown reason";
+}
+
 static int daemon_start(server_t *s, lotse_err_t *err) {
   struct sockaddr_storage ss;
   int v6 = 0;
@@ -228,8 +243,8 @@ static int daemon_start(server_t *s, lotse_err_t *err) {
       (unsigned)CONN_TIMEOUT_S, MHD_OPTION_ARRAY,
       s->o.threads > 1 ? pool : pool + 1, MHD_OPTION_END);
   if (!s->daemon)
-    return lotse_err_set(err, LOTSE_EIO, "unable to listen on %s port %d",
-                         s->o.bind, s->o.port);
+    return lotse_err_set(err, LOTSE_EIO, "unable to listen on %s port %d: %s",
+                         s->o.bind, s->o.port, bind_reason(&ss, v6));
   const union MHD_DaemonInfo *info =
       MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
   s->port = info && info->port ? (int)info->port : s->o.port;
