@@ -28,6 +28,7 @@ const char *lotse_strerror(int code) {
   return "unknown error";
 }
 
+__attribute__((format(printf, 3, 0)))
 static int vset(lotse_err_t *err, int code, const char *fmt, va_list ap) {
   if (!err) return code;
   err->code = code;

@@ -2,15 +2,21 @@
 # Checks CI runs beyond the test suite (after scripts/test.sh built `build`):
 #  1. code budgets (STYLE.md): function <= 200 lines, cyclomatic complexity
 #     <= 30, file <= 2500 lines;
-#  2. retrieval quality gate on LegalQuAD when ../shared/data is present:
+#  2. the code also builds warning-free with clang (ARCHITECTURE.md §6);
+#  3. retrieval quality gate on LegalQuAD when ../shared/data is present:
 #     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command -v pmccabe >/dev/null || {
+need() { # install a Debian package for a missing command
+  command -v "$1" >/dev/null && return 0
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q pmccabe >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null 2>&1 || {
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null
+  }
 }
+need pmccabe pmccabe
 src=$(ls base/*.c store/*.c text/*.c ingest/*.c search/*.c server/*.c cli/*.c)
 over=$(pmccabe $src | awk '$2 > 30 || $5 > 200 {print}')
 if [ -n "$over" ]; then
@@ -19,6 +25,11 @@ fi
 big=$(wc -l $src | awk '$2 != "total" && $1 > 2500 {print}')
 if [ -n "$big" ]; then echo "== files over 2500 lines:"; echo "$big"; exit 1; fi
 echo "== code budgets ok"
+
+need clang clang
+echo "== build with clang"
+CC=clang scripts/build.sh build-clang >/dev/null
+echo "== clang build ok"
 
 data=../shared/data/retrieval/legalquad/LegalQuAD.json
 if [ -f "$data" ]; then
