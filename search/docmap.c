@@ -24,15 +24,6 @@ void search_docmap_release(search_docmap_t *m) {
   memset(m, 0, sizeof *m);
 }
 
-static int64_t scalar(sqlite3 *db, const char *sql) {
-  sqlite3_stmt *s;
-  int64_t v = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) return -1;
-  if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
-  return v;
-}
-
 /* SQLite varint (as FTS5 stores column sizes): 7 bits per byte, high bit
  * set while more follow; the ninth byte carries 8 bits. */
 static size_t get_varint(const unsigned char *p, size_t n, uint64_t *v) {
@@ -82,8 +73,8 @@ static int load_sizes(search_t *s, lotse_err_t *err) {
 static int load_chunks(search_t *s, lotse_err_t *err) {
   sqlite3 *db = store_db(s->st);
   search_docmap_t *m = &s->map;
-  int64_t maxc = scalar(db, "SELECT coalesce(max(id), 0) FROM chunks");
-  int64_t maxd = scalar(db, "SELECT coalesce(max(id), 0) FROM documents");
+  int64_t maxc = store_scalar(s->st, "SELECT coalesce(max(id), 0) FROM chunks");
+  int64_t maxd = store_scalar(s->st, "SELECT coalesce(max(id), 0) FROM documents");
   if (maxc < 0 || maxd < 0) return store_err_db(s->st, err, "search map");
   free(m->chunk_doc);
   free(m->colsize);
@@ -141,7 +132,7 @@ int search_docmap_refresh(search_t *s, const store_principal_t *p,
                           lotse_err_t *err) {
   search_docmap_t *m = &s->map;
   sqlite3 *db = store_db(s->st);
-  int64_t dv = scalar(db, "PRAGMA data_version");
+  int64_t dv = store_scalar(s->st, "PRAGMA data_version");
   int64_t own = sqlite3_total_changes64(db);
   if (dv < 0) return store_err_db(s->st, err, "search map");
   int rc = 0;

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-static int64_t scalar(store_t *st, const char *sql) {
+int64_t store_scalar(store_t *st, const char *sql) {
   sqlite3_stmt *s;
   int64_t v = -1;
   if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) return -1;
@@ -17,21 +17,21 @@ static int64_t scalar(store_t *st, const char *sql) {
 
 int store_stats_get(store_t *st, store_stats_t *s, lotse_err_t *err) {
   memset(s, 0, sizeof *s);
-  s->documents = scalar(st, "SELECT count(*) FROM documents");
-  s->versions = scalar(st, "SELECT count(*) FROM doc_versions");
-  s->chunks = scalar(st, "SELECT count(*) FROM chunks");
+  s->documents = store_scalar(st, "SELECT count(*) FROM documents");
+  s->versions = store_scalar(st, "SELECT count(*) FROM doc_versions");
+  s->chunks = store_scalar(st, "SELECT count(*) FROM chunks");
   s->chunks_indexed =
-      scalar(st, "SELECT count(*) FROM chunks c JOIN doc_versions v ON "
+      store_scalar(st, "SELECT count(*) FROM chunks c JOIN doc_versions v ON "
                  "v.id = c.version_id JOIN documents d ON d.id = v.doc_id "
                  "AND d.current_version = v.version");
-  s->users = scalar(st, "SELECT count(*) FROM users");
-  s->groups = scalar(st, "SELECT count(*) FROM groups");
-  s->units = scalar(st, "SELECT count(*) FROM units");
+  s->users = store_scalar(st, "SELECT count(*) FROM users");
+  s->groups = store_scalar(st, "SELECT count(*) FROM groups");
+  s->units = store_scalar(st, "SELECT count(*) FROM units");
   s->bytes_original =
-      scalar(st, "SELECT coalesce(sum(v.size), 0) FROM documents d JOIN "
+      store_scalar(st, "SELECT coalesce(sum(v.size), 0) FROM documents d JOIN "
                  "doc_versions v ON v.doc_id = d.id AND "
                  "v.version = d.current_version");
-  s->db_bytes = scalar(st, "SELECT page_count * page_size FROM "
+  s->db_bytes = store_scalar(st, "SELECT page_count * page_size FROM "
                            "pragma_page_count(), pragma_page_size()");
   sqlite3_stmt *q;
   int rc = store_prepare(st,

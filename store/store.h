@@ -53,6 +53,9 @@ void store_rollback(store_t *st);
 /* Copy of a text column; "" for NULL; NULL only when out of memory. */
 char *store_col_dup_text(sqlite3_stmt *s, int col);
 
+/* First column of the first row of sql as an integer; -1 on error. */
+int64_t store_scalar(store_t *st, const char *sql);
+
 /* Wrap the last SQLite error of st into err with a short context. */
 int store_err_db(store_t *st, lotse_err_t *err, const char *what);
 
