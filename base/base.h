@@ -32,7 +32,10 @@
   XX(EEMPTY, -12, "no content")                                      \
   XX(ESCHEMA, -13, "database schema newer than this program")        \
   XX(EINTERNAL, -14, "internal error")                               \
-  XX(EUSAGE, -15, "usage error")
+  XX(EUSAGE, -15, "usage error")                                     \
+  XX(ECANCELED, -16, "cancelled")                                    \
+  XX(ETIMEDOUT, -17, "timed out")                                    \
+  XX(ELIMIT, -18, "limit exceeded")
 
 enum {
   LOTSE_OK = 0,

@@ -20,10 +20,19 @@ if [ "${1:-}" = "--bench" ]; then
   PKGS+=(libxapian-dev g++)
 fi
 
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
 missing=()
 for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  installed "$p" || missing+=("$p")
 done
+# libcurl (the openai backend): any of the three TLS flavours will do, and
+# they conflict with each other, so only add one when none is present.
+if ! installed libcurl4-openssl-dev && ! installed libcurl4-gnutls-dev &&
+   ! installed libcurl4-nss-dev; then
+  missing+=(libcurl4-openssl-dev)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
