@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * llm/quant_internal.h — block layouts and kernel tables shared by the
+ * quantisation files (quant*.c, cpu.c).
+ *
+ * Contract: every block struct is byte-identical to the GGUF layout of the
+ * same type (pinned by _Static_assert on its size); multi-byte fields are
+ * little-endian, which is the host order on every target lotse builds for.
+ * Blocks inside mmap'd tensors may be unaligned: kernels read them through
+ * these structs only via memcpy-safe fields (all fields are byte arrays or
+ * uint16_t/float that the compiler loads with unaligned-safe code because the
+ * structs are packed to alignment 1 where needed).
+ * See also: llm/quant.h.
+ */
+#ifndef LOTSE_LLM_QUANT_INTERNAL_H
+#define LOTSE_LLM_QUANT_INTERNAL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "llm/quant.h"
+
+#define QK 32    /* elements per block of the simple types */
+#define QK_K 256 /* elements per super-block of the K-quants */
+#define K_SCALE_SIZE 12
+
+/* Half-precision fields are kept as two bytes so every struct has
+ * alignment 1 and may sit anywhere in a mapped file. */
+typedef struct { uint8_t d[2]; uint8_t qs[QK / 2]; } blk_q4_0;
+typedef struct { uint8_t d[2]; uint8_t m[2]; uint8_t qs[QK / 2]; } blk_q4_1;
+typedef struct { uint8_t d[2]; uint8_t qh[4]; uint8_t qs[QK / 2]; } blk_q5_0;
+typedef struct {
+  uint8_t d[2]; uint8_t m[2]; uint8_t qh[4]; uint8_t qs[QK / 2];
+} blk_q5_1;
+typedef struct { uint8_t d[2]; int8_t qs[QK]; } blk_q8_0;
+typedef struct { uint8_t d[2]; uint8_t s[2]; int8_t qs[QK]; } blk_q8_1;
+typedef struct {
+  uint8_t d[2]; uint8_t dmin[2]; uint8_t scales[K_SCALE_SIZE];
+  uint8_t qs[QK_K / 2];
+} blk_q4_k;
+typedef struct {
+  uint8_t d[2]; uint8_t dmin[2]; uint8_t scales[K_SCALE_SIZE];
+  uint8_t qh[QK_K / 8]; uint8_t qs[QK_K / 2];
+} blk_q5_k;
+typedef struct {
+  uint8_t ql[QK_K / 2]; uint8_t qh[QK_K / 4]; int8_t scales[QK_K / 16];
+  uint8_t d[2];
+} blk_q6_k;
+/* Activations only; lives in our own aligned buffers (never in files we
+ * map), so natural alignment is fine. */
+typedef struct {
+  float d; int8_t qs[QK_K]; int16_t bsums[QK_K / 16];
+} blk_q8_k;
+
+_Static_assert(sizeof(blk_q4_0) == 18, "q4_0 layout");
+_Static_assert(sizeof(blk_q4_1) == 20, "q4_1 layout");
+_Static_assert(sizeof(blk_q5_0) == 22, "q5_0 layout");
+_Static_assert(sizeof(blk_q5_1) == 24, "q5_1 layout");
+_Static_assert(sizeof(blk_q8_0) == 34, "q8_0 layout");
+_Static_assert(sizeof(blk_q8_1) == 36, "q8_1 layout");
+_Static_assert(sizeof(blk_q4_k) == 144, "q4_k layout");
+_Static_assert(sizeof(blk_q5_k) == 176, "q5_k layout");
+_Static_assert(sizeof(blk_q6_k) == 210, "q6_k layout");
+_Static_assert(sizeof(blk_q8_k) == 292, "q8_k layout");
+
+static inline float h2f(const uint8_t h[2]) {
+  return llm_f16_to_f32((uint16_t)(h[0] | (h[1] << 8)));
+}
+static inline void f2h(uint8_t h[2], float f) {
+  uint16_t v = llm_f32_to_f16(f);
+  h[0] = (uint8_t)v;
+  h[1] = (uint8_t)(v >> 8);
+}
+static inline int nearest_int(float f) {
+  /* round half to even; |f| < 2^22 in every caller */
+  float v = f + 12582912.f;
+  int32_t i;
+  memcpy(&i, &v, 4);
+  return (i & 0x007fffff) - 0x00400000;
+}
+
+/* 6-bit scale/min pair j (0..7) of a Q4_K/Q5_K super-block. */
+static inline void k_scale_min(const uint8_t *q, int j, uint8_t *sc,
+                               uint8_t *m) {
+  if (j < 4) {
+    *sc = q[j] & 63;
+    *m = q[j + 4] & 63;
+  } else {
+    *sc = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+    *m = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+  }
+}
+
+/* ------------------------------------------------ quant_simple.c / quant_k.c */
+
+void q_dequant_q4_0(const void *src, float *y, int64_t nb);
+void q_dequant_q4_1(const void *src, float *y, int64_t nb);
+void q_dequant_q5_0(const void *src, float *y, int64_t nb);
+void q_dequant_q5_1(const void *src, float *y, int64_t nb);
+void q_dequant_q8_0(const void *src, float *y, int64_t nb);
+void q_dequant_q8_1(const void *src, float *y, int64_t nb);
+void q_quant_q4_0(const float *x, void *dst, int64_t nb);
+void q_quant_q4_1(const float *x, void *dst, int64_t nb);
+void q_quant_q5_0(const float *x, void *dst, int64_t nb);
+void q_quant_q5_1(const float *x, void *dst, int64_t nb);
+void q_quant_q8_0(const float *x, void *dst, int64_t nb);
+void q_quant_q8_1(const float *x, void *dst, int64_t nb);
+
+void q_dequant_q4_k(const void *src, float *y, int64_t nb);
+void q_dequant_q5_k(const void *src, float *y, int64_t nb);
+void q_dequant_q6_k(const void *src, float *y, int64_t nb);
+void q_dequant_q8_k(const void *src, float *y, int64_t nb);
+void q_quant_q4_k(const float *x, void *dst, int64_t nb);
+void q_quant_q5_k(const float *x, void *dst, int64_t nb);
+void q_quant_q6_k(const float *x, void *dst, int64_t nb);
+void q_quant_q8_k(const float *x, void *dst, int64_t nb);
+
+/* ------------------------------------------------ kernels (quant_dot_*.c) */
+
+/* One kernel computes y[j*ldy + r] for r in [r0, r1), j in [0, m).
+ * w->data rows of w->row_bytes; xq: m rows of act_bytes each. */
+typedef void (*q_matmul_fn)(const llm_mat_t *w, const void *xq,
+                            size_t act_bytes, int64_t m, float *y,
+                            int64_t ldy, int64_t r0, int64_t r1);
+
+/* Index by llm_type_t; NULL where no kernel at that level. */
+typedef struct {
+  q_matmul_fn mm[LLM_TYPE_MAX_];
+} q_kernels_t;
+
+void q_kernels_scalar(q_kernels_t *k);
+void q_kernels_avx2(q_kernels_t *k);   /* overrides what it has */
+void q_kernels_avx512(q_kernels_t *k); /* overrides what it has */
+
+/* Active level: 0 scalar, 1 avx2, 2 avx512 (cpu.c). */
+int q_cpu_level(void);
+/* Tests: force the level (-1 = back to the detected / LOTSE_SIMD one).
+ * Returns the level actually in effect (capped by the hardware). */
+int q_cpu_force_level(int level);
+
+#endif
