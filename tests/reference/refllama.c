@@ -10,9 +10,10 @@
  *       -> [ids...]   (BOS added when the vocabulary wants it, unless
  *                      --no-bos; --special parses control tokens)
  *   refllama trace MODEL --tokens 1,2,3 [--steps N] [--top K] [--threads T]
- *       -> {"tokens":[N greedy ids], "top":[[id, logprob], ...]}
- *          greedy = argmax over the raw logits (lowest id on ties); top =
- *          the K best log-softmax values of the first generated step
+ *       -> {"tokens":[N greedy ids], "gaps":[...], "top":[[id, logprob], ...]}
+ *          greedy = argmax over the raw logits (lowest id on ties); gaps =
+ *          logit of the best minus the second-best token at each step; top
+ *          = the K best log-softmax values of the first generated step
  *   refllama bench MODEL [--prompt-tokens N] [--gen-tokens M] [--threads T]
  *                        [--reps R] [--flash-attn auto|on|off]
  *       -> {"pp_tok_s":..., "tg_tok_s":..., ...}
@@ -230,30 +231,50 @@ static int decode_one(struct llama_context *c, llama_token t) {
   return llama_decode(c, llama_batch_get_one(&t, 1));
 }
 
+/* Logit gap between the best and the second-best token: how close a step
+ * is to a tie (for diagnosing a divergence). */
+static float top_gap(const float *x, int n, int best) {
+  float second = -INFINITY;
+  for (int i = 0; i < n; i++)
+    if (i != best && x[i] > second) second = x[i];
+  return x[best] - second;
+}
+
+static void print_trace(const int *ids, const float *gaps, int steps) {
+  printf("{\"tokens\":[");
+  for (int s = 0; s < steps; s++) printf(s ? ",%d" : "%d", ids[s]);
+  printf("],\"gaps\":[");
+  for (int s = 0; s < steps; s++) printf(s ? ",%.4g" : "%.4g", (double)gaps[s]);
+  printf("],");
+}
+
 static int run_trace(struct llama_context *c, int n_vocab, llama_token *toks,
                      int n, const opts_t *o) {
-  if (llama_decode(c, llama_batch_get_one(toks, n))) return -1;
-  const float *lg = llama_get_logits_ith(c, -1);
-  if (!lg) return -1;
+  int rc = -1;
   float *first = malloc(sizeof *first * (size_t)n_vocab);
-  if (!first) return -1;
+  float *gaps = malloc(sizeof *gaps * (size_t)o->steps);
+  int *ids = malloc(sizeof *ids * (size_t)o->steps);
+  const float *lg = NULL;
+  if (!first || !gaps || !ids || llama_decode(c, llama_batch_get_one(toks, n)) ||
+      !(lg = llama_get_logits_ith(c, -1)))
+    goto out;
   memcpy(first, lg, sizeof *first * (size_t)n_vocab);
-  printf("{\"tokens\":[");
   for (int s = 0; s < o->steps; s++) {
-    int id = argmax(lg, n_vocab);
-    printf(s ? ",%d" : "%d", id);
-    if (s + 1 < o->steps) {
-      if (decode_one(c, id) || !(lg = llama_get_logits_ith(c, -1))) {
-        free(first);
-        return -1;
-      }
-    }
+    ids[s] = argmax(lg, n_vocab);
+    gaps[s] = top_gap(lg, n_vocab, ids[s]);
+    if (s + 1 < o->steps &&
+        (decode_one(c, ids[s]) || !(lg = llama_get_logits_ith(c, -1))))
+      goto out;
   }
-  printf("],");
+  print_trace(ids, gaps, o->steps);
   print_top(first, n_vocab, o->top);
   printf("}\n");
+  rc = 0;
+out:
+  free(ids);
+  free(gaps);
   free(first);
-  return 0;
+  return rc;
 }
 
 static int cmd_trace(const opts_t *o) {
