@@ -58,6 +58,9 @@ static const llm_type_info_t types[LLM_TYPE_MAX_] = {
     T(34, "TQ1_0", 256, 54, -1, false),
     T(35, "TQ2_0", 256, 66, -1, false),
     T(39, "MXFP4", 32, 17, -1, false),
+    T(40, "NVFP4", 64, 36, -1, false),
+    T(41, "Q1_0", 128, 18, -1, false),
+    T(42, "Q2_0", 64, 18, -1, false),
 };
 
 const llm_type_info_t *llm_type_info(int type) {

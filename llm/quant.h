@@ -37,7 +37,11 @@ typedef enum {
   LLM_TYPE_Q6_K = 14,
   LLM_TYPE_Q8_K = 15,
   LLM_TYPE_BF16 = 30,
-  LLM_TYPE_MAX_ = 40 /* numbers >= this are rejected */
+  LLM_TYPE_MXFP4 = 39,
+  LLM_TYPE_NVFP4 = 40,
+  LLM_TYPE_Q1_0 = 41,
+  LLM_TYPE_Q2_0 = 42,
+  LLM_TYPE_MAX_ = 43 /* numbers >= this are rejected */
 } llm_type_t;
 
 typedef struct llm_type_info {

@@ -115,6 +115,44 @@ void q_quant_q5_k(const float *x, void *dst, int64_t nb);
 void q_quant_q6_k(const float *x, void *dst, int64_t nb);
 void q_quant_q8_k(const float *x, void *dst, int64_t nb);
 
+/* ------------------------------------------------ activations (quant_matmul.c)
+ *
+ * Activation rows are kept in a kernel-friendly form that depends only on
+ * the dot type (several matrices of different weight types share one
+ * quantised input). Offsets are from the row start; every part starts on a
+ * 64-byte boundary and is followed by at least 64 bytes of row, so vector
+ * loads of a block pair never leave the row.
+ *
+ * Q8_0 / Q8_1 ("act32"), nb = n/32 blocks:
+ *   int8_t  qs[n]        the values, as in Q8_0 (round to nearest, |q| <= 127)
+ *   float   d[nb]        block scale (f32; f16-rounded as ggml stores it)
+ *   float   dl[8*nb]     d repeated 8 times (one per dword lane of a block)
+ *   int32_t ns[8*nb]     minus the sum of each 4 consecutive values
+ *   float   s[nb]        d * sum of the block (the Q8_1 "s")
+ * Q8_K: the GGUF Q8_K blocks (float d, qs[256], bsums[16]).
+ * F32: the floats.
+ */
+typedef struct {
+  int64_t nb;
+  size_t off_d, off_dl, off_ns, off_s, bytes;
+} act32_layout_t;
+
+static inline size_t q_round64(size_t v) { return (v + 63) & ~(size_t)63; }
+
+static inline act32_layout_t act32_layout(int64_t n) {
+  act32_layout_t L;
+  L.nb = n / QK;
+  L.off_d = q_round64((size_t)n + 64);
+  L.off_dl = L.off_d + q_round64((size_t)L.nb * 4 + 64);
+  L.off_ns = L.off_dl + q_round64((size_t)L.nb * 32 + 64);
+  L.off_s = L.off_ns + q_round64((size_t)L.nb * 32 + 64);
+  L.bytes = L.off_s + q_round64((size_t)L.nb * 4 + 64);
+  return L;
+}
+
+/* Dequantised activation row (tests, reference kernels). */
+void q_act_dequantize(const llm_mat_t *w, const void *xq, float *y);
+
 /* ------------------------------------------------ kernels (quant_dot_*.c) */
 
 /* One kernel computes y[j*ldy + r] for r in [r0, r1), j in [0, m).
@@ -132,10 +170,18 @@ void q_kernels_scalar(q_kernels_t *k);
 void q_kernels_avx2(q_kernels_t *k);   /* overrides what it has */
 void q_kernels_avx512(q_kernels_t *k); /* overrides what it has */
 
-/* Active level: 0 scalar, 1 avx2, 2 avx512 (cpu.c). */
+/* ------------------------------------------------ cpu.c */
+
+enum { Q_LEVEL_SCALAR = 0, Q_LEVEL_AVX2 = 1, Q_LEVEL_AVX512 = 2 };
+/* Level in use: the best the CPU has, capped by LOTSE_SIMD. */
 int q_cpu_level(void);
-/* Tests: force the level (-1 = back to the detected / LOTSE_SIMD one).
- * Returns the level actually in effect (capped by the hardware). */
+/* Best level the hardware supports (ignores LOTSE_SIMD). */
+int q_cpu_max_level(void);
+/* Tests and benchmarks: force a level (-1: back to the default). The level
+ * is capped by the hardware; returns the level now in effect. Not for use
+ * while other threads run kernels. */
 int q_cpu_force_level(int level);
+/* Kernel table of the level in use. */
+const q_kernels_t *q_kernels(void);
 
 #endif
