@@ -33,6 +33,9 @@ static const cli_cmd_t commands[] = {
     {"analyze", cmd_analyze, "lotse analyze [OPTIONEN] TEXT",
      "Zeigen, welche Suchbegriffe die deutsche Analyse aus einem Text macht",
      cmd_analyze_opts, 0},
+    {"tokenize", cmd_tokenize, "lotse tokenize -m MODELL [OPTIONEN] TEXT|-",
+     "Zeigen, in welche Tokens der Tokenizer eines Modells einen Text zerlegt",
+     cmd_tokenize_opts, 1},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {
