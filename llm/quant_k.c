@@ -70,10 +70,10 @@ void q_dequant_q6_k(const void *src, float *y, int64_t nb) {
         int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
         int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
         int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-        y[l] = d * (float)(sc[is] * q1);
-        y[l + 32] = d * (float)(sc[is + 2] * q2);
-        y[l + 64] = d * (float)(sc[is + 4] * q3);
-        y[l + 96] = d * (float)(sc[is + 6] * q4);
+        y[l] = d * (float)sc[is] * (float)q1;
+        y[l + 32] = d * (float)sc[is + 2] * (float)q2;
+        y[l + 64] = d * (float)sc[is + 4] * (float)q3;
+        y[l + 96] = d * (float)sc[is + 6] * (float)q4;
       }
     }
   }

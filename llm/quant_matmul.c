@@ -38,19 +38,22 @@ static void act32_quantize(const float *x, int64_t n, uint8_t *row) {
     float amax = 0;
     for (int j = 0; j < QK; j++)
       amax = fabsf(x[j]) > amax ? fabsf(x[j]) : amax;
-    float d = amax / 127.0f, id = d != 0.0f ? 1.0f / d : 0.0f;
+    /* as ggml's x86 path: id = 127/amax, round half to even, s from the
+     * unrounded d */
+    float d = amax / 127.0f, id = amax != 0.0f ? 127.0f / amax : 0.0f;
     uint8_t h[2];
-    f2h(h, d);
-    d = h2f(h);
     int sum = 0, lane[8] = {0};
     for (int j = 0; j < QK; j++) {
-      int q = (int)roundf(x[j] * id);
+      int q = (int)nearbyintf(x[j] * id);
       q = q > 127 ? 127 : q < -127 ? -127 : q;
       qs[b * QK + j] = (int8_t)q;
       sum += q;
       lane[j / 4] += q;
     }
-    float s = (float)sum * d;
+    f2h(h, (float)sum * d);
+    float s = h2f(h);
+    f2h(h, d);
+    d = h2f(h);
     memcpy(row + L.off_d + 4 * b, &d, 4);
     memcpy(row + L.off_s + 4 * b, &s, 4);
     for (int l = 0; l < 8; l++) {
