@@ -284,6 +284,28 @@ static const int weight_types[] = {
     LLM_TYPE_Q4_K, LLM_TYPE_Q5_K, LLM_TYPE_Q6_K,
 };
 
+/* Q8_1 activations carry s = d * sum in f16 (as ggml); the min term of
+ * Q4_1/Q5_1 uses that s, not the sum of the dequantised values. */
+static double q81_correction(const llm_mat_t *w, const uint8_t *xq, int64_t r,
+                             const float *xf) {
+  if (llm_type_info(w->type)->dot_type != LLM_TYPE_Q8_1)
+    return 0;
+  act32_layout_t L = act32_layout(w->n_in);
+  const uint8_t *row = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+  double c = 0;
+  for (int64_t b = 0; b < L.nb; b++) {
+    float sb;
+    memcpy(&sb, xq + L.off_s + 4 * b, 4);
+    double sum = 0;
+    for (int k = 0; k < QK; k++)
+      sum += xf[b * QK + k];
+    /* m is the second f16 of both Q4_1 and Q5_1 blocks */
+    float m = h2f(row + b * llm_type_info(w->type)->block_bytes + 2);
+    c += (double)m * (sb - sum);
+  }
+  return c;
+}
+
 /* One shape at the current level: y from llm_matmul against the double
  * dot of dequantised weights and dequantised activations. Rows outside
  * [r0, r1) must stay untouched. Returns the number of bad outputs. */
@@ -331,6 +353,7 @@ static int check_matmul(int type, int64_t n_in, int64_t n_out, int64_t m,
         ref += (double)wf[r * n_in + i] * xf[i];
         mag += fabs((double)wf[r * n_in + i] * xf[i]);
       }
+      ref += q81_correction(&w, xq + 1 + (size_t)j * ab, r, xf);
       if (!(fabs(got - ref) <= 2e-5 * mag + 1e-6)) {
         if (bad < 3)
           print_message("%s level %s n_in %ld m %ld: y[%ld,%ld] %.7g want "
