@@ -1,0 +1,559 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * llm/forward.c — the context: KV cache, scratch buffers, worker threads,
+ * and the transformer forward pass over a batch of tokens.
+ *
+ * One pass is one llm_tp_run: every thread walks all layers and meets the
+ * others at barriers. Matmuls split their output rows into contiguous
+ * ranges by weight bytes (several matrices that share an input, Q/K/V and
+ * gate/up, form one group split as a whole). Activations are quantised
+ * once per input into the dot type of the weights.
+ *
+ * Two modes. A batch (m > 1) splits normalisation, RoPE and attention by
+ * token rows: 9 barriers per layer. A single token (m == 1, generation)
+ * lets every thread normalise and quantise its own private copy of the
+ * input row (no barrier), and splits attention by KV head, where the
+ * thread owning a KV head also writes that head's cache entry: 5 barriers
+ * per layer. Logits are computed for the last row only.
+ *
+ * Invariants: (1) cache positions >= n_past are never read; (2) a failed
+ * decode leaves n_past unchanged; (3) private rows of thread t live at
+ * row t of xn, rope_cs, hpriv and the activation slots.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "llm/model_internal.h"
+
+#define MAX_SLOTS 4
+#define ROW_ALIGN 16
+#define MIN_BYTES_PER_THREAD (64 * 1024)
+#define MAX_THREADS 256
+
+typedef struct act_slot {
+  int dot_type;
+  size_t row_bytes; /* largest act row over the matrices using it */
+  unsigned char *buf;
+} act_slot_t;
+
+struct llm_ctx {
+  const llm_model_t *m;
+  const llm_ops_t *ops;
+  llm_tp_t *tp;
+  int n_ctx, n_batch, nth, n_past, n_rows; /* n_rows = max(n_batch, nth) */
+  llm_kv_t kv;
+  float *inv_freq, *rope_cs;
+  float *x, *xn, *tmp, *q, *k, *v, *att, *gate, *up, *hpriv, *scores;
+  float *logits;
+  act_slot_t slot[MAX_SLOTS];
+  int n_slots;
+};
+
+typedef struct pass {
+  llm_ctx_t *c;
+  const int32_t *toks;
+  int m, pos0;
+  bool logits, embed;
+} pass_t;
+
+/* ------------------------------------------------------------ helpers */
+
+static act_slot_t *slot_for(const llm_ctx_t *c, const llm_mat_t *w) {
+  int dt = llm_type_info(w->type)->dot_type;
+  for (int i = 0; i < c->n_slots; i++)
+    if (c->slot[i].dot_type == dt) return (act_slot_t *)&c->slot[i];
+  return NULL; /* not reached: every matrix was registered */
+}
+
+/* Quantised input of w: shared rows, or private row ith. */
+static unsigned char *act_of(const llm_ctx_t *c, const llm_mat_t *w,
+                             bool priv, int ith) {
+  act_slot_t *s = slot_for(c, w);
+  return priv ? s->buf + (size_t)ith * s->row_bytes : s->buf;
+}
+
+/* Quantise rows [j0, j1) of x once per distinct dot type of ws. */
+static void act_quant(const llm_ctx_t *c, const llm_mat_t *const *ws, int nw,
+                      const float *x, int64_t j0, int64_t j1, bool priv,
+                      int ith) {
+  for (int i = 0; i < nw; i++) {
+    bool seen = false;
+    for (int k = 0; k < i; k++)
+      seen |= slot_for(c, ws[k]) == slot_for(c, ws[i]);
+    if (!seen) llm_act_quantize(ws[i], x, j0, j1, act_of(c, ws[i], priv, ith));
+  }
+}
+
+typedef struct mm_job {
+  const llm_mat_t *w;
+  const void *xq;
+  float *y;
+  int64_t ldy;
+} mm_job_t;
+
+/* Row of a matrix that starts at byte off where the global byte cut b
+ * falls, rounded to ROW_ALIGN rows. Monotonic in b. */
+static int64_t cut_row(const llm_mat_t *w, size_t off, size_t b) {
+  if (b <= off) return 0;
+  if (b >= off + (size_t)w->n_out * w->row_bytes) return w->n_out;
+  double r = (double)(b - off) / (double)w->row_bytes;
+  int64_t ri = ((int64_t)(r / ROW_ALIGN + 0.5)) * ROW_ALIGN;
+  return ri > w->n_out ? w->n_out : ri;
+}
+
+/* y = w x for a group of matrices, output rows split by weight bytes. */
+static void matmul_group(const mm_job_t *jobs, int nj, int m, int ith,
+                         int nth) {
+  size_t tot = 0;
+  for (int i = 0; i < nj; i++) tot += (size_t)jobs[i].w->n_out * jobs[i].w->row_bytes;
+  int use = (int)(tot / MIN_BYTES_PER_THREAD);
+  use = use < 1 ? 1 : use > nth ? nth : use;
+  if (ith >= use) return;
+  size_t b0 = tot * (size_t)ith / (size_t)use;
+  size_t b1 = tot * (size_t)(ith + 1) / (size_t)use;
+  size_t off = 0;
+  for (int i = 0; i < nj; i++) {
+    const llm_mat_t *w = jobs[i].w;
+    int64_t r0 = cut_row(w, off, b0), r1 = cut_row(w, off, b1);
+    if (r1 > r0) llm_matmul(w, jobs[i].xq, m, jobs[i].y, jobs[i].ldy, r0, r1);
+    off += (size_t)w->n_out * w->row_bytes;
+  }
+}
+
+/* The same split for one matrix, for the residual add that follows. */
+static void matmul_rows(const llm_mat_t *w, int nth, int ith, int64_t *r0,
+                        int64_t *r1) {
+  size_t tot = (size_t)w->n_out * w->row_bytes;
+  int use = (int)(tot / MIN_BYTES_PER_THREAD);
+  use = use < 1 ? 1 : use > nth ? nth : use;
+  *r0 = *r1 = 0;
+  if (ith >= use) return;
+  *r0 = cut_row(w, 0, tot * (size_t)ith / (size_t)use);
+  *r1 = cut_row(w, 0, tot * (size_t)(ith + 1) / (size_t)use);
+}
+
+/* ------------------------------------------------------------ stages */
+
+static void stage_embed(const pass_t *p, int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  const llm_model_t *md = c->m;
+  int E = md->hp.n_embd, hd = md->hp.head_dim;
+  size_t rb = llm_row_bytes(md->tok_embd->type, E);
+  int64_t j0, j1;
+  llm_tp_split(p->m, ith, nth, &j0, &j1);
+  for (int64_t j = j0; j < j1; j++) {
+    const unsigned char *row = (const unsigned char *)md->tok_embd->data +
+                               (size_t)p->toks[j] * rb;
+    llm_dequantize_row(md->tok_embd->type, row, c->x + j * E, E);
+    llm_rope_table(c->rope_cs + j * hd, p->pos0 + (int)j, hd, c->inv_freq);
+  }
+  if (p->m == 1) /* private copy for every thread */
+    llm_rope_table(c->rope_cs + (size_t)ith * hd, p->pos0, hd, c->inv_freq);
+}
+
+/* rmsnorm + quantise the input of ws. Shared mode ends with a barrier. */
+static void stage_norm_quant(const pass_t *p, const float *nw,
+                             const llm_mat_t *const *ws, int nwm, int ith,
+                             int nth) {
+  llm_ctx_t *c = p->c;
+  int E = c->m->hp.n_embd;
+  float eps = c->m->hp.rms_eps;
+  if (p->m == 1) {
+    float *xn = c->xn + (size_t)ith * E;
+    c->ops->rmsnorm(xn, c->x, nw, E, eps);
+    act_quant(c, ws, nwm, xn, 0, 1, true, ith);
+    return;
+  }
+  int64_t j0, j1;
+  llm_tp_split(p->m, ith, nth, &j0, &j1);
+  for (int64_t j = j0; j < j1; j++)
+    c->ops->rmsnorm(c->xn + j * E, c->x + j * E, nw, E, eps);
+  act_quant(c, ws, nwm, c->xn, j0, j1, false, ith);
+  llm_tp_barrier(c->tp);
+}
+
+static void add_bias(float *y, const float *b, int n) {
+  if (b)
+    for (int i = 0; i < n; i++) y[i] += b[i];
+}
+
+/* Bias, QK-norm and RoPE of n_heads heads; bias/norm may be NULL. */
+static void qk_prep(const llm_ctx_t *c, float *x, int n_heads,
+                    const float *bias, const float *norm, const float *cs) {
+  const llm_hparams_t *hp = &c->m->hp;
+  int hd = hp->head_dim;
+  add_bias(x, bias, n_heads * hd);
+  if (norm)
+    for (int h = 0; h < n_heads; h++)
+      c->ops->rmsnorm(x + h * hd, x + h * hd, norm, hd, hp->rms_eps);
+  llm_rope(x, n_heads, hd, cs, hp->rope_neox);
+}
+
+/* K and V of KV head g, row j: prepare and store at position pos. */
+static void kv_store(const llm_ctx_t *c, const llm_layer_t *L, int il, int j,
+                     int g, int pos, const float *cs) {
+  int hd = c->m->hp.head_dim, nkv = c->m->hp.n_head_kv * hd;
+  float *k = c->k + (size_t)j * nkv + g * hd;
+  float *v = c->v + (size_t)j * nkv + g * hd;
+  qk_prep(c, k, 1, L->bk ? L->bk + g * hd : NULL, L->k_norm, cs);
+  add_bias(v, L->bv ? L->bv + g * hd : NULL, hd);
+  llm_f32_to_f16_row(llm_kv_k(&c->kv, il, g, pos), k, hd);
+  llm_f32_to_f16_row(llm_kv_v(&c->kv, il, g, pos), v, hd);
+}
+
+static void attend(const llm_ctx_t *c, int il, int j, int g, int n_kv,
+                   int ith) {
+  const llm_hparams_t *hp = &c->m->hp;
+  int hd = hp->head_dim, G = hp->n_head / hp->n_head_kv;
+  size_t nq = (size_t)hp->n_head * hd;
+  llm_attn_t a = {
+      .q = c->q + j * nq + (size_t)g * G * hd,
+      .G = G,
+      .hd = hd,
+      .k = llm_kv_k(&c->kv, il, g, 0),
+      .v = llm_kv_v(&c->kv, il, g, 0),
+      .n_kv = n_kv,
+      .scale = 1.0f / sqrtf((float)hd),
+      .scores = c->scores + (size_t)ith * G * c->n_ctx,
+      .out = c->att + j * nq + (size_t)g * G * hd,
+  };
+  c->ops->attn(&a);
+}
+
+/* m == 1: per KV head, cache store + q prep + attention. */
+static void stage_attn_one(const pass_t *p, int il, int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  const llm_hparams_t *hp = &c->m->hp;
+  const llm_layer_t *L = &c->m->layers[il];
+  int hd = hp->head_dim, G = hp->n_head / hp->n_head_kv;
+  const float *cs = c->rope_cs + (size_t)ith * hd;
+  int64_t g0, g1;
+  llm_tp_split(hp->n_head_kv, ith, nth, &g0, &g1);
+  for (int g = (int)g0; g < g1; g++) {
+    kv_store(c, L, il, 0, g, p->pos0, cs);
+    qk_prep(c, c->q + (size_t)g * G * hd, G,
+            L->bq ? L->bq + (size_t)g * G * hd : NULL, L->q_norm, cs);
+    attend(c, il, 0, g, p->pos0 + 1, ith);
+  }
+}
+
+/* m > 1: rows split for the cache store, then interleaved rows for
+ * attention (cost grows with the position) and the quantised output. */
+static void stage_attn_batch(const pass_t *p, int il, int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  const llm_hparams_t *hp = &c->m->hp;
+  const llm_layer_t *L = &c->m->layers[il];
+  int hd = hp->head_dim, nq = hp->n_head * hd;
+  int64_t j0, j1;
+  llm_tp_split(p->m, ith, nth, &j0, &j1);
+  for (int64_t j = j0; j < j1; j++) {
+    const float *cs = c->rope_cs + j * hd;
+    for (int g = 0; g < hp->n_head_kv; g++)
+      kv_store(c, L, il, (int)j, g, p->pos0 + (int)j, cs);
+    qk_prep(c, c->q + j * nq, hp->n_head, L->bq, L->q_norm, cs);
+  }
+  llm_tp_barrier(c->tp);
+  const llm_mat_t *wo = &L->wo;
+  for (int j = ith; j < p->m; j += nth) {
+    for (int g = 0; g < hp->n_head_kv; g++)
+      attend(c, il, j, g, p->pos0 + j + 1, ith);
+    act_quant(c, &wo, 1, c->att, j, j + 1, false, ith);
+  }
+  llm_tp_barrier(c->tp);
+}
+
+/* x += w * input for this thread's output rows. */
+static void stage_residual(const pass_t *p, const llm_mat_t *w, bool priv,
+                           int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  int E = c->m->hp.n_embd;
+  int64_t r0, r1;
+  matmul_rows(w, nth, ith, &r0, &r1);
+  if (r1 > r0) {
+    llm_matmul(w, act_of(c, w, priv, ith), p->m, c->tmp, E, r0, r1);
+    for (int j = 0; j < p->m; j++)
+      c->ops->add(c->x + (size_t)j * E + r0, c->tmp + (size_t)j * E + r0,
+                  (int)(r1 - r0));
+  }
+  llm_tp_barrier(c->tp);
+}
+
+static void stage_ffn_act(const pass_t *p, const llm_layer_t *L, int ith,
+                          int nth) {
+  llm_ctx_t *c = p->c;
+  int F = c->m->hp.n_ff;
+  const llm_mat_t *wd = &L->w_down;
+  if (p->m == 1) {
+    float *h = c->hpriv + (size_t)ith * F;
+    c->ops->silu_mul(h, c->gate, c->up, F);
+    act_quant(c, &wd, 1, h, 0, 1, true, ith);
+    return;
+  }
+  int64_t j0, j1;
+  llm_tp_split(p->m, ith, nth, &j0, &j1);
+  for (int64_t j = j0; j < j1; j++)
+    c->ops->silu_mul(c->gate + j * F, c->gate + j * F, c->up + j * F, F);
+  act_quant(c, &wd, 1, c->gate, j0, j1, false, ith);
+  llm_tp_barrier(c->tp);
+}
+
+static void layer_run(const pass_t *p, int il, int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  const llm_hparams_t *hp = &c->m->hp;
+  const llm_layer_t *L = &c->m->layers[il];
+  bool one = p->m == 1;
+  int64_t nq = (int64_t)hp->n_head * hp->head_dim;
+  int64_t nkv = (int64_t)hp->n_head_kv * hp->head_dim;
+  const llm_mat_t *qkv[3] = {&L->wq, &L->wk, &L->wv};
+  stage_norm_quant(p, L->attn_norm, qkv, 3, ith, nth);
+  mm_job_t j3[3] = {{&L->wq, act_of(c, &L->wq, one, ith), c->q, nq},
+                    {&L->wk, act_of(c, &L->wk, one, ith), c->k, nkv},
+                    {&L->wv, act_of(c, &L->wv, one, ith), c->v, nkv}};
+  matmul_group(j3, 3, p->m, ith, nth);
+  llm_tp_barrier(c->tp);
+  if (one) {
+    stage_attn_one(p, il, ith, nth);
+    llm_tp_barrier(c->tp);
+    const llm_mat_t *wo = &L->wo;
+    act_quant(c, &wo, 1, c->att, 0, 1, true, ith);
+  } else {
+    stage_attn_batch(p, il, ith, nth);
+  }
+  stage_residual(p, &L->wo, one, ith, nth);
+  const llm_mat_t *gu[2] = {&L->w_gate, &L->w_up};
+  stage_norm_quant(p, L->ffn_norm, gu, 2, ith, nth);
+  mm_job_t j2[2] = {{&L->w_gate, act_of(c, &L->w_gate, one, ith), c->gate, hp->n_ff},
+                    {&L->w_up, act_of(c, &L->w_up, one, ith), c->up, hp->n_ff}};
+  matmul_group(j2, 2, p->m, ith, nth);
+  llm_tp_barrier(c->tp);
+  stage_ffn_act(p, L, ith, nth);
+  stage_residual(p, &L->w_down, one, ith, nth);
+}
+
+static void stage_final(const pass_t *p, int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  const llm_model_t *md = c->m;
+  int E = md->hp.n_embd;
+  if (p->embed) {
+    int64_t j0, j1;
+    llm_tp_split(p->m, ith, nth, &j0, &j1);
+    for (int64_t j = j0; j < j1; j++)
+      c->ops->rmsnorm(c->x + j * E, c->x + j * E, md->output_norm, E,
+                      md->hp.rms_eps);
+  }
+  if (!p->logits) return;
+  float *xn = c->xn + (size_t)ith * E;
+  c->ops->rmsnorm(xn, c->x + (size_t)(p->m - 1) * E, md->output_norm, E,
+                  md->hp.rms_eps);
+  const llm_mat_t *w = &md->output;
+  act_quant(c, &w, 1, xn, 0, 1, true, ith);
+  mm_job_t j1 = {w, act_of(c, w, true, ith), c->logits, md->hp.n_vocab};
+  matmul_group(&j1, 1, 1, ith, nth);
+}
+
+static void pass_run(void *arg, int ith, int nth) {
+  const pass_t *p = arg;
+  stage_embed(p, ith, nth);
+  llm_tp_barrier(p->c->tp);
+  for (int il = 0; il < p->c->m->hp.n_layer; il++) layer_run(p, il, ith, nth);
+  stage_final(p, ith, nth);
+}
+
+/* ------------------------------------------------------------ context */
+
+static int slot_add(llm_ctx_t *c, const llm_mat_t *w) {
+  int dt = llm_type_info(w->type)->dot_type;
+  size_t rb = llm_act_bytes(w);
+  for (int i = 0; i < c->n_slots; i++)
+    if (c->slot[i].dot_type == dt) {
+      if (rb > c->slot[i].row_bytes) c->slot[i].row_bytes = rb;
+      return 0;
+    }
+  if (c->n_slots == MAX_SLOTS) return LOTSE_EUNSUPPORTED;
+  c->slot[c->n_slots].dot_type = dt;
+  c->slot[c->n_slots++].row_bytes = rb;
+  return 0;
+}
+
+static int slots_init(llm_ctx_t *c) {
+  const llm_model_t *m = c->m;
+  int rc = slot_add(c, &m->output);
+  for (int il = 0; il < m->hp.n_layer && !rc; il++) {
+    const llm_layer_t *L = &m->layers[il];
+    const llm_mat_t *ws[7] = {&L->wq, &L->wk, &L->wv, &L->wo,
+                              &L->w_gate, &L->w_up, &L->w_down};
+    for (int i = 0; i < 7 && !rc; i++) rc = slot_add(c, ws[i]);
+  }
+  for (int i = 0; i < c->n_slots && !rc; i++) {
+    c->slot[i].row_bytes = (c->slot[i].row_bytes + 63) & ~(size_t)63;
+    c->slot[i].buf = aligned_alloc(64, c->slot[i].row_bytes * (size_t)c->n_rows);
+    if (!c->slot[i].buf) rc = LOTSE_ENOMEM;
+  }
+  return rc;
+}
+
+static float *fbuf(size_t n, int *rc) {
+  float *p = aligned_alloc(64, ((n * sizeof(float)) + 63) & ~(size_t)63);
+  if (!p) *rc = LOTSE_ENOMEM;
+  return p;
+}
+
+static int buffers_init(llm_ctx_t *c) {
+  const llm_hparams_t *hp = &c->m->hp;
+  size_t B = (size_t)c->n_batch, R = (size_t)c->n_rows, E = (size_t)hp->n_embd;
+  size_t hd = (size_t)hp->head_dim, nq = (size_t)hp->n_head * hd;
+  size_t nkv = (size_t)hp->n_head_kv * hd, F = (size_t)hp->n_ff;
+  size_t G = (size_t)(hp->n_head / hp->n_head_kv);
+  int rc = 0;
+  c->inv_freq = fbuf(hd / 2, &rc);
+  c->rope_cs = fbuf(R * hd, &rc);
+  c->x = fbuf(B * E, &rc);
+  c->xn = fbuf(R * E, &rc);
+  c->tmp = fbuf(B * E, &rc);
+  c->q = fbuf(B * nq, &rc);
+  c->att = fbuf(B * nq, &rc);
+  c->k = fbuf(B * nkv, &rc);
+  c->v = fbuf(B * nkv, &rc);
+  c->gate = fbuf(B * F, &rc);
+  c->up = fbuf(B * F, &rc);
+  c->hpriv = fbuf((size_t)c->nth * F, &rc);
+  c->scores = fbuf((size_t)c->nth * G * (size_t)c->n_ctx, &rc);
+  c->logits = fbuf((size_t)hp->n_vocab, &rc);
+  if (rc) return rc;
+  memset(c->logits, 0, (size_t)hp->n_vocab * sizeof(float));
+  llm_rope_inv_freq(c->inv_freq, hp->head_dim, hp->rope_base,
+                    c->m->rope_factors, c->m->freq_scale);
+  return slots_init(c);
+}
+
+int llm_ctx_new(const llm_model_t *m, const llm_ctx_opts_t *o,
+                llm_ctx_t **out, lotse_err_t *err) {
+  *out = NULL;
+  const llm_hparams_t *hp = &m->hp;
+  llm_ctx_opts_t d = {0};
+  if (o) d = *o;
+  if (d.n_ctx <= 0) d.n_ctx = hp->n_ctx_train < 4096 ? hp->n_ctx_train : 4096;
+  if (d.n_threads <= 0) d.n_threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+  if (d.n_threads <= 0) d.n_threads = 1;
+  if (d.n_threads > MAX_THREADS) d.n_threads = MAX_THREADS;
+  if (d.n_batch <= 0) d.n_batch = 512;
+  if (d.n_batch > d.n_ctx) d.n_batch = d.n_ctx;
+  if (d.n_ctx > (1 << 20))
+    return lotse_err_set(err, LOTSE_EINVAL, "context of %d tokens is too large",
+                         d.n_ctx);
+  llm_ctx_t *c = calloc(1, sizeof *c);
+  if (!c) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  c->m = m;
+  c->ops = llm_ops_for(llm_cpu_features());
+  c->n_ctx = d.n_ctx;
+  c->n_batch = d.n_batch;
+  c->nth = d.n_threads;
+  c->n_rows = c->n_batch > c->nth ? c->n_batch : c->nth;
+  int rc = llm_kv_init(&c->kv, hp->n_layer, hp->n_head_kv, c->n_ctx,
+                       hp->head_dim);
+  if (!rc) rc = buffers_init(c);
+  if (!rc && !(c->tp = llm_tp_new(c->nth))) rc = LOTSE_ENOMEM;
+  if (rc) {
+    llm_ctx_free(c);
+    if (rc == LOTSE_EUNSUPPORTED)
+      return lotse_err_set(err, rc, "too many activation types in one model");
+    return lotse_err_set(err, rc, "out of memory for a context of %d tokens",
+                         d.n_ctx);
+  }
+  *out = c;
+  return 0;
+}
+
+void llm_ctx_free(llm_ctx_t *c) {
+  if (!c) return;
+  llm_tp_free(c->tp);
+  llm_kv_release(&c->kv);
+  float *bufs[] = {c->inv_freq, c->rope_cs, c->x, c->xn, c->tmp, c->q,
+                   c->att, c->k, c->v, c->gate, c->up, c->hpriv, c->scores,
+                   c->logits};
+  for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) free(bufs[i]);
+  for (int i = 0; i < c->n_slots; i++) free(c->slot[i].buf);
+  free(c);
+}
+
+int llm_ctx_n_ctx(const llm_ctx_t *c) { return c->n_ctx; }
+int llm_ctx_n_past(const llm_ctx_t *c) { return c->n_past; }
+const float *llm_ctx_logits(const llm_ctx_t *c) { return c->logits; }
+
+void llm_ctx_truncate(llm_ctx_t *c, int n_keep) {
+  if (n_keep < 0) n_keep = 0;
+  if (n_keep < c->n_past) c->n_past = n_keep;
+}
+
+/* ------------------------------------------------------------ decode */
+
+static int check_tokens(const llm_ctx_t *c, const int32_t *toks, size_t n,
+                        lotse_err_t *err) {
+  if (n == 0) return lotse_err_set(err, LOTSE_EINVAL, "no tokens to decode");
+  for (size_t i = 0; i < n; i++)
+    if (toks[i] < 0 || toks[i] >= c->m->hp.n_vocab)
+      return lotse_err_set(err, LOTSE_EINVAL,
+                           "token id %d out of range (vocabulary of %d)",
+                           (int)toks[i], c->m->hp.n_vocab);
+  return 0;
+}
+
+/* Run toks in passes of n_batch; on_rows sees the final rows (embed). */
+static void run_passes(llm_ctx_t *c, const int32_t *toks, size_t n,
+                       bool embed, double *pool_sum, llm_pool_t pool) {
+  int E = c->m->hp.n_embd;
+  for (size_t i = 0; i < n; i += (size_t)c->n_batch) {
+    size_t mm = n - i < (size_t)c->n_batch ? n - i : (size_t)c->n_batch;
+    pass_t p = {.c = c, .toks = toks + i, .m = (int)mm, .pos0 = c->n_past,
+                .logits = !embed && i + mm == n, .embed = embed};
+    llm_tp_run(c->tp, pass_run, &p);
+    c->n_past += (int)mm;
+    if (!embed) continue;
+    for (size_t j = 0; j < mm; j++) {
+      const float *row = c->x + j * (size_t)E;
+      if (pool == LLM_POOL_LAST && i + j != n - 1) continue;
+      for (int e = 0; e < E; e++) pool_sum[e] += row[e];
+    }
+  }
+}
+
+int llm_ctx_decode(llm_ctx_t *c, const int32_t *toks, size_t n,
+                   lotse_err_t *err) {
+  int rc = check_tokens(c, toks, n, err);
+  if (rc) return rc;
+  if ((size_t)c->n_past + n > (size_t)c->n_ctx) {
+    if (c->n_past == 0)
+      return lotse_err_set(err, LOTSE_ELIMIT,
+                           "prompt of %zu tokens exceeds the context of %d",
+                           n, c->n_ctx);
+    return lotse_err_set(err, LOTSE_ELIMIT,
+                         "%zu more tokens after %d exceed the context of %d",
+                         n, c->n_past, c->n_ctx);
+  }
+  run_passes(c, toks, n, false, NULL, LLM_POOL_MEAN);
+  return 0;
+}
+
+int llm_ctx_embed(llm_ctx_t *c, const int32_t *toks, size_t n,
+                  llm_pool_t pool, float *out, lotse_err_t *err) {
+  int rc = check_tokens(c, toks, n, err);
+  if (rc) return rc;
+  if (n > (size_t)c->n_ctx)
+    return lotse_err_set(err, LOTSE_ELIMIT,
+                         "text of %zu tokens exceeds the context of %d", n,
+                         c->n_ctx);
+  int E = c->m->hp.n_embd;
+  double *sum = calloc((size_t)E, sizeof *sum);
+  if (!sum) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  c->n_past = 0;
+  run_passes(c, toks, n, true, sum, pool);
+  c->n_past = 0;
+  double norm = 0;
+  for (int e = 0; e < E; e++) norm += sum[e] * sum[e];
+  norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+  for (int e = 0; e < E; e++) out[e] = (float)(sum[e] * norm);
+  free(sum);
+  return 0;
+}
