@@ -398,7 +398,7 @@ static bool align_up(uint64_t x, size_t a, uint64_t *out) {
 }
 
 static int place_tensors(gguf_t *g, cur_t *c) {
-  uint64_t d;
+  uint64_t d = 0;
   if (!align_up(c->pos, g->alignment, &d) || (g->n_t && d > g->size))
     return LOTSE_CORRUPT_BKPT(c->err, "tensor data section at byte offset "
                               "%llu starts beyond the end of the file (%zu "
@@ -524,8 +524,8 @@ static int map_file(const char *path, const void **p, size_t *n,
 
 int gguf_open(const char *path, gguf_t **out, lotse_err_t *err) {
   *out = NULL;
-  const void *p;
-  size_t n;
+  const void *p = NULL;
+  size_t n = 0;
   int rc = map_file(path, &p, &n, err);
   if (rc) return rc;
   rc = gguf_open_mem(p, n, out, err);
