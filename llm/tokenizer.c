@@ -179,19 +179,86 @@ static int build_specials(llm_tokenizer_t *t) {
 }
 
 static void add_eog(llm_tokenizer_t *t, int32_t id) {
-  if (id < 0 || (size_t)id >= t->v.n || t->n_eog == 8) return;
+  if (id < 0 || (size_t)id >= t->v.n || t->n_eog == sizeof t->eog / sizeof t->eog[0])
+    return;
   for (size_t i = 0; i < t->n_eog; i++)
     if (t->eog[i] == id) return;
   t->eog[t->n_eog++] = id;
 }
 
-static void build_misc(llm_tokenizer_t *t) {
-  static const char *eog[] = {"<|eot_id|>", "<|im_end|>", "<|end|>",
-                              "<end_of_turn>", "<|endoftext|>", "<EOT>"};
+static void drop_eog(llm_tokenizer_t *t, int32_t id) {
+  for (size_t i = 0; i < t->n_eog; i++)
+    if (t->eog[i] == id) t->eog[i] = t->eog[--t->n_eog];
+}
+
+static int32_t find_cstr(const llm_tokenizer_t *t, const char *s) {
+  return llm_strmap_get(t, s, strlen(s));
+}
+
+/* llama.cpp recognises some tokens by their text when it loads a
+ * vocabulary: end-of-generation and fill-in-the-middle markers become
+ * control tokens even when the file says otherwise (Qwen's "</s>", for
+ * one); we do the same so that special-token parsing agrees. */
+static const char *const eog_texts[] = {
+    "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>",
+    "<|flush|>", "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>",
+    "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]", "<|end_of_text|>",
+    "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+    "<\xEF\xBD\x9C" "end\xE2\x96\x81" "of\xE2\x96\x81" "sentence\xEF\xBD\x9C>",
+    "[e~["};
+static const char *const fim_texts[] = {
+    "<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<PRE>",
+    "\xE2\x96\x81<PRE>", "<|code_prefix|>", "<|prefix|>", "<|fim_suffix|>",
+    "<fim-suffix>", "<fim_suffix>", "<SUF>", "\xE2\x96\x81<SUF>",
+    "<|code_suffix|>", "<|suffix|>", "<|fim_middle|>", "<fim-middle>",
+    "<fim_middle>", "<MID>", "\xE2\x96\x81<MID>", "<|code_middle|>",
+    "<|middle|>", "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "begin\xEF\xBD\x9C>",
+    "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "hole\xEF\xBD\x9C>",
+    "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "end\xEF\xBD\x9C>"};
+static const char *const fim_eog_texts[] = {
+    "<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]",
+    "<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>",
+    "<|file_sep|>"};
+
+static void mark_control(llm_tokenizer_t *t, const char *const *texts,
+                         size_t n, int eog) {
+  for (size_t i = 0; i < n; i++) {
+    int32_t id = find_cstr(t, texts[i]);
+    if (id < 0) continue;
+    if (t->v.types[id] != LLM_TOKT_UNKNOWN) t->v.types[id] = LLM_TOKT_CONTROL;
+    if (eog) add_eog(t, id);
+  }
+}
+
+static void set_type(llm_tokenizer_t *t, int32_t id, int type) {
+  if (id >= 0) t->v.types[id] = type;
+}
+
+static void fix_types(llm_tokenizer_t *t) {
+  mark_control(t, eog_texts, sizeof eog_texts / sizeof eog_texts[0], 1);
+  mark_control(t, fim_texts, sizeof fim_texts / sizeof fim_texts[0], 0);
+  mark_control(t, fim_eog_texts, sizeof fim_eog_texts / sizeof fim_eog_texts[0], 1);
+  static const char *const always_user[] = {"<|channel|>", "<|message|>",
+                                            "<|start|>", "<|constrain|>"};
+  for (size_t i = 0; i < 4; i++)
+    set_type(t, find_cstr(t, always_user[i]), LLM_TOKT_USER_DEFINED);
   add_eog(t, t->v.eos);
   add_eog(t, t->v.eot);
-  for (size_t i = 0; i < sizeof eog / sizeof eog[0]; i++)
-    add_eog(t, llm_strmap_get(t, eog[i], strlen(eog[i])));
+  int32_t end = find_cstr(t, "<|end|>"), ret = find_cstr(t, "<|return|>");
+  int32_t call = find_cstr(t, "<|call|>"), calls = find_cstr(t, "<|calls|>");
+  int32_t flush = find_cstr(t, "<|flush|>");
+  if (end >= 0 && ((ret >= 0 && call >= 0) || ((call >= 0 || calls >= 0) && flush >= 0))) {
+    drop_eog(t, end);
+    set_type(t, end, LLM_TOKT_USER_DEFINED);
+  }
+  int32_t s_end = find_cstr(t, "</s>");
+  if (s_end >= 0 && find_cstr(t, "<|tool_response>") >= 0) {
+    drop_eog(t, s_end);
+    set_type(t, s_end, LLM_TOKT_NORMAL);
+  }
+}
+
+static void build_bytes(llm_tokenizer_t *t) {
   for (int b = 0; b < 256; b++) {
     char s[8];
     size_t n;
@@ -225,6 +292,7 @@ int llm_tokenizer_new(const llm_vocab_t *v, llm_tokenizer_t **out,
   for (size_t i = 0; !rc && i < t->v.n; i++) t->len[i] = strlen(t->v.tokens[i]);
   if (!rc) rc = llm_strmap_init(&t->tok, t->v.tokens, t->len, t->v.n);
   if (!rc) rc = build_ranks(t);
+  if (!rc) fix_types(t);
   if (!rc) rc = build_specials(t);
   if (rc) {
     llm_tokenizer_free(t);
@@ -234,7 +302,7 @@ int llm_tokenizer_new(const llm_vocab_t *v, llm_tokenizer_t **out,
   t->pre = llm_pre_from_name(t->v.pre);
   t->ignore_merges = t->pre == LLM_PRE_LLAMA3;
   t->add_space_prefix = 1;
-  build_misc(t);
+  build_bytes(t);
   *out = t;
   return 0;
 }

@@ -81,7 +81,7 @@ struct llm_tokenizer {
                           merges whose parts are not tokens are dropped */
   int32_t *special;    /* CONTROL/USER_DEFINED/UNKNOWN, longest first */
   size_t n_special;
-  int32_t eog[8];      /* end-of-generation ids */
+  int32_t eog[40];     /* end-of-generation ids */
   size_t n_eog;
   int32_t byte_tok[256]; /* <0xNN> (SentencePiece) or the byte-level
                             token of byte NN (gpt2); -1 when absent */
