@@ -25,6 +25,7 @@ enum {
   OPT_FROM_HF,
   OPT_HF_CONFIG,
   OPT_WRITE_GGUF,
+  OPT_JSONL,
 };
 
 const cli_opt_t cmd_tokenize_opts[] = {
@@ -39,11 +40,13 @@ const cli_opt_t cmd_tokenize_opts[] = {
      "Entwicklung: tokenizer_config.json zu --from-hf"},
     {"write-gguf", OPT_WRITE_GGUF, "DATEI",
      "Entwicklung: Vokabular als GGUF (nur Tokenizer) schreiben"},
+    {"jsonl", OPT_JSONL, NULL,
+     "Entwicklung: je Zeile von stdin {\"text\":…,\"special\":…} -> {\"ids\":[…]}"},
     {0, 0, 0, 0}};
 
 typedef struct args {
   const char *model, *hf, *hf_config, *out;
-  int special, no_bos, json;
+  int special, no_bos, json, jsonl;
 } args_t;
 
 /* Text operand, or all of stdin for "-". The caller frees. */
@@ -135,6 +138,43 @@ static int print_json(const llm_tokenizer_t *t, const llm_tokens_t *ids) {
   return CLI_EXIT_OK;
 }
 
+static void print_ids_json(const llm_tokens_t *ids) {
+  printf("{\"ids\":[");
+  for (size_t i = 0; i < ids->n; i++) printf("%s%d", i ? "," : "", ids->v[i]);
+  printf("]}\n");
+}
+
+/* One JSON object per input line; a bad line gives {"ids":null}. */
+static int run_jsonl(const llm_tokenizer_t *t, const args_t *a) {
+  size_t len;
+  char *all = read_text("-", &len);
+  if (!all) return cli_fail(&(lotse_err_t){LOTSE_ENOMEM, "stdin nicht lesbar"});
+  int rc = CLI_EXIT_OK;
+  for (char *line = all, *end; line < all + len && rc == CLI_EXIT_OK; line = end + 1) {
+    end = memchr(line, '\n', (size_t)(all + len - line));
+    if (!end) end = all + len;
+    if (end == line) continue;
+    json_t *j = json_loadb(line, (size_t)(end - line), JSON_ALLOW_NUL, NULL);
+    json_t *txt = json_object_get(j, "text");
+    lotse_err_t err = {0};
+    llm_tokens_t ids = {0};
+    unsigned flags = (a->no_bos ? 0 : LLM_TOK_ADD_BOS) |
+                     (a->special || json_is_true(json_object_get(j, "special"))
+                          ? LLM_TOK_PARSE_SPECIAL : 0);
+    if (!json_is_string(txt))
+      printf("{\"ids\":null}\n");
+    else if (llm_tokenize(t, json_string_value(txt), json_string_length(txt),
+                          flags, &ids, &err))
+      rc = cli_fail(&err);
+    else
+      print_ids_json(&ids);
+    llm_tokens_release(&ids);
+    json_decref(j);
+  }
+  free(all);
+  return rc;
+}
+
 static int parse_args(int argc, char **argv, const cli_cmd_t *cmd, args_t *a) {
   int c;
   char *val;
@@ -147,6 +187,7 @@ static int parse_args(int argc, char **argv, const cli_cmd_t *cmd, args_t *a) {
     case OPT_FROM_HF: a->hf = val; break;
     case OPT_HF_CONFIG: a->hf_config = val; break;
     case OPT_WRITE_GGUF: a->out = val; break;
+    case OPT_JSONL: a->jsonl = 1; break;
     case 'h': cli_usage(cmd, stdout); return -1;
     default: return CLI_EXIT_USAGE;
     }
@@ -155,7 +196,9 @@ static int parse_args(int argc, char **argv, const cli_cmd_t *cmd, args_t *a) {
     return cli_usage_error(cmd, "genau eines von -m MODELL oder --from-hf angeben");
   if (a->out && !a->hf)
     return cli_usage_error(cmd, "--write-gguf geht nur mit --from-hf");
-  if (argc - optind > 1 || (argc - optind == 0 && !a->out))
+  if (a->jsonl && argc - optind > 0)
+    return cli_usage_error(cmd, "--jsonl liest die Texte von stdin, kein TEXT angeben");
+  if (argc - optind > 1 || (argc - optind == 0 && !a->out && !a->jsonl))
     return cli_usage_error(cmd, "genau einen Text angeben (oder - für stdin)");
   return 0;
 }
@@ -169,9 +212,10 @@ int cmd_tokenize(int argc, char **argv, cli_ctx_t *ctx) {
   lotse_err_t err = {0};
   llm_tokenizer_t *t;
   if (load_tokenizer(&a, &t, &err)) return cli_fail(&err);
-  if (argc - optind == 0) { /* only --write-gguf */
+  if (argc - optind == 0) { /* --jsonl, or only --write-gguf */
+    rc = a.jsonl ? run_jsonl(t, &a) : CLI_EXIT_OK;
     llm_tokenizer_free(t);
-    return CLI_EXIT_OK;
+    return rc;
   }
   size_t len;
   char *text = read_text(argv[optind], &len);
