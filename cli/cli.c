@@ -36,6 +36,8 @@ static const cli_cmd_t commands[] = {
     {"tokenize", cmd_tokenize, "lotse tokenize -m MODELL [OPTIONEN] TEXT|-",
      "Zeigen, in welche Tokens der Tokenizer eines Modells einen Text zerlegt",
      cmd_tokenize_opts, 1},
+    {"model", cmd_model, "lotse model synth|info [OPTIONEN] [DATEI]",
+     "Modelldateien (GGUF) erzeugen und anzeigen", cmd_model_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

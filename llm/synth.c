@@ -226,13 +226,14 @@ static int plan_layer(plan_t *p, int il) {
   if (qwen2) ADD("attn_k.bias", T_BIAS, kv, 1, 0.1f);
   ADD("attn_v.weight", T_MAT, e, kv, inv_sqrt(e));
   if (qwen2) ADD("attn_v.bias", T_BIAS, kv, 1, 0.1f);
-  ADD("attn_output.weight", T_MAT, q, e, inv_sqrt(q));
+  ADD("attn_output.weight", T_MAT, q, e, LLM_SYNTH_RES_GAIN * inv_sqrt(q));
   if (qwen3) ADD("attn_q_norm.weight", T_NORM, o->head_dim, 1, 0);
   if (qwen3) ADD("attn_k_norm.weight", T_NORM, o->head_dim, 1, 0);
   ADD("ffn_norm.weight", T_NORM, e, 1, 0);
   ADD("ffn_gate.weight", T_MAT, e, ff, inv_sqrt(e));
   ADD("ffn_up.weight", T_MAT, e, ff, inv_sqrt(e));
-  ADD("ffn_down.weight", T_MAT, ff, e, 1.5f * inv_sqrt(ff));
+  ADD("ffn_down.weight", T_MAT, ff, e,
+      1.5f * LLM_SYNTH_RES_GAIN * inv_sqrt(ff));
 #undef ADD
   return rc;
 }

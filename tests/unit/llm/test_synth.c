@@ -142,10 +142,13 @@ static void test_llama_tiny(void **state) {
   /* Documented scales (synth.h), within sampling and rounding noise. */
   double e = tensor_std(g, "token_embd.weight");
   assert_true(fabs(e - LLM_SYNTH_LOGIT_STD / 16.0) < 0.03);
+  assert_true(e < 0.6); /* the tied embedding stays small (synth.h) */
   double q = tensor_std(g, "blk.0.attn_q.weight");
   assert_true(fabs(q - 1.0 / 16.0) < 0.005);
   double d = tensor_std(g, "blk.0.ffn_down.weight");
-  assert_true(fabs(d - 1.5 / sqrt(768.0)) < 0.005);
+  assert_true(fabs(d - 1.5 * LLM_SYNTH_RES_GAIN / sqrt(768.0)) < 0.01);
+  double ao = tensor_std(g, "blk.1.attn_output.weight");
+  assert_true(fabs(ao - LLM_SYNTH_RES_GAIN / 16.0) < 0.01);
   const gguf_tensor_t *norm = tensor(g, "output_norm.weight");
   const float *nw = norm->data;
   for (int i = 0; i < 256; i++) assert_true(nw[i] >= 0.9f && nw[i] < 1.1f);
