@@ -1,7 +1,474 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
- * llm/quant_dot_avx512.c — avx512 kernels (placeholder: none yet).
+ * llm/quant_dot_avx512.c — AVX-512 (F/BW/VL/DQ + VNNI) matmul kernels.
+ *
+ * Contract: same results as quant_dot_scalar.c up to float summation order.
+ * Compiled for the target through function attributes only; called only
+ * when cpu.c found the features. All loads are unaligned-safe (loadu,
+ * gathers, masked loads); weight reads stay inside rows [r0, r1), activation
+ * reads inside the padded rows of quant_internal.h.
+ *
+ * Simple types (Q4_0 … Q8_0): weights are fed to vpdpbusd as unsigned bytes
+ * (Q8_0 with the sign bit flipped, i.e. q + 128; Q4_0/Q5_0 as stored, i.e.
+ * q + 8 / q + 16) against the signed activations; the offset times the block
+ * sum (act "ds") is subtracted once per row. Two blocks fill one register;
+ * 16 block scales are gathered and converted at once. K-quants: vpmaddubsw
+ * of the 4/5/6-bit values with the activations, vpdpwssd with the
+ * sub-block scales; mins and the Q6_K offset via the Q8_K block sums.
+ * m > 1 is done in tiles of up to 4 activation rows so each weight block is
+ * unpacked once per tile.
  */
 #include "llm/quant_internal.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define TGT                                                                 \
+  __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,"    \
+                        "avx2,fma,f16c,bmi2")))
+#define INL static inline __attribute__((always_inline)) TGT
+
+#define TILE 4
+
+/* ------------------------------------------------------------ helpers */
+
+/* 16 f16 values at p + i*stride (i < cnt), as floats; 0 beyond cnt. */
+INL __m512 gather_h16(const uint8_t *p, int stride, __mmask16 k) {
+  __m512i idx = _mm512_mullo_epi32(
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+      _mm512_set1_epi32(stride));
+  __m512i g = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), k, idx,
+                                          (const void *)p, 1);
+  return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(g));
+}
+
+INL __m128i load128(const uint8_t *p) {
+  return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+INL __m256i load256(const uint8_t *p) {
+  return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+INL __m512i load512(const uint8_t *p) {
+  return _mm512_loadu_si512((const void *)p);
+}
+
+INL uint32_t ld32(const uint8_t *p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+/* ------------------------------------------- simple types: weight unpack */
+
+enum { T_Q4_0, T_Q4_1, T_Q5_0, T_Q5_1, T_Q8_0 };
+
+INL int blk_bytes(int T) {
+  return T == T_Q4_0 ? 18 : T == T_Q4_1 ? 20 : T == T_Q5_0 ? 22
+         : T == T_Q5_1 ? 24 : 34;
+}
+INL int qs_off(int T) {
+  return T == T_Q4_0 ? 2 : T == T_Q4_1 ? 4 : T == T_Q5_0 ? 6
+         : T == T_Q5_1 ? 8 : 2;
+}
+/* the constant the unsigned weights carry: y = sum - off * ds */
+INL float w_offset(int T) {
+  return T == T_Q8_0 ? 128.f : T == T_Q4_0 ? 8.f : T == T_Q5_0 ? 16.f : 0.f;
+}
+
+/* nibbles of one 16-byte qs field in lanes 0..1 of v (lanes 2..3 for the
+ * second block) -> bytes in element order */
+INL __m512i nib_unpack(__m512i v, __mmask8 keep) {
+  const __m512i perm = _mm512_setr_epi64(0, 1, 0, 1, 2, 3, 2, 3);
+  const __m512i cnt = _mm512_setr_epi64(0, 0, 0x0004000400040004ll,
+                                        0x0004000400040004ll, 0, 0,
+                                        0x0004000400040004ll,
+                                        0x0004000400040004ll);
+  v = _mm512_maskz_permutexvar_epi64(keep, perm, v);
+  return _mm512_and_si512(_mm512_srlv_epi16(v, cnt), _mm512_set1_epi8(0x0F));
+}
+
+/* Unsigned weight bytes of blocks b (and b + 1 when two) in element order. */
+INL __m512i prep_simple(int T, const uint8_t *blk, bool two) {
+  const int B = blk_bytes(T), O = qs_off(T);
+  if (T == T_Q8_0) {
+    __m256i lo = _mm256_xor_si256(load256(blk + O), _mm256_set1_epi8(-128));
+    if (!two)
+      return _mm512_zextsi256_si512(lo);
+    __m256i hi = _mm256_xor_si256(load256(blk + B + O), _mm256_set1_epi8(-128));
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+  }
+  __m256i q = _mm256_castsi128_si256(load128(blk + O));
+  if (two)
+    q = _mm256_inserti128_si256(q, load128(blk + B + O), 1);
+  __m512i v = nib_unpack(_mm512_castsi256_si512(q), two ? 0xFF : 0x0F);
+  if (T == T_Q5_0 || T == T_Q5_1) {
+    const int H = T == T_Q5_0 ? 2 : 4;
+    uint64_t hb = ld32(blk + H);
+    if (two)
+      hb |= (uint64_t)ld32(blk + B + H) << 32;
+    v = _mm512_mask_add_epi8(v, (__mmask64)hb, v, _mm512_set1_epi8(16));
+  }
+  return v;
+}
+
+/* ------------------------------------------- simple types: kernel */
+
+INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
+                     size_t ab, float *y, int64_t ldy, int64_t r0,
+                     int64_t r1) {
+  const int B = blk_bytes(T);
+  const act32_layout_t L = act32_layout(w->n_in);
+  const int64_t nb = L.nb;
+  const bool one_type = T == T_Q4_1 || T == T_Q5_1;
+  for (int64_t r = r0; r < r1; r++) {
+    const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+    __m512 acc[TILE], cor[TILE];
+    for (int j = 0; j < J; j++)
+      acc[j] = cor[j] = _mm512_setzero_ps();
+    for (int64_t g = 0; g < nb; g += 16) {
+      int cnt = nb - g < 16 ? (int)(nb - g) : 16;
+      __mmask16 k = (__mmask16)(cnt == 16 ? 0xFFFF : (1u << cnt) - 1);
+      const uint8_t *wg = wr + (size_t)g * B;
+      __m512 dw = gather_h16(wg, B, k), s16[TILE];
+      __m512 mw = one_type ? gather_h16(wg + 2, B, k) : _mm512_setzero_ps();
+      for (int j = 0; j < J; j++) {
+        const uint8_t *xr = xq + (size_t)j * ab;
+        __m512 dx = _mm512_maskz_loadu_ps(k, xr + L.off_d + 4 * g);
+        s16[j] = _mm512_mul_ps(dw, dx);
+        if (one_type)
+          cor[j] = _mm512_fmadd_ps(
+              mw, _mm512_maskz_loadu_ps(k, xr + L.off_s + 4 * g), cor[j]);
+        else
+          cor[j] = _mm512_fmadd_ps(
+              dw, _mm512_maskz_loadu_ps(k, xr + L.off_ds + 4 * g), cor[j]);
+      }
+      __m512i idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+                                      1, 1, 1);
+      for (int p = 0; p < cnt; p += 2) {
+        __m512i wv = prep_simple(T, wg + (size_t)p * B, p + 1 < cnt);
+        for (int j = 0; j < J; j++) {
+          const uint8_t *xr = xq + (size_t)j * ab + (size_t)(g + p) * QK;
+          __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv,
+                                          load512(xr));
+          acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(d),
+                                   _mm512_permutexvar_ps(idx, s16[j]), acc[j]);
+        }
+        idx = _mm512_add_epi32(idx, _mm512_set1_epi32(2));
+      }
+    }
+    for (int j = 0; j < J; j++) {
+      float c = _mm512_reduce_add_ps(cor[j]);
+      float v = _mm512_reduce_add_ps(acc[j]);
+      y[j * ldy + r] = one_type ? v + c : v - w_offset(T) * c;
+    }
+  }
+}
+
+INL void mm_simple(int T, const llm_mat_t *w, const void *xq, size_t ab,
+                   int64_t m, float *y, int64_t ldy, int64_t r0, int64_t r1) {
+  const uint8_t *x = xq;
+  for (int64_t j = 0; j < m; j += TILE) {
+    int64_t J = m - j < TILE ? m - j : TILE;
+    const uint8_t *xj = x + (size_t)j * ab;
+    float *yj = y + j * ldy;
+    if (J == 4)
+      rows_simple(T, 4, w, xj, ab, yj, ldy, r0, r1);
+    else if (J == 3)
+      rows_simple(T, 3, w, xj, ab, yj, ldy, r0, r1);
+    else if (J == 2)
+      rows_simple(T, 2, w, xj, ab, yj, ldy, r0, r1);
+    else
+      rows_simple(T, 1, w, xj, ab, yj, ldy, r0, r1);
+  }
+}
+
+#define MM_SIMPLE(name, T)                                                  \
+  static TGT void mm512_##name(const llm_mat_t *w, const void *xq,          \
+                               size_t ab, int64_t m, float *y, int64_t ldy, \
+                               int64_t r0, int64_t r1) {                    \
+    mm_simple(T, w, xq, ab, m, y, ldy, r0, r1);                             \
+  }
+MM_SIMPLE(q4_0, T_Q4_0)
+MM_SIMPLE(q4_1, T_Q4_1)
+MM_SIMPLE(q5_0, T_Q5_0)
+MM_SIMPLE(q5_1, T_Q5_1)
+MM_SIMPLE(q8_0, T_Q8_0)
+
+/* ------------------------------------------------------------ K-quants */
+
+/* 8 six-bit scales and 8 mins of a Q4_K/Q5_K block as 8-byte words. */
+INL void k_unpack_scales(const uint8_t *q, uint64_t *sc, uint64_t *mn) {
+  uint32_t u0 = ld32(q), u1 = ld32(q + 4), u2 = ld32(q + 8);
+  uint32_t sc_lo = u0 & 0x3f3f3f3f, m_lo = u1 & 0x3f3f3f3f;
+  uint32_t sc_hi = (u2 & 0x0f0f0f0f) | ((u0 >> 2) & 0x30303030);
+  uint32_t m_hi = ((u2 >> 4) & 0x0f0f0f0f) | ((u1 >> 2) & 0x30303030);
+  *sc = sc_lo | ((uint64_t)sc_hi << 32);
+  *mn = m_lo | ((uint64_t)m_hi << 32);
+}
+
+enum { K_Q4, K_Q5 };
+
+/* One Q4_K/Q5_K super-block prepared for J activation rows. */
+typedef struct {
+  __m512i q[4];  /* 64 unsigned values per chunk */
+  __m512i sc[4]; /* int16 scales per pair lane */
+  __m256i mdup;  /* mins, each twice (for the 16 bsums) */
+  float d, dmin;
+} kblk_t;
+
+INL void prep_k45(int T, const uint8_t *blk, kblk_t *kb) {
+  const uint8_t *qs = blk + (T == K_Q4 ? 16 : 48);
+  uint64_t sc, mn;
+  k_unpack_scales(blk + 4, &sc, &mn);
+  kb->d = _cvtsh_ss((unsigned short)(blk[0] | (blk[1] << 8)));
+  kb->dmin = _cvtsh_ss((unsigned short)(blk[2] | (blk[3] << 8)));
+  __m512i sc16 = _mm512_castsi128_si512(
+      _mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)sc)));
+  __m256i m16 = _mm256_castsi128_si256(
+      _mm_cvtepu8_epi16(_mm_cvtsi64_si128((long long)mn)));
+  kb->mdup = _mm256_permutexvar_epi16(
+      _mm256_setr_epi16(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7), m16);
+  const __m512i shift = _mm512_setr_epi64(0, 0, 0, 0, 0x0004000400040004ll,
+                                          0x0004000400040004ll,
+                                          0x0004000400040004ll,
+                                          0x0004000400040004ll);
+  __m512i qh = _mm512_setzero_si512();
+  if (T == K_Q5)
+    qh = _mm512_broadcast_i64x4(load256(blk + 16));
+  for (int c = 0; c < 4; c++) {
+    __m512i v = _mm512_broadcast_i64x4(load256(qs + 32 * c));
+    v = _mm512_and_si512(_mm512_srlv_epi16(v, shift), _mm512_set1_epi8(0x0F));
+    if (T == K_Q5) {
+      __m512i bits = _mm512_inserti64x4(
+          _mm512_set1_epi8((char)(1 << (2 * c))),
+          _mm256_set1_epi8((char)(1 << (2 * c + 1))), 1);
+      __mmask64 hk = _mm512_test_epi8_mask(qh, bits);
+      v = _mm512_mask_add_epi8(v, hk, v, _mm512_set1_epi8(16));
+    }
+    kb->q[c] = v;
+    __m512i idx = _mm512_inserti64x4(_mm512_set1_epi16((short)(2 * c)),
+                                     _mm256_set1_epi16((short)(2 * c + 1)), 1);
+    kb->sc[c] = _mm512_permutexvar_epi16(idx, sc16);
+  }
+}
+
+INL void rows_k45(int T, int J, const llm_mat_t *w, const uint8_t *xq,
+                  size_t ab, float *y, int64_t ldy, int64_t r0, int64_t r1) {
+  const int B = T == K_Q4 ? 144 : 176;
+  const int64_t nb = w->n_in / QK_K;
+  for (int64_t r = r0; r < r1; r++) {
+    const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+    __m512 acc[TILE];
+    __m256 accm[TILE];
+    for (int j = 0; j < J; j++) {
+      acc[j] = _mm512_setzero_ps();
+      accm[j] = _mm256_setzero_ps();
+    }
+    for (int64_t i = 0; i < nb; i++) {
+      kblk_t kb;
+      prep_k45(T, wr + (size_t)i * B, &kb);
+      for (int j = 0; j < J; j++) {
+        const uint8_t *a = xq + (size_t)j * ab + (size_t)i * sizeof(blk_q8_k);
+        float dx;
+        memcpy(&dx, a, 4);
+        __m512i s = _mm512_setzero_si512();
+        for (int c = 0; c < 4; c++) {
+          __m512i p = _mm512_maddubs_epi16(kb.q[c], load512(a + 4 + 64 * c));
+          s = _mm512_dpwssd_epi32(s, p, kb.sc[c]);
+        }
+        __m256i mins = _mm256_madd_epi16(load256(a + 4 + QK_K), kb.mdup);
+        acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s),
+                                 _mm512_set1_ps(kb.d * dx), acc[j]);
+        accm[j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(mins),
+                                  _mm256_set1_ps(kb.dmin * dx), accm[j]);
+      }
+    }
+    for (int j = 0; j < J; j++) {
+      __m256 t = _mm256_sub_ps(
+          _mm256_add_ps(_mm512_castps512_ps256(acc[j]),
+                        _mm512_extractf32x8_ps(acc[j], 1)),
+          accm[j]);
+      __m128 h = _mm_add_ps(_mm256_castps256_ps128(t),
+                            _mm256_extractf128_ps(t, 1));
+      h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+      h = _mm_add_ss(h, _mm_movehdup_ps(h));
+      y[j * ldy + r] = _mm_cvtss_f32(h);
+    }
+  }
+}
+
+/* Q6_K: two halves of 128; each gives two registers of 64 values. */
+typedef struct {
+  __m512i q[4];
+  __m512i sc[4];
+  __m256i sc16; /* the 16 scales as int16, for the offset term */
+  float d;
+} q6blk_t;
+
+INL void prep_q6(const uint8_t *blk, q6blk_t *kb) {
+  const uint8_t *ql = blk, *qh = blk + 128;
+  const int8_t *scales = (const int8_t *)(blk + 192);
+  kb->d = _cvtsh_ss((unsigned short)(blk[208] | (blk[209] << 8)));
+  __m256i s16 = _mm256_cvtepi8_epi16(load128((const uint8_t *)scales));
+  kb->sc16 = s16;
+  __m512i s512 = _mm512_castsi256_si512(s16);
+  const __m512i lo_shift = _mm512_setr_epi64(
+      0x0004000400040004ll, 0x0004000400040004ll, 0x0004000400040004ll,
+      0x0004000400040004ll, 0x0002000200020002ll, 0x0002000200020002ll,
+      0x0002000200020002ll, 0x0002000200020002ll);
+  const __m512i hi_shift = _mm512_setr_epi64(0, 0, 0, 0, 0x0002000200020002ll,
+                                             0x0002000200020002ll,
+                                             0x0002000200020002ll,
+                                             0x0002000200020002ll);
+  const __m512i m0f = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
+  for (int h = 0; h < 2; h++) {
+    __m512i a = load512(ql + 64 * h);
+    __m512i hb = _mm512_broadcast_i64x4(load256(qh + 32 * h));
+    __m512i t0 = _mm512_and_si512(_mm512_sllv_epi16(hb, lo_shift), m30);
+    __m512i t1 = _mm512_and_si512(_mm512_srlv_epi16(hb, hi_shift), m30);
+    /* (a & 0x0F) | t */
+    kb->q[2 * h] = _mm512_ternarylogic_epi64(a, m0f, t0, 0xEA);
+    kb->q[2 * h + 1] =
+        _mm512_ternarylogic_epi64(_mm512_srli_epi16(a, 4), m0f, t1, 0xEA);
+    for (int k = 0; k < 2; k++) {
+      int base = 8 * h + 4 * k; /* first of the 4 sub-blocks of 16 */
+      __m512i idx = _mm512_inserti64x4(
+          _mm512_castsi256_si512(_mm256_inserti128_si256(
+              _mm256_set1_epi16((short)base),
+              _mm_set1_epi16((short)(base + 1)), 1)),
+          _mm256_inserti128_si256(_mm256_set1_epi16((short)(base + 2)),
+                                  _mm_set1_epi16((short)(base + 3)), 1),
+          1);
+      kb->sc[2 * h + k] = _mm512_permutexvar_epi16(idx, s512);
+    }
+  }
+}
+
+INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
+                 float *y, int64_t ldy, int64_t r0, int64_t r1) {
+  const int64_t nb = w->n_in / QK_K;
+  for (int64_t r = r0; r < r1; r++) {
+    const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+    __m512 acc[TILE];
+    for (int j = 0; j < J; j++)
+      acc[j] = _mm512_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+      q6blk_t kb;
+      prep_q6(wr + (size_t)i * 210, &kb);
+      for (int j = 0; j < J; j++) {
+        const uint8_t *a = xq + (size_t)j * ab + (size_t)i * sizeof(blk_q8_k);
+        float dx;
+        memcpy(&dx, a, 4);
+        /* offset 32: sum_j sc_j * 32 * bsum_j, subtracted */
+        __m256i off = _mm256_slli_epi32(
+            _mm256_madd_epi16(load256(a + 4 + QK_K), kb.sc16), 5);
+        __m512i s = _mm512_sub_epi32(_mm512_setzero_si512(),
+                                     _mm512_zextsi256_si512(off));
+        for (int c = 0; c < 4; c++) {
+          __m512i p = _mm512_maddubs_epi16(kb.q[c], load512(a + 4 + 64 * c));
+          s = _mm512_dpwssd_epi32(s, p, kb.sc[c]);
+        }
+        acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s),
+                                 _mm512_set1_ps(kb.d * dx), acc[j]);
+      }
+    }
+    for (int j = 0; j < J; j++)
+      y[j * ldy + r] = _mm512_reduce_add_ps(acc[j]);
+  }
+}
+
+#define MM_TILED(name, CALL)                                                \
+  static TGT void mm512_##name(const llm_mat_t *w, const void *xq,          \
+                               size_t ab, int64_t m, float *y, int64_t ldy, \
+                               int64_t r0, int64_t r1) {                    \
+    const uint8_t *x = xq;                                                  \
+    for (int64_t j = 0; j < m; j += TILE) {                                 \
+      int64_t J = m - j < TILE ? m - j : TILE;                              \
+      const uint8_t *xj = x + (size_t)j * ab;                               \
+      float *yj = y + j * ldy;                                              \
+      if (J == 4)                                                           \
+        CALL(4);                                                            \
+      else if (J == 3)                                                      \
+        CALL(3);                                                            \
+      else if (J == 2)                                                      \
+        CALL(2);                                                            \
+      else                                                                  \
+        CALL(1);                                                            \
+    }                                                                       \
+  }
+#define CALL_Q4K(J) rows_k45(K_Q4, J, w, xj, ab, yj, ldy, r0, r1)
+#define CALL_Q5K(J) rows_k45(K_Q5, J, w, xj, ab, yj, ldy, r0, r1)
+#define CALL_Q6K(J) rows_q6(J, w, xj, ab, yj, ldy, r0, r1)
+MM_TILED(q4_k, CALL_Q4K)
+MM_TILED(q5_k, CALL_Q5K)
+MM_TILED(q6_k, CALL_Q6K)
+
+/* ------------------------------------------------------------ floats */
+
+enum { F_F32, F_F16, F_BF16 };
+
+/* 16 weights at element i as floats */
+INL __m512 load_w16(int T, const uint8_t *wr, int64_t i, __mmask16 k) {
+  if (T == F_F32)
+    return _mm512_maskz_loadu_ps(k, wr + 4 * i);
+  __m256i h = _mm256_maskz_loadu_epi16(k, wr + 2 * i);
+  if (T == F_F16)
+    return _mm512_cvtph_ps(h);
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+INL void rows_float(int T, int J, const llm_mat_t *w, const uint8_t *xq,
+                    size_t ab, float *y, int64_t ldy, int64_t r0, int64_t r1) {
+  const int64_t n = w->n_in;
+  for (int64_t r = r0; r < r1; r++) {
+    const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+    __m512 acc[TILE][2];
+    for (int j = 0; j < J; j++)
+      acc[j][0] = acc[j][1] = _mm512_setzero_ps();
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+      __m512 w0 = load_w16(T, wr, i, 0xFFFF), w1 = load_w16(T, wr, i + 16, 0xFFFF);
+      for (int j = 0; j < J; j++) {
+        const float *x = (const float *)(const void *)(xq + (size_t)j * ab);
+        acc[j][0] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x + i), acc[j][0]);
+        acc[j][1] = _mm512_fmadd_ps(w1, _mm512_loadu_ps(x + i + 16), acc[j][1]);
+      }
+    }
+    for (; i < n; i += 16) {
+      __mmask16 k = (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
+      __m512 w0 = load_w16(T, wr, i, k);
+      for (int j = 0; j < J; j++) {
+        const float *x = (const float *)(const void *)(xq + (size_t)j * ab);
+        acc[j][0] = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(k, x + i),
+                                    acc[j][0]);
+      }
+    }
+    for (int j = 0; j < J; j++)
+      y[j * ldy + r] = _mm512_reduce_add_ps(_mm512_add_ps(acc[j][0], acc[j][1]));
+  }
+}
+
+#define CALL_F32(J) rows_float(F_F32, J, w, xj, ab, yj, ldy, r0, r1)
+#define CALL_F16(J) rows_float(F_F16, J, w, xj, ab, yj, ldy, r0, r1)
+#define CALL_BF16(J) rows_float(F_BF16, J, w, xj, ab, yj, ldy, r0, r1)
+MM_TILED(f32, CALL_F32)
+MM_TILED(f16, CALL_F16)
+MM_TILED(bf16, CALL_BF16)
+
+void q_kernels_avx512(q_kernels_t *k) {
+  k->mm[LLM_TYPE_Q4_0] = mm512_q4_0;
+  k->mm[LLM_TYPE_Q4_1] = mm512_q4_1;
+  k->mm[LLM_TYPE_Q5_0] = mm512_q5_0;
+  k->mm[LLM_TYPE_Q5_1] = mm512_q5_1;
+  k->mm[LLM_TYPE_Q8_0] = mm512_q8_0;
+  k->mm[LLM_TYPE_Q4_K] = mm512_q4_k;
+  k->mm[LLM_TYPE_Q5_K] = mm512_q5_k;
+  k->mm[LLM_TYPE_Q6_K] = mm512_q6_k;
+  k->mm[LLM_TYPE_F32] = mm512_f32;
+  k->mm[LLM_TYPE_F16] = mm512_f16;
+  k->mm[LLM_TYPE_BF16] = mm512_bf16;
+}
+
+#else
 void q_kernels_avx512(q_kernels_t *k) { (void)k; }
+#endif

@@ -125,16 +125,17 @@ void q_quant_q8_k(const float *x, void *dst, int64_t nb);
  *
  * Q8_0 / Q8_1 ("act32"), nb = n/32 blocks:
  *   int8_t  qs[n]        the values, as in Q8_0 (round to nearest, |q| <= 127)
- *   float   d[nb]        block scale (f32; f16-rounded as ggml stores it)
- *   float   dl[8*nb]     d repeated 8 times (one per dword lane of a block)
- *   int32_t ns[8*nb]     minus the sum of each 4 consecutive values
- *   float   s[nb]        d * sum of the block (the Q8_1 "s")
+ *   float   d[nb]        block scale (f16-rounded, as ggml stores it)
+ *   float   s[nb]        f16(d * sum of the block): the Q8_1 "s" (as ggml)
+ *   float   ds[nb]       d * sum of the block in f32 (SIMD kernels feed
+ *                        unsigned weights and subtract offset * ds)
+ *   The padding after each part is zero.
  * Q8_K: the GGUF Q8_K blocks (float d, qs[256], bsums[16]).
  * F32: the floats.
  */
 typedef struct {
   int64_t nb;
-  size_t off_d, off_dl, off_ns, off_s, bytes;
+  size_t off_d, off_s, off_ds, bytes;
 } act32_layout_t;
 
 static inline size_t q_round64(size_t v) { return (v + 63) & ~(size_t)63; }
@@ -143,10 +144,9 @@ static inline act32_layout_t act32_layout(int64_t n) {
   act32_layout_t L;
   L.nb = n / QK;
   L.off_d = q_round64((size_t)n + 64);
-  L.off_dl = L.off_d + q_round64((size_t)L.nb * 4 + 64);
-  L.off_ns = L.off_dl + q_round64((size_t)L.nb * 32 + 64);
-  L.off_s = L.off_ns + q_round64((size_t)L.nb * 32 + 64);
-  L.bytes = L.off_s + q_round64((size_t)L.nb * 4 + 64);
+  L.off_s = L.off_d + q_round64((size_t)L.nb * 4 + 64);
+  L.off_ds = L.off_s + q_round64((size_t)L.nb * 4 + 64);
+  L.bytes = L.off_ds + q_round64((size_t)L.nb * 4 + 64);
   return L;
 }
 

@@ -25,42 +25,38 @@ size_t llm_act_bytes(const llm_mat_t *w) {
   case LLM_TYPE_Q8_0:
   case LLM_TYPE_Q8_1: return act32_layout(w->n_in).bytes;
   case LLM_TYPE_Q8_K:
-    return q_round64(llm_row_bytes(LLM_TYPE_Q8_K, w->n_in) + 64);
+    return q_round64(llm_row_bytes(LLM_TYPE_Q8_K, w->n_in) + 256);
   default: return q_round64((size_t)w->n_in * 4 + 64);
   }
 }
 
-/* One row of act32: Q8_0 rounding (as ggml), plus the derived fields. */
+/* One row of act32: Q8_0 rounding as ggml's x86 path (id = 127/amax, round
+ * half to even, s from the unrounded d), plus the derived fields. */
 static void act32_quantize(const float *x, int64_t n, uint8_t *row) {
   act32_layout_t L = act32_layout(n);
   int8_t *qs = (int8_t *)row;
+  memset(row, 0, L.bytes);
   for (int64_t b = 0; b < L.nb; b++, x += QK) {
     float amax = 0;
     for (int j = 0; j < QK; j++)
       amax = fabsf(x[j]) > amax ? fabsf(x[j]) : amax;
-    /* as ggml's x86 path: id = 127/amax, round half to even, s from the
-     * unrounded d */
     float d = amax / 127.0f, id = amax != 0.0f ? 127.0f / amax : 0.0f;
     uint8_t h[2];
-    int sum = 0, lane[8] = {0};
+    int sum = 0;
     for (int j = 0; j < QK; j++) {
       int q = (int)nearbyintf(x[j] * id);
       q = q > 127 ? 127 : q < -127 ? -127 : q;
       qs[b * QK + j] = (int8_t)q;
       sum += q;
-      lane[j / 4] += q;
     }
     f2h(h, (float)sum * d);
     float s = h2f(h);
     f2h(h, d);
     d = h2f(h);
+    float ds = d * (float)sum;
     memcpy(row + L.off_d + 4 * b, &d, 4);
     memcpy(row + L.off_s + 4 * b, &s, 4);
-    for (int l = 0; l < 8; l++) {
-      int32_t ns = -lane[l];
-      memcpy(row + L.off_dl + 32 * b + 4 * l, &d, 4);
-      memcpy(row + L.off_ns + 32 * b + 4 * l, &ns, 4);
-    }
+    memcpy(row + L.off_ds + 4 * b, &ds, 4);
   }
 }
 
@@ -74,8 +70,14 @@ void llm_act_quantize(const llm_mat_t *w, const float *x, int64_t j0,
     switch (ti->dot_type) {
     case LLM_TYPE_Q8_0:
     case LLM_TYPE_Q8_1: act32_quantize(xr, w->n_in, row); break;
-    case LLM_TYPE_Q8_K: q_quant_q8_k(xr, row, w->n_in / QK_K); break;
-    default: memcpy(row, xr, (size_t)w->n_in * 4); break;
+    case LLM_TYPE_Q8_K:
+      memset(row, 0, ab);
+      q_quant_q8_k(xr, row, w->n_in / QK_K);
+      break;
+    default:
+      memset(row, 0, ab);
+      memcpy(row, xr, (size_t)w->n_in * 4);
+      break;
     }
   }
 }
