@@ -19,13 +19,23 @@
 #include "llm/json_schema_internal.h"
 
 typedef struct tok_ref {
+  uint64_t key; /* first 8 bytes, big-endian, zero-padded: orders most
+                   pairs without memcmp */
   const char *p;
   uint32_t len;
   int32_t id;
 } tok_ref_t;
 
+static tok_ref_t ref_make(const char *p, uint32_t len, int32_t id) {
+  tok_ref_t r = {0, p, len, id};
+  for (uint32_t i = 0; i < 8; i++)
+    r.key = r.key << 8 | (i < len ? (uint8_t)p[i] : 0);
+  return r;
+}
+
 static int ref_cmp(const void *a, const void *b) {
   const tok_ref_t *x = a, *y = b;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
   size_t n = x->len < y->len ? x->len : y->len;
   int r = memcmp(x->p, y->p, n);
   if (r) return r;
@@ -139,8 +149,8 @@ static int build_tries(llm_jsonc_vocab_t *v) {
   int rc = (all && rest && v->plain_ids && v->plain_cp) ? 0 : LOTSE_ENOMEM;
   for (size_t id = 0; id < n && !rc; id++) {
     if (v->cls[id] != JV_TEXT) continue;
-    tok_ref_t r = {v->blob + v->off[id], v->off[id + 1] - v->off[id],
-                   (int32_t)id};
+    tok_ref_t r = ref_make(v->blob + v->off[id],
+                           v->off[id + 1] - v->off[id], (int32_t)id);
     all[na++] = r;
     long cp = plain_cp(r.p, r.len);
     if (cp < 0) {

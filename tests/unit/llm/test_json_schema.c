@@ -301,6 +301,14 @@ static void test_object_rules(void **state) {
   assert_true(after(s, "{\n", "  \"name\":"));
   assert_false(after(s, "{\n  \"name\"", " "));
   assert_false(after(s, "{\"name\":\"x\"", "\r"));
+  /* optional keys that share later bytes but not the prefix */
+  const char *o = "{\"properties\":{\"ax\":{},\"cb\":{},\"cbd\":{}}}";
+  assert_false(after(o, "{\"a", "b"));
+  assert_true(after(o, "{\"c", "b\""));
+  assert_true(after(o, "{\"c", "bd\""));
+  assert_false(after(o, "{\"cbd\":1", ","));  /* nothing after the last */
+  assert_false(after(o, "{\"cb\":1,", "\"ax\""));
+  assert_true(after(o, "{\"ax\":1,", "\"cbd\":2}"));
 }
 
 static void test_scalar_rules(void **state) {
@@ -461,7 +469,7 @@ static const char *const EXTRA[] = {
     "{\"", "\":", "true", " \"", "\",", "\"}", "  ", "\n  ", "12", "name",
     "\xC3\xBC", "a\xC3", "\xBC!", "\\u00", "null", "false", ", \"", "\": ",
     "],", "[{", "}]", "1.5e", "-0", "\"\"", "\\\"", "age", "\"name\":",
-    "tags", "\xE2\x82", "\xAC\"", "Stra\xC3\x9F" "e", "0.", "e+", "\"]",
+    "tags", "\xE2\x82", "\xAC\"", ("Stra\xC3\x9F" "e"), "0.", "e+", "\"]",
     "a\"b", "}\n", "\xF0\x9F\x98\x80", "]}", "    ",
 };
 #define N_EXTRA (sizeof EXTRA / sizeof EXTRA[0])
