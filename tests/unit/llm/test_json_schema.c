@@ -367,6 +367,24 @@ static void test_scalar_rules(void **state) {
   assert_false(after(ar, "[1,2", ","));
 }
 
+/* Values of any type nest up to the frame stack, then must close. */
+static void test_depth_limit(void **state) {
+  (void)state;
+  char open[64];
+  memset(open, '[', 31);
+  open[31] = 0;
+  assert_true(after("{}", open, "]"));
+  assert_false(after("{}", open, "["));
+  assert_false(after("{}", open, "1")); /* no frame left for an item */
+  assert_false(after("{}", open, "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"));
+  open[29] = '{'; /* 30 containers: one frame left for keys and values */
+  open[30] = 0;
+  assert_false(after("{}", open, "\"k\":[1"));
+  assert_true(after("{}", open, "\"k\":1}"));
+  assert_false(after("{}", open, "\"k\":{\"a"));
+  assert_true(after("{}", open, "\"k\":{}"));
+}
+
 /* Prefixes that end inside a value decide done() correctly. */
 static void test_done(void **state) {
   (void)state;
@@ -736,6 +754,7 @@ int main(void) {
       cmocka_unit_test(test_byte_walks),
       cmocka_unit_test(test_object_rules),
       cmocka_unit_test(test_scalar_rules),
+      cmocka_unit_test(test_depth_limit),
       cmocka_unit_test(test_done),
       cmocka_unit_test(test_compile_errors),
       cmocka_unit_test(test_token_walks),
