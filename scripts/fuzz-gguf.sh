@@ -5,7 +5,7 @@
 # (clang -fsanitize=fuzzer,address,undefined) for SECONDS (default 600).
 # Builds into build-fuzz/, writes a seed corpus with the GGUF writer
 # (tests/fuzz/gguf_seeds.c) and, when a lotse binary is found ($LOTSE_BIN or
-# build/lotse), a tiny synthetic model; the corpus grows in
+# build/lotse), tiny synthetic models (~11 KiB); the corpus grows in
 # build-fuzz/corpus-gguf. Crashes land in build-fuzz/ as crash-*; the exit
 # status is non-zero when libFuzzer found something.
 set -eu
@@ -28,11 +28,12 @@ $CC $FLAGS -o "$OUT/gguf_seeds" tests/fuzz/gguf_seeds.c $LIBSRC -lm -lpthread
 "$OUT/gguf_seeds" "$OUT/seeds-gguf"
 BIN=${LOTSE_BIN:-$ROOT/build/lotse}
 if [ -x "$BIN" ] && "$BIN" model synth -h >/dev/null 2>&1; then
-  printf 'ein kleiner Korpus fuer den Fuzzer. ' > "$OUT/seed-corpus.txt"
-  "$BIN" model synth -o "$OUT/seeds-gguf/synth.gguf" --shape tiny \
-    --n-embd 32 --n-layer 1 --n-head 2 --n-head-kv 1 --head-dim 16 --n-ff 64 \
-    --vocab "train:$OUT/seed-corpus.txt" --vocab-size 300 --type Q8_0 \
-    >/dev/null 2>&1 || echo "fuzz-gguf: no synth seed (lotse model synth failed)"
+  for arch in llama qwen2 qwen3; do
+    "$BIN" model synth -o "$OUT/seeds-gguf/synth-$arch.gguf" --arch "$arch" \
+      --type Q4_0 --n-embd 32 --n-layer 1 --n-head 2 --n-head-kv 1 \
+      --head-dim 16 --n-ff 32 --chat-template chatml >/dev/null 2>&1 ||
+      echo "fuzz-gguf: no synth seed for $arch"
+  done
 fi
 echo "fuzz-gguf: running for ${SECONDS_TO_RUN}s"
 "$OUT/fuzz_gguf" -max_total_time="$SECONDS_TO_RUN" -max_len=16384 \

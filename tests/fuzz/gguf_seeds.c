@@ -34,7 +34,7 @@ static void meta(gguf_writer_t *w) {
   gguf_writer_set_f32(w, "llama.attention.layer_norm_rms_epsilon", 1e-5f);
   gguf_writer_set_bool(w, "tokenizer.ggml.add_bos_token", true);
   gguf_writer_set_i32(w, "i32", -3);
-  const char *toks[] = {"<s>", "</s>", "a", "b", "\xc4\xa0" "ab"};
+  const char *toks[] = {"<s>", "</s>", "a", "b", ("\xc4\xa0" "ab")};
   gguf_writer_set_arr_str(w, "tokenizer.ggml.tokens", toks, 5);
   float sc[] = {0, 0, -1, -2, -3};
   gguf_writer_set_arr(w, "tokenizer.ggml.scores", GGUF_VT_F32, sc, 5);
