@@ -10,6 +10,8 @@
  *                 | ?[^\s\p{L}\p{N}]+[\r\n]* |\s*[\r\n]+ |\s+(?!\S) |\s+
  *   default:      's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+
  *                 | ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+ *                 (GPT-2; llama.cpp's pre "gpt-2", "phi-2", ... — not its
+ *                 "default" cascade for files without a pre name)
  * \s is the Unicode White_Space set (the one llama.cpp uses); categories
  * come from utf8proc. Every code point ends up in exactly one pre-token.
  */
@@ -128,12 +130,24 @@ static int cat(uint32_t c) {
   return 0;
 }
 
+/* tokenizer.ggml.pre names as llama.cpp groups them. */
+static int name_in(const char *name, const char *const *list) {
+  for (; *list; list++)
+    if (strcmp(name, *list) == 0) return 1;
+  return 0;
+}
+
 llm_pre_t llm_pre_from_name(const char *name) {
+  static const char *const qwen2[] = {"qwen2", "deepseek-r1-qwen", "kormo",
+                                      "f2llmv2", NULL};
+  static const char *const llama3[] = {"llama3", "llama-v3", "llama-bpe",
+                                       "falcon3", "falcon-h1", "pixtral",
+                                       "midm-2.0", "lfm2", "jina-v5-nano",
+                                       NULL};
   if (!name) return LLM_PRE_DEFAULT;
-  if (strcmp(name, "qwen2") == 0) return LLM_PRE_QWEN2;
-  if (strcmp(name, "llama-bpe") == 0 || strcmp(name, "llama3") == 0)
-    return LLM_PRE_LLAMA3;
-  return LLM_PRE_DEFAULT;
+  if (name_in(name, qwen2)) return LLM_PRE_QWEN2;
+  if (name_in(name, llama3)) return LLM_PRE_LLAMA3;
+  return LLM_PRE_DEFAULT; /* GPT-2 rules ("gpt-2", "phi-2", ... exactly) */
 }
 
 /* ------------------------------------------------------ the matchers */

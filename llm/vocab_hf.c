@@ -7,7 +7,7 @@
  *   - BPE with a ByteLevel pre-tokenizer or decoder: model "gpt2"; pre is
  *     "llama-bpe" when the Split regex groups digits \p{N}{1,3}, "qwen2"
  *     when it has the llama-style letter rule with single digits, else
- *     "default".
+ *     "gpt-2".
  *   - BPE with byte_fallback or a '▁' normaliser/decoder (SentencePiece
  *     converted to BPE): model "llama". Scores reproduce the merge order:
  *     a token made by merge r scores -r (llama.cpp merges by score).
@@ -89,7 +89,7 @@ static int detect_kind(json_t *root, llm_vocab_t *v, lotse_err_t *err) {
              strstr(re, "|\\p{N}|"))
       pre = "qwen2";
     else
-      pre = "default";
+      pre = "gpt-2"; /* GPT-2 rules, under a name llama.cpp knows */
   } else if (!spm) {
     return lotse_err_set(err, LOTSE_EUNSUPPORTED,
                          "BPE tokenizer neither byte-level nor SentencePiece");
