@@ -5,12 +5,13 @@
  *
  * Contract: tokens with allowed[id] == 0 and NaN logits are never chosen;
  * +inf logits count as the largest finite value. temp <= 0 (or NaN) is
- * greedy: argmax after the penalty, ties -> lowest id. Candidates are
- * ordered by (logit desc, id asc), so equal inputs and seeds give equal
- * tokens. top-p and min-p keep at least one token.
- * Cost: top-k selects with a bounded min-heap (O(n log k)), top-p without
- * top-k sorts only the candidates above a logit threshold whose mass
- * already reaches top_p; with neither, nothing is sorted.
+ * greedy: argmax after the penalty, ties -> lowest id. The order of the
+ * candidates a draw walks depends on the logits only (top-k: by rank,
+ * ties -> lower id; otherwise mostly id order), so equal inputs and seeds
+ * give equal tokens. top-p and min-p keep at least one token.
+ * Cost: top-k selects with a bounded min-heap (O(n log k)); top-p without
+ * top-k buckets the softmax mass (one pass) and sorts only the bucket
+ * where the nucleus ends; the draw computes one exp per candidate.
  * Randomness: xoshiro256** seeded through splitmix64, one stream per
  * sampler; each draw consumes exactly one 64-bit output.
  */
@@ -24,7 +25,8 @@
 struct llm_sampler {
   llm_sampling_t p;
   uint64_t rng[4];
-  int32_t *ids;    /* candidate ids, capacity cap */
+  int32_t *ids;    /* candidate ids, 2 * cap */
+  float *prob;     /* weights of the candidates, cap */
   int32_t *recent; /* distinct-token scratch for the penalty */
   size_t cap, recent_cap;
 };
@@ -79,6 +81,7 @@ llm_sampler_t *llm_sampler_new(const llm_sampling_t *p) {
 void llm_sampler_free(llm_sampler_t *s) {
   if (!s) return;
   free(s->ids);
+  free(s->prob);
   free(s->recent);
   free(s);
 }
@@ -209,7 +212,7 @@ static int32_t select_top_k(const float *l, int32_t n, int32_t k,
   return m;
 }
 
-/* All live tokens at or above logit t (unsorted). */
+/* All live tokens at or above logit t, in id order. */
 static int32_t gather(const float *l, int32_t n, float t, int32_t *out) {
   int32_t m = 0;
   for (int32_t i = 0; i < n; i++)
@@ -217,49 +220,13 @@ static int32_t gather(const float *l, int32_t n, float t, int32_t *out) {
   return m;
 }
 
-/* Sorted prefix of the candidates that holds at least top_p of the mass.
- * One pass sums the mass in bands below the maximum (8, 16, 32, 64 logits
- * down, rest); only the tokens above the highest band edge whose mass
- * already reaches top_p are gathered and sorted. */
-static int32_t select_nucleus(const float *l, int32_t n, float top_p,
-                              int32_t *out, double *total_out) {
-  static const float edge[4] = {8.0f, 16.0f, 32.0f, 64.0f};
-  float max = -INFINITY;
-  for (int32_t i = 0; i < n; i++)
-    if (l[i] > max) max = l[i];
-  double band[5] = {0};
-  for (int32_t i = 0; i < n; i++) {
-    if (l[i] == -INFINITY) continue;
-    float d = max - l[i];
-    int b = d < edge[0] ? 0 : d < edge[1] ? 1 : d < edge[2] ? 2
-            : d < edge[3] ? 3 : 4;
-    band[b] += expf(-d);
-  }
-  double total = band[0] + band[1] + band[2] + band[3] + band[4], acc = 0.0;
-  float t = -INFINITY;
-  for (int b = 0; b < 4; b++) {
-    acc += band[b];
-    if (acc >= (double)top_p * total) {
-      t = max - edge[b];
-      break;
-    }
-  }
-  int32_t m = gather(l, n, t, out); /* a prefix of the ranked order */
-  sort_ids(l, out, m);
-  *total_out = total;
-  return m;
-}
-
 /* Keep the shortest prefix of the sorted candidates that holds top_p of
- * the mass z (relative to the first logit; z < 0: the candidates' own). */
+ * their softmax mass. */
 static int32_t cut_top_p(const float *l, const int32_t *c, int32_t m,
-                         float top_p, double z) {
+                         float top_p) {
   if (!(top_p < 1.0f) || m <= 1) return m;
-  double max = l[c[0]], acc = 0.0;
-  if (z < 0.0) {
-    z = 0.0;
-    for (int32_t i = 0; i < m; i++) z += exp((double)l[c[i]] - max);
-  }
+  double max = l[c[0]], z = 0.0, acc = 0.0;
+  for (int32_t i = 0; i < m; i++) z += exp((double)l[c[i]] - max);
   for (int32_t i = 0; i < m; i++) {
     acc += exp((double)l[c[i]] - max);
     if (acc >= (double)top_p * z) return i + 1;
@@ -267,9 +234,49 @@ static int32_t cut_top_p(const float *l, const int32_t *c, int32_t m,
   return m;
 }
 
-/* Drop candidates whose probability is below min_p times the largest. */
-static int32_t cut_min_p(const float *l, int32_t *c, int32_t m, float min_p,
-                         int sorted) {
+#define NB 1024        /* mass buckets below the maximum logit */
+#define NB_RANGE 32.0f /* logits covered; lower ones share the last bucket */
+
+static int bucket_of(float max, float v) {
+  float d = max - v;
+  return d < NB_RANGE ? (int)(d * (NB / NB_RANGE)) : NB;
+}
+
+/* top-p without top-k, without sorting the vocabulary: one pass sums the
+ * softmax mass per logit bucket; the bucket where the cumulative mass
+ * reaches top_p is the only one sorted. Output: the nucleus, tokens of the
+ * full buckets in id order, then the boundary ones by rank. */
+static int32_t select_nucleus(llm_sampler_t *s, const float *l, int32_t n,
+                              float top_p) {
+  float max = -INFINITY;
+  for (int32_t i = 0; i < n; i++)
+    if (l[i] > max) max = l[i];
+  double mass[NB + 1] = {0}, total = 0.0, need, acc = 0.0;
+  for (int32_t i = 0; i < n; i++)
+    if (l[i] != -INFINITY) mass[bucket_of(max, l[i])] += expf(l[i] - max);
+  for (int b = 0; b <= NB; b++) total += mass[b];
+  need = (double)top_p * total;
+  int cut = 0;
+  while (cut < NB && acc + mass[cut] < need) acc += mass[cut++];
+  int32_t m = 0, nb = 0, *edge = s->ids + n; /* second half: boundary */
+  for (int32_t i = 0; i < n; i++) {
+    if (l[i] == -INFINITY) continue;
+    int b = bucket_of(max, l[i]);
+    if (b < cut) s->ids[m++] = i;
+    else if (b == cut) edge[nb++] = i;
+  }
+  sort_ids(l, edge, nb);
+  for (int32_t i = 0; i < nb; i++) {
+    s->ids[m++] = edge[i];
+    acc += expf(l[edge[i]] - max);
+    if (acc >= need) break;
+  }
+  return m; /* >= 1: bucket 0 holds the maximum */
+}
+
+/* Drop candidates whose probability is below min_p times the largest
+ * (order kept). */
+static int32_t cut_min_p(const float *l, int32_t *c, int32_t m, float min_p) {
   if (!(min_p > 0.0f) || m <= 1) return m;
   float max = -INFINITY;
   for (int32_t i = 0; i < m; i++)
@@ -278,19 +285,19 @@ static int32_t cut_min_p(const float *l, int32_t *c, int32_t m, float min_p,
   int32_t k = 0;
   for (int32_t i = 0; i < m; i++)
     if ((double)l[c[i]] >= t) c[k++] = c[i];
-    else if (sorted) break;
   return k > 0 ? k : 1;
 }
 
 static int32_t draw(llm_sampler_t *s, const float *l, const int32_t *c,
                     int32_t m) {
-  double inv = 1.0 / (double)s->p.temp, max = -INFINITY, z = 0.0;
+  float inv = 1.0f / s->p.temp, max = -INFINITY, *p = s->prob;
+  double z = 0.0;
   for (int32_t i = 0; i < m; i++)
     if (l[c[i]] > max) max = l[c[i]];
-  for (int32_t i = 0; i < m; i++) z += exp(((double)l[c[i]] - max) * inv);
+  for (int32_t i = 0; i < m; i++) z += p[i] = expf((l[c[i]] - max) * inv);
   double u = rng_unit(s->rng) * z, acc = 0.0;
   for (int32_t i = 0; i < m; i++) {
-    acc += exp(((double)l[c[i]] - max) * inv);
+    acc += p[i];
     if (u < acc) return c[i];
   }
   return c[m - 1]; /* rounding: the last candidate */
@@ -305,22 +312,22 @@ int32_t llm_sampler_sample(llm_sampler_t *s, float *logits, int32_t n_vocab,
   apply_penalty(s, logits, n_vocab, history, n_history);
   if (!(s->p.temp > 0.0f)) return argmax(logits, n_vocab);
   if ((size_t)n_vocab > s->cap) {
-    int32_t *ids = realloc(s->ids, (size_t)n_vocab * sizeof *ids);
-    if (!ids) return argmax(logits, n_vocab); /* OOM: degrade to greedy */
-    s->ids = ids;
+    int32_t *ids = realloc(s->ids, 2 * (size_t)n_vocab * sizeof *ids);
+    if (ids) s->ids = ids;
+    float *prob = ids ? realloc(s->prob, (size_t)n_vocab * sizeof *prob) : NULL;
+    if (prob) s->prob = prob;
+    if (!ids || !prob) return argmax(logits, n_vocab); /* OOM: greedy */
     s->cap = (size_t)n_vocab;
   }
-  int32_t m, sorted = 1, k = s->p.top_k;
-  double z = -1.0;
+  int32_t m, k = s->p.top_k;
   if (k > 0 && k < live) {
     m = select_top_k(logits, n_vocab, k, s->ids);
+    m = cut_top_p(logits, s->ids, m, s->p.top_p);
   } else if (s->p.top_p < 1.0f) {
-    m = select_nucleus(logits, n_vocab, s->p.top_p, s->ids, &z);
+    m = select_nucleus(s, logits, n_vocab, s->p.top_p);
   } else {
     m = gather(logits, n_vocab, -INFINITY, s->ids);
-    sorted = 0;
   }
-  if (sorted) m = cut_top_p(logits, s->ids, m, s->p.top_p, z);
-  m = cut_min_p(logits, s->ids, m, s->p.min_p, sorted);
+  m = cut_min_p(logits, s->ids, m, s->p.min_p);
   return draw(s, logits, s->ids, m);
 }
