@@ -10,7 +10,8 @@
  * once per input into the dot type of the weights.
  *
  * Two modes. A batch (m > 1) splits normalisation, RoPE and attention by
- * token rows: 9 barriers per layer. A single token (m == 1, generation)
+ * token rows and attention by blocks of query rows: 10 barriers per
+ * layer. A single token (m == 1, generation)
  * lets every thread normalise and quantise its own private copy of the
  * input row (no barrier), and splits attention by KV head, where the
  * thread owning a KV head also writes that head's cache entry: 5 barriers
@@ -31,6 +32,7 @@
 #define ROW_ALIGN 16
 #define MIN_BYTES_PER_THREAD (64 * 1024)
 #define MAX_THREADS 256
+#define ATT_ROWS 16 /* query rows per attention block in a batch */
 
 typedef struct act_slot {
   int dot_type;
@@ -47,6 +49,7 @@ struct llm_ctx {
   float *inv_freq, *rope_cs;
   float *x, *xn, *tmp, *q, *k, *v, *att, *gate, *up, *hpriv, *scores;
   float *logits;
+  size_t scores_per_thread;
   act_slot_t slot[MAX_SLOTS];
   int n_slots;
 };
@@ -199,8 +202,8 @@ static void kv_store(const llm_ctx_t *c, const llm_layer_t *L, int il, int j,
   float *v = c->v + (size_t)j * nkv + g * hd;
   qk_prep(c, k, 1, L->bk ? L->bk + g * hd : NULL, L->k_norm, cs);
   add_bias(v, L->bv ? L->bv + g * hd : NULL, hd);
-  llm_f32_to_f16_row(llm_kv_k(&c->kv, il, g, pos), k, hd);
-  llm_f32_to_f16_row(llm_kv_v(&c->kv, il, g, pos), v, hd);
+  c->ops->to_f16(llm_kv_k(&c->kv, il, g, pos), k, hd);
+  c->ops->to_f16(llm_kv_v(&c->kv, il, g, pos), v, hd);
 }
 
 static void attend(const llm_ctx_t *c, int il, int j, int g, int n_kv,
@@ -216,7 +219,7 @@ static void attend(const llm_ctx_t *c, int il, int j, int g, int n_kv,
       .v = llm_kv_v(&c->kv, il, g, 0),
       .n_kv = n_kv,
       .scale = 1.0f / sqrtf((float)hd),
-      .scores = c->scores + (size_t)ith * G * c->n_ctx,
+      .scores = c->scores + (size_t)ith * c->scores_per_thread,
       .out = c->att + j * nq + (size_t)g * G * hd,
   };
   c->ops->attn(&a);
@@ -239,13 +242,14 @@ static void stage_attn_one(const pass_t *p, int il, int ith, int nth) {
   }
 }
 
-/* m > 1: rows split for the cache store, then interleaved rows for
- * attention (cost grows with the position) and the quantised output. */
+/* m > 1: rows split for the cache store; then blocks of ATT_ROWS query
+ * rows per KV head, interleaved over threads (cost grows with the
+ * position); then the attention output quantised by rows. */
 static void stage_attn_batch(const pass_t *p, int il, int ith, int nth) {
   llm_ctx_t *c = p->c;
   const llm_hparams_t *hp = &c->m->hp;
   const llm_layer_t *L = &c->m->layers[il];
-  int hd = hp->head_dim, nq = hp->n_head * hd;
+  int hd = hp->head_dim, nq = hp->n_head * hd, G = hp->n_head / hp->n_head_kv;
   int64_t j0, j1;
   llm_tp_split(p->m, ith, nth, &j0, &j1);
   for (int64_t j = j0; j < j1; j++) {
@@ -255,12 +259,28 @@ static void stage_attn_batch(const pass_t *p, int il, int ith, int nth) {
     qk_prep(c, c->q + j * nq, hp->n_head, L->bq, L->q_norm, cs);
   }
   llm_tp_barrier(c->tp);
-  const llm_mat_t *wo = &L->wo;
-  for (int j = ith; j < p->m; j += nth) {
-    for (int g = 0; g < hp->n_head_kv; g++)
-      attend(c, il, j, g, p->pos0 + j + 1, ith);
-    act_quant(c, &wo, 1, c->att, j, j + 1, false, ith);
+  int n_blk = (p->m + ATT_ROWS - 1) / ATT_ROWS;
+  for (int it = ith; it < n_blk * hp->n_head_kv; it += nth) {
+    int b = it / hp->n_head_kv, g = it % hp->n_head_kv, r0 = b * ATT_ROWS;
+    llm_attn_rows_t a = {
+        .q = c->q + (size_t)r0 * nq + (size_t)g * G * hd,
+        .q_stride = nq,
+        .nr = p->m - r0 < ATT_ROWS ? p->m - r0 : ATT_ROWS,
+        .G = G,
+        .hd = hd,
+        .k = llm_kv_k(&c->kv, il, g, 0),
+        .v = llm_kv_v(&c->kv, il, g, 0),
+        .n_kv0 = p->pos0 + r0 + 1,
+        .scale = 1.0f / sqrtf((float)hd),
+        .scratch = c->scores + (size_t)ith * c->scores_per_thread,
+        .out = c->att + (size_t)r0 * nq + (size_t)g * G * hd,
+        .out_stride = nq,
+    };
+    c->ops->attn_rows(&a);
   }
+  llm_tp_barrier(c->tp);
+  const llm_mat_t *wo = &L->wo;
+  act_quant(c, &wo, 1, c->att, j0, j1, false, ith);
   llm_tp_barrier(c->tp);
 }
 
@@ -419,7 +439,9 @@ static int buffers_init(llm_ctx_t *c) {
   c->gate = fbuf(B * F, &rc);
   c->up = fbuf(B * F, &rc);
   c->hpriv = fbuf((size_t)c->nth * F, &rc);
-  c->scores = fbuf((size_t)c->nth * G * (size_t)c->n_ctx, &rc);
+  c->scores_per_thread =
+      (llm_attn_rows_scratch(ATT_ROWS, (int)G, (int)hd, c->n_ctx) + 15) & ~(size_t)15;
+  c->scores = fbuf((size_t)c->nth * c->scores_per_thread, &rc);
   c->logits = fbuf((size_t)hp->n_vocab, &rc);
   if (rc) return rc;
   memset(c->logits, 0, (size_t)hp->n_vocab * sizeof(float));

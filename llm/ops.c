@@ -64,6 +64,30 @@ static void attn_scalar(const llm_attn_t *a) {
   }
 }
 
+static void to_f16_scalar(uint16_t *dst, const float *src, int n) {
+  for (int i = 0; i < n; i++) dst[i] = llm_f32_to_f16(src[i]);
+}
+
+size_t llm_attn_rows_scratch(int nr, int G, int hd, int n_ctx) {
+  size_t a = (size_t)G * (size_t)n_ctx;              /* row-by-row scores */
+  size_t b = (size_t)nr * G * (hd + 2) + 2 * 16 * (size_t)hd + 64; /* tiles */
+  return a > b ? a : b;
+}
+
+void llm_attn_rows_generic(const llm_ops_t *o, const llm_attn_rows_t *a) {
+  for (int r = 0; r < a->nr; r++) {
+    llm_attn_t one = {.q = a->q + r * a->q_stride, .G = a->G, .hd = a->hd,
+                      .k = a->k, .v = a->v, .n_kv = a->n_kv0 + r,
+                      .scale = a->scale, .scores = a->scratch,
+                      .out = a->out + r * a->out_stride};
+    o->attn(&one);
+  }
+}
+
+static void attn_rows_scalar(const llm_attn_rows_t *a) {
+  llm_attn_rows_generic(llm_ops_scalar(), a);
+}
+
 static const llm_ops_t ops_scalar = {
     .level = "scalar",
     .rmsnorm = rmsnorm_scalar,
@@ -71,6 +95,8 @@ static const llm_ops_t ops_scalar = {
     .silu_mul = silu_mul_scalar,
     .add = add_scalar,
     .attn = attn_scalar,
+    .attn_rows = attn_rows_scalar,
+    .to_f16 = to_f16_scalar,
 };
 
 const llm_ops_t *llm_ops_scalar(void) { return &ops_scalar; }
@@ -121,8 +147,4 @@ void llm_rope(float *x, int n_heads, int d, const float *cs, bool neox) {
       }
     }
   }
-}
-
-void llm_f32_to_f16_row(uint16_t *dst, const float *src, int n) {
-  for (int i = 0; i < n; i++) dst[i] = llm_f32_to_f16(src[i]);
 }

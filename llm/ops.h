@@ -31,6 +31,25 @@ typedef struct llm_attn {
   float *out;          /* G rows of hd */
 } llm_attn_t;
 
+/* Attention of nr consecutive query rows (causal): row r has G heads at
+ * q + r * q_stride and sees the first n_kv0 + r cached positions; its
+ * output goes to out + r * out_stride. scratch: llm_attn_rows_scratch()
+ * floats. */
+typedef struct llm_attn_rows {
+  const float *q;
+  int64_t q_stride;
+  int nr, G, hd;
+  const uint16_t *k, *v;
+  int n_kv0;
+  float scale;
+  float *scratch;
+  float *out;
+  int64_t out_stride;
+} llm_attn_rows_t;
+
+/* Floats of scratch llm_attn_rows_t needs (for any level). */
+size_t llm_attn_rows_scratch(int nr, int G, int hd, int n_ctx);
+
 typedef struct llm_ops {
   const char *level;
   /* y = x / rms(x) * w (w may be NULL); y may equal x. */
@@ -43,6 +62,9 @@ typedef struct llm_ops {
   /* y += x */
   void (*add)(float *y, const float *x, int n);
   void (*attn)(const llm_attn_t *a);
+  void (*attn_rows)(const llm_attn_rows_t *a);
+  /* f32 -> f16 (round to nearest even), for the KV cache. */
+  void (*to_f16)(uint16_t *dst, const float *src, int n);
 } llm_ops_t;
 
 /* The best table for the features (quant.h LLM_CPU_* bits); 0: scalar. */
@@ -57,8 +79,8 @@ void llm_rope_table(float *cs, int pos, int d, const float *inv_freq);
 /* Rotate n_heads heads of d values (stride d) in place. */
 void llm_rope(float *x, int n_heads, int d, const float *cs, bool neox);
 
-/* ops.c: f32 -> f16 row for the KV cache. */
-void llm_f32_to_f16_row(uint16_t *dst, const float *src, int n);
+/* ops.c: generic llm_attn_rows via attn, row by row. */
+void llm_attn_rows_generic(const llm_ops_t *o, const llm_attn_rows_t *a);
 
 /* ops_x86.c: vector tables, NULL when not compiled for this target. */
 const llm_ops_t *llm_ops_avx2(void);

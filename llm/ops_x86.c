@@ -12,10 +12,13 @@
  */
 #include "llm/ops.h"
 
+#include "llm/quant.h"
+
 #if defined(__x86_64__)
 
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 
 #define T2 __attribute__((target("avx2,fma,f16c")))
 #define T5 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
@@ -177,6 +180,19 @@ T2 static void attn_avx2(const llm_attn_t *a) {
   }
 }
 
+T2 static void to_f16_avx2(uint16_t *dst, const float *src, int n) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128((__m128i *)(dst + i),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(src + i),
+                                     _MM_FROUND_TO_NEAREST_INT));
+  for (; i < n; i++) dst[i] = llm_f32_to_f16(src[i]);
+}
+
+static void attn_rows_avx2(const llm_attn_rows_t *a) {
+  llm_attn_rows_generic(llm_ops_avx2(), a);
+}
+
 static const llm_ops_t ops_avx2 = {
     .level = "avx2",
     .rmsnorm = rmsnorm_avx2,
@@ -184,6 +200,8 @@ static const llm_ops_t ops_avx2 = {
     .silu_mul = silu_mul_avx2,
     .add = add_avx2,
     .attn = attn_avx2,
+    .attn_rows = attn_rows_avx2,
+    .to_f16 = to_f16_avx2,
 };
 
 /* ============================================================= AVX-512 */
@@ -313,6 +331,97 @@ T5 static void attn_avx512(const llm_attn_t *a) {
   }
 }
 
+/* K block of nk <= 16 rows, transposed to kt[d * 16 + t] (zero padded),
+ * and V rows converted to vf[t * hd + e]. */
+T5 static void load_kv_block(float *kt, float *vf, const uint16_t *k,
+                             const uint16_t *v, int nk, int hd) {
+  float tmp[16];
+  for (int t = 0; t < 16; t++) {
+    for (int e = 0; e < hd; e += 16) {
+      if (t < nk) {
+        _mm512_storeu_ps(tmp, _mm512_cvtph_ps(_mm256_loadu_si256(
+                                  (const __m256i *)(k + (size_t)t * hd + e))));
+        _mm512_storeu_ps(vf + (size_t)t * hd + e,
+                         _mm512_cvtph_ps(_mm256_loadu_si256(
+                             (const __m256i *)(v + (size_t)t * hd + e))));
+      } else {
+        memset(tmp, 0, sizeof tmp);
+      }
+      for (int i = 0; i < 16; i++) kt[(e + i) * 16 + t] = tmp[i];
+    }
+  }
+}
+
+/* One query vector against one K/V block: online softmax update of its
+ * running max *m, sum *l and output o[hd]. */
+T5 static void attn_block_one(const float *q, const float *kt,
+                              const float *vf, int nvalid, int hd,
+                              float scale, float *m, float *l, float *o) {
+  __m512 acc = _mm512_setzero_ps();
+  for (int d = 0; d < hd; d++)
+    acc = _mm512_fmadd_ps(_mm512_set1_ps(q[d]), _mm512_loadu_ps(kt + d * 16), acc);
+  __mmask16 mk = nvalid >= 16 ? 0xffff : tail_mask(nvalid);
+  __m512 s = _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), mk,
+                                _mm512_mul_ps(acc, _mm512_set1_ps(scale)));
+  float mx = _mm512_reduce_max_ps(s);
+  float nm = mx > *m ? mx : *m;
+  float corr = expf(*m - nm);
+  __m512 p = _mm512_maskz_mov_ps(mk, exp16(_mm512_sub_ps(s, _mm512_set1_ps(nm))));
+  *l = *l * corr + _mm512_reduce_add_ps(p);
+  *m = nm;
+  float pb[16];
+  _mm512_storeu_ps(pb, p);
+  __m512 cv = _mm512_set1_ps(corr);
+  for (int e = 0; e < hd; e += 16) {
+    __m512 ov = _mm512_mul_ps(_mm512_loadu_ps(o + e), cv);
+    for (int t = 0; t < nvalid; t++)
+      ov = _mm512_fmadd_ps(_mm512_set1_ps(pb[t]),
+                           _mm512_loadu_ps(vf + (size_t)t * hd + e), ov);
+    _mm512_storeu_ps(o + e, ov);
+  }
+}
+
+static const llm_ops_t ops_avx512;
+
+T5 static void attn_rows_avx512(const llm_attn_rows_t *a) {
+  int hd = a->hd, G = a->G, nr = a->nr, NQ = nr * G;
+  if (hd % 16 || hd > MAX_HD) {
+    llm_attn_rows_generic(&ops_avx512, a);
+    return;
+  }
+  float *O = a->scratch, *M = O + (size_t)NQ * hd, *L = M + NQ;
+  float *kt = L + NQ, *vf = kt + 16 * hd;
+  for (int i = 0; i < NQ; i++) M[i] = -INFINITY, L[i] = 0;
+  memset(O, 0, sizeof(float) * (size_t)NQ * hd);
+  int n_max = a->n_kv0 + nr - 1;
+  for (int kb = 0; kb < n_max; kb += 16) {
+    int nk = n_max - kb < 16 ? n_max - kb : 16;
+    load_kv_block(kt, vf, a->k + (size_t)kb * hd, a->v + (size_t)kb * hd, nk, hd);
+    for (int r = 0; r < nr; r++) {
+      int nv = a->n_kv0 + r - kb;
+      if (nv <= 0) continue;
+      if (nv > nk) nv = nk;
+      for (int i = 0; i < G; i++) {
+        int qv = r * G + i;
+        attn_block_one(a->q + r * a->q_stride + (size_t)i * hd, kt, vf, nv,
+                       hd, a->scale, &M[qv], &L[qv], O + (size_t)qv * hd);
+      }
+    }
+  }
+  for (int r = 0; r < nr; r++)
+    for (int i = 0; i < G; i++) {
+      int qv = r * G + i;
+      __m512 inv = _mm512_set1_ps(1.0f / L[qv]);
+      float *dst = a->out + r * a->out_stride + (size_t)i * hd;
+      for (int e = 0; e < hd; e += 16)
+        _mm512_storeu_ps(dst + e, _mm512_mul_ps(_mm512_loadu_ps(O + (size_t)qv * hd + e), inv));
+    }
+}
+
+T2 static void to_f16_avx512(uint16_t *dst, const float *src, int n) {
+  to_f16_avx2(dst, src, n);
+}
+
 static const llm_ops_t ops_avx512 = {
     .level = "avx512",
     .rmsnorm = rmsnorm_avx512,
@@ -320,6 +429,8 @@ static const llm_ops_t ops_avx512 = {
     .silu_mul = silu_mul_avx512,
     .add = add_avx512,
     .attn = attn_avx512,
+    .attn_rows = attn_rows_avx512,
+    .to_f16 = to_f16_avx512,
 };
 
 const llm_ops_t *llm_ops_avx2(void) { return &ops_avx2; }

@@ -175,6 +175,60 @@ static void test_attention(void **state) {
     }
 }
 
+/* Causal attention of a block of query rows at every level vs the
+ * double-precision reference, row by row. */
+static void test_attention_rows(void **state) {
+  (void)state;
+  const llm_ops_t *L[3];
+  int nl = levels(L);
+  const int hds[] = {16, 64, 24}, nrs[] = {1, 5, 16}, n0s[] = {1, 17, 40};
+  for (int a = 0; a < 3; a++)
+    for (int b = 0; b < 3; b++)
+      for (int c = 0; c < 3; c++) {
+        int hd = hds[a], nr = nrs[b], n0 = n0s[c], G = 2, n = n0 + nr - 1;
+        int qs = 3 * G * hd; /* query rows hold more heads than the group */
+        float *q = malloc(sizeof(float) * (size_t)(nr * qs));
+        float *out = calloc((size_t)(nr * qs), sizeof(float));
+        uint16_t *k = malloc(2 * (size_t)(n * hd)), *v = malloc(2 * (size_t)(n * hd));
+        float *sc = malloc(sizeof(float) * llm_attn_rows_scratch(nr, G, hd, n));
+        double *ref = malloc(sizeof(double) * (size_t)(G * hd));
+        for (int i = 0; i < nr * qs; i++) q[i] = frand(-1, 1);
+        for (int i = 0; i < n * hd; i++)
+          k[i] = llm_f32_to_f16(frand(-2, 2)), v[i] = llm_f32_to_f16(frand(-1, 1));
+        float scale = 1.0f / sqrtf((float)hd);
+        for (int l = 0; l < nl; l++) {
+          llm_attn_rows_t ar = {q, qs, nr, G, hd, k, v, n0, scale, sc, out, qs};
+          L[l]->attn_rows(&ar);
+          for (int r = 0; r < nr; r++) {
+            attn_ref(q + r * qs, G, hd, k, v, n0 + r, scale, ref);
+            for (int i = 0; i < G * hd; i++)
+              if (fabs(out[r * qs + i] - ref[i]) > 1e-5) {
+                fprintf(stderr, "attn_rows [%s] hd %d nr %d n0 %d row %d: "
+                        "%g vs %g\n", L[l]->level, hd, nr, n0, r,
+                        out[r * qs + i], ref[i]);
+                fail();
+              }
+            assert_true(out[r * qs + G * hd] == 0); /* outside the group */
+          }
+        }
+        free(q), free(out), free(k), free(v), free(sc), free(ref);
+      }
+}
+
+static void test_to_f16(void **state) {
+  (void)state;
+  const llm_ops_t *L[3];
+  int nl = levels(L);
+  float x[37];
+  uint16_t h[37];
+  for (int i = 0; i < 37; i++) x[i] = frand(-70000, 70000) * (i % 3 ? 1e-4f : 1);
+  x[5] = 1e-6f; /* subnormal in f16 */
+  for (int l = 0; l < nl; l++) {
+    L[l]->to_f16(h, x, 37);
+    for (int i = 0; i < 37; i++) assert_int_equal(h[i], llm_f32_to_f16(x[i]));
+  }
+}
+
 /* RoPE written out: pair (a, b) of pair index i rotated by pos*freq_i. */
 static void rope_ref(double *x, int d, int pos, double base,
                      const float *factors, bool neox) {
@@ -220,6 +274,8 @@ int main(void) {
       cmocka_unit_test(test_softmax),
       cmocka_unit_test(test_silu_mul_add),
       cmocka_unit_test(test_attention),
+      cmocka_unit_test(test_attention_rows),
+      cmocka_unit_test(test_to_f16),
       cmocka_unit_test(test_rope),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
