@@ -416,9 +416,13 @@ static int eval_slice(jinja_ctx_t *ctx, const jinja_node_t *n,
     *out = (jinja_val_t){.t = JV_LIST, .u.l = l};
     return 0;
   }
-  if (obj.t != JV_STR)
-    return jinja_fail(ctx, n, LOTSE_EINVAL, "cannot slice %s",
-                      jinja_type_name(&obj));
+  if (obj.t == JV_UNDEF)
+    return jinja_fail(ctx, n, LOTSE_EINVAL, "'%s' is undefined",
+                      n->a->kind == JE_NAME ? n->a->s : "value");
+  if (obj.t != JV_STR) { /* jinja2: a failed subscript is undefined */
+    *out = jinja_val_undef();
+    return 0;
+  }
   size_t cnt, *off = jinja_utf8_offsets(&ctx->arena, obj.u.s.p, obj.u.s.n,
                                         &cnt);
   if (!off) return oom(ctx, n);

@@ -36,9 +36,13 @@ static jinja_val_t list_val(jinja_list_t *l) {
 
 /* --------------------------------------------------- string filters */
 
+static int f_string(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v,
+                    const jinja_args_t *a);
+
+/* jinja2's do_trim: str(value).strip(chars). */
 static int f_trim(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v,
                   const jinja_args_t *a) {
-  int rc = need(ctx, e, v, JV_STR);
+  int rc = f_string(ctx, e, v, a);
   return rc ? rc : jinja_str_strip(ctx, v, jinja_arg(a, 0, "chars"), 3, v);
 }
 
@@ -446,7 +450,7 @@ static int test_type(const char *t, const jinja_val_t *v, bool *res) {
   else if (!strcmp(t, "iterable")) *res = y == JV_STR || y == JV_LIST ||
                                           y == JV_DICT || y == JV_UNDEF;
   else if (!strcmp(t, "sequence")) *res = y == JV_STR || y == JV_LIST ||
-                                          y == JV_DICT;
+                                          y == JV_DICT || y == JV_UNDEF;
   else if (!strcmp(t, "callable")) *res = y == JV_FUNC;
   else return 1;
   return 0;
@@ -454,12 +458,7 @@ static int test_type(const char *t, const jinja_val_t *v, bool *res) {
 
 static int test_case(const char *t, const jinja_val_t *v, bool *res) {
   if (strcmp(t, "lower") && strcmp(t, "upper")) return 1;
-  *res = v->t == JV_STR;
-  bool lower = t[0] == 'l';
-  for (size_t i = 0; *res && i < v->u.s.n; i++) {
-    char c = v->u.s.p[i];
-    if (lower ? (c >= 'A' && c <= 'Z') : (c >= 'a' && c <= 'z')) *res = false;
-  }
+  *res = v->t == JV_STR && jinja_str_is_case(v, t[0] == 'l');
   return 0;
 }
 
@@ -500,12 +499,18 @@ static int run_test(jinja_ctx_t *ctx, const jinja_node_t *at,
   if (rc <= 0) return rc;
   bool odd = !strcmp(name, "odd"), even = !strcmp(name, "even");
   if (odd || even || !strcmp(name, "divisibleby")) {
-    int64_t d = odd || even ? 2 : (nargs && args[0].t == JV_INT ? args[0].u.i
-                                                                : 0);
-    if (v->t != JV_INT || d == 0)
-      return jinja_fail(ctx, at, LOTSE_EINVAL, "test '%s' needs integers",
+    double d = odd || even ? 2 : (nargs && args[0].t == JV_INT
+                                      ? (double)args[0].u.i
+                                      : nargs && args[0].t == JV_FLOAT
+                                            ? args[0].u.f : 0);
+    bool isnum = v->t == JV_INT || v->t == JV_FLOAT || v->t == JV_BOOL;
+    if (!isnum || d == 0)
+      return jinja_fail(ctx, at, LOTSE_EINVAL, "test '%s' needs numbers",
                         name);
-    bool div = v->u.i % d == 0;
+    double x = v->t == JV_INT ? (double)v->u.i : v->t == JV_FLOAT ? v->u.f
+                                                                  : v->u.b;
+    bool div = v->t == JV_INT && (odd || even) ? v->u.i % 2 == 0
+                                               : fmod(x, d) == 0;
     *res = odd ? !div : div;
     return 0;
   }

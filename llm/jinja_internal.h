@@ -219,6 +219,8 @@ int jinja_str_strip(jinja_ctx_t *ctx, const jinja_val_t *s,
                     const jinja_val_t *chars, int which, jinja_val_t *out);
 int jinja_str_case(jinja_ctx_t *ctx, const jinja_val_t *s, int mode,
                    jinja_val_t *out);
+/* Python str.islower() (lower) / str.isupper() (!lower). */
+bool jinja_str_is_case(const jinja_val_t *s, bool lower);
 /* Evaluated positional and keyword arguments of a call-like node. */
 typedef struct jinja_args {
   jinja_val_t pos[8];

@@ -113,6 +113,20 @@ static bool is_cased(int32_t c) {
          cat == UTF8PROC_CATEGORY_LT;
 }
 
+bool jinja_str_is_case(const jinja_val_t *s, bool lower) {
+  bool cased = false;
+  for (size_t i = 0, k; i < s->u.s.n; i += k) {
+    int32_t c = decode(s->u.s.p + i, s->u.s.n - i, &k);
+    if (!is_cased(c)) continue;
+    utf8proc_category_t cat = utf8proc_category(c);
+    if (cat == UTF8PROC_CATEGORY_LT ||
+        cat == (lower ? UTF8PROC_CATEGORY_LU : UTF8PROC_CATEGORY_LL))
+      return false;
+    cased = true;
+  }
+  return cased;
+}
+
 /* mode: 0 upper, 1 lower, 2 capitalize, 3 title (jinja2 filter),
  * 4 str.title(). */
 int jinja_str_case(jinja_ctx_t *ctx, const jinja_val_t *s, int mode,

@@ -260,6 +260,7 @@ static int put_repr_str(const jinja_val_t *v, lotse_buf_t *b) {
 
 static int put_repr(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b) {
   if (v->t == JV_STR) return put_repr_str(v, b);
+  if (v->t == JV_UNDEF) return lotse_buf_puts(b, "Undefined");
   return jinja_to_str(a, v, b);
 }
 

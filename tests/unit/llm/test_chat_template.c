@@ -208,6 +208,10 @@ static const struct { const char *src, *want; } INLINE[] = {
      "('a', 'b') 1 -3 2 True True True bba"},
     {"{{ 'x' | int }} {{ '42' | int }} {{ '1.5' | float }} {{ 3.7 | int }} {{ -3 | abs }} {{ 2 | string ~ '!' }} {{ 'a b' | replace(' ', '_') }} {{ {'a': 1} | length }}",
      "0 42 1.5 3 3 2! a_b 1"},
+    {"{{ '<think>'[-2:2:-1] }}|{{ '\\n' is upper }}{{ 'ABC1' is upper }}{{ 'abc' is upper }}{{ '' is lower }}|{{ [undefined_var, 1] }}|{{ 5[1:] is defined }}|{{ {'a': 1}[0:1] is defined }}",
+     "kni|FalseTrueFalseFalse|[Undefined, 1]|False|False"},
+    {"{{ {'b': 1} | trim }}|{{ 42 | trim }}|{{ undefined_var is sequence }}|{{ 2.0 is even }}|{{ 'x' ~ undefined_var ~ 'y' }}|{{ messages[1]['content'] }}",
+     "{'b': 1}|42|True|True|xy|Hi"},
 };
 
 static void test_inline_semantics(void **state) {
