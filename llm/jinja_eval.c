@@ -207,6 +207,7 @@ static int exec_for(jinja_ctx_t *ctx, const jinja_node_t *n) {
   for (size_t i = 0; !rc && i < items->n; i++) {
     loops[i].index0 = (int64_t)i;
     loops[i].length = (int64_t)items->n;
+    loops[i].items = items;
     jinja_val_t lv = {.t = JV_LOOP};
     lv.u.loop = &loops[i];
     reset_scope(ctx, scope);
@@ -319,6 +320,8 @@ static int get_attr(jinja_ctx_t *ctx, const jinja_node_t *n,
     else if (!strcmp(f, "length")) *out = jinja_val_int(len);
     else if (!strcmp(f, "depth")) *out = jinja_val_int(1);
     else if (!strcmp(f, "depth0")) *out = jinja_val_int(0);
+    else if (!strcmp(f, "previtem") && i > 0) *out = l->items->v[i - 1];
+    else if (!strcmp(f, "nextitem") && i + 1 < len) *out = l->items->v[i + 1];
   } else if (obj->t == JV_UNDEF) {
     if (n->a->kind == JE_NAME)
       return jinja_fail(ctx, n, LOTSE_EINVAL, "'%s' is undefined", n->a->s);
@@ -718,9 +721,32 @@ static int eval_unary(jinja_ctx_t *ctx, const jinja_node_t *n,
   return 0;
 }
 
-int jinja_eval(jinja_ctx_t *ctx, const jinja_node_t *n, jinja_val_t *out) {
+/* Tests, comparisons and the ternary: the expressions that decide. */
+static int eval_predicate(jinja_ctx_t *ctx, const jinja_node_t *n,
+                          jinja_val_t *out) {
   jinja_val_t a, b;
   bool res;
+  int rc;
+  if (n->kind == JE_TEST) {
+    rc = jinja_eval(ctx, n->a, &a);
+    if (!rc) rc = jinja_apply_test(ctx, n, &a, &res);
+    if (!rc) *out = jinja_val_bool(n->neg ? !res : res);
+    return rc;
+  }
+  if (n->kind == JE_CMP) {
+    rc = eval_pair(ctx, n, &a, &b);
+    if (!rc) rc = eval_cmp(ctx, n, &a, &b, &res);
+    if (!rc) *out = jinja_val_bool(res);
+    return rc;
+  }
+  rc = jinja_eval(ctx, n->b, &a); /* JE_COND: a if b else c */
+  if (rc) return rc;
+  if (jinja_truthy(&a)) return jinja_eval(ctx, n->a, out);
+  return n->c ? jinja_eval(ctx, n->c, out) : 0;
+}
+
+int jinja_eval(jinja_ctx_t *ctx, const jinja_node_t *n, jinja_val_t *out) {
+  jinja_val_t a, b;
   int rc = step(ctx, n);
   if (rc) return rc;
   *out = jinja_val_undef();
@@ -739,26 +765,13 @@ int jinja_eval(jinja_ctx_t *ctx, const jinja_node_t *n, jinja_val_t *out) {
   case JE_FILTER:
     rc = jinja_eval(ctx, n->a, out);
     return rc ? rc : jinja_apply_filter(ctx, n, out);
-  case JE_TEST:
-    rc = jinja_eval(ctx, n->a, &a);
-    if (!rc) rc = jinja_apply_test(ctx, n, &a, &res);
-    if (!rc) *out = jinja_val_bool(n->neg ? !res : res);
-    return rc;
+  case JE_TEST: case JE_CMP: case JE_COND:
+    return eval_predicate(ctx, n, out);
   case JE_NOT: case JE_NEG: case JE_POS: return eval_unary(ctx, n, out);
   case JE_BIN:
     rc = eval_pair(ctx, n, &a, &b);
     return rc ? rc : eval_bin(ctx, n, &a, &b, out);
   case JE_AND: case JE_OR: return eval_logic(ctx, n, out);
-  case JE_CMP:
-    rc = eval_pair(ctx, n, &a, &b);
-    if (!rc) rc = eval_cmp(ctx, n, &a, &b, &res);
-    if (!rc) *out = jinja_val_bool(res);
-    return rc;
-  case JE_COND:
-    rc = jinja_eval(ctx, n->b, &a);
-    if (rc) return rc;
-    if (jinja_truthy(&a)) return jinja_eval(ctx, n->a, out);
-    return n->c ? jinja_eval(ctx, n->c, out) : 0;
   default:
     return jinja_fail(ctx, n, LOTSE_EINTERNAL, "bad expression node %d",
                       n->kind);

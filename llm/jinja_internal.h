@@ -81,7 +81,7 @@ struct jinja_dict {
   size_t *kn;
   jinja_val_t *v;
 };
-struct jinja_loop { int64_t index0, length; };
+struct jinja_loop { int64_t index0, length; const jinja_list_t *items; };
 
 jinja_val_t jinja_val_str(const char *p, size_t n);
 jinja_val_t jinja_val_int(int64_t i);

@@ -473,6 +473,12 @@ static int call_method(jinja_ctx_t *ctx, const jinja_node_t *e,
     if (f && f->t == JV_FUNC) return call_func(ctx, e, f->u.fn, &a, out);
     return dict_method(ctx, e, attr->s, obj.u.d, &a, out);
   }
+  if (obj.t == JV_LOOP && !strcmp(attr->s, "cycle")) {
+    if (a.npos == 0)
+      return jinja_fail(ctx, e, LOTSE_EINVAL, "loop.cycle() needs values");
+    *out = a.pos[obj.u.loop->index0 % (int64_t)a.npos];
+    return 0;
+  }
   if (obj.t == JV_UNDEF && attr->a->kind == JE_NAME)
     return jinja_fail(ctx, e, LOTSE_EINVAL, "'%s' is undefined", attr->a->s);
   return jinja_fail(ctx, e, LOTSE_EUNSUPPORTED,

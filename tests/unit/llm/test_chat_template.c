@@ -212,6 +212,10 @@ static const struct { const char *src, *want; } INLINE[] = {
      "kni|FalseTrueFalseFalse|[Undefined, 1]|False|False"},
     {"{{ {'b': 1} | trim }}|{{ 42 | trim }}|{{ undefined_var is sequence }}|{{ 2.0 is even }}|{{ 'x' ~ undefined_var ~ 'y' }}|{{ messages[1]['content'] }}",
      "{'b': 1}|42|True|True|xy|Hi"},
+    {"{% for m in messages %}{{ loop.previtem.role if loop.previtem is defined else '-' }}>{{ loop.nextitem.role if loop.nextitem is defined else '-' }}:{{ loop.cycle('odd', 'even') }} {% endfor %}",
+     "->user:odd system>assistant:even user>user:odd assistant>-:even "},
+    {"a\n  {%+ if true %}x{% endif %}\n  {% if true +%}\ny{% endif %}|{%- if true -%}  z  {%- endif -%}  |",
+     "a\n  x\ny|z|"},
 };
 
 static void test_inline_semantics(void **state) {
