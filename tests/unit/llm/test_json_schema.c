@@ -243,6 +243,83 @@ static void test_byte_walks(void **state) {
   }
 }
 
+/* Random schemas from the supported keywords (depth-bounded). */
+static json_t *random_schema(int depth) {
+  static const char *const types[] = {"object", "array",   "string", "number",
+                                      "integer", "boolean", "null"};
+  json_t *s = json_object();
+  uint32_t kind = rnd() % (depth > 3 ? 7 : 10);
+  if (kind < 7) {
+    if (kind >= 2 || depth <= 3) json_object_set_new(s, "type", json_string(types[kind]));
+  } else if (kind == 7) { /* a type list */
+    json_t *l = json_array();
+    for (int i = 0; i < 7; i++)
+      if (rnd() % 3 == 0) json_array_append_new(l, json_string(types[i]));
+    if (json_array_size(l) == 0) json_array_append_new(l, json_string("null"));
+    json_object_set_new(s, "type", l);
+    kind = 0; /* object/array keywords may apply */
+  } else if (kind == 8) { /* enum of scalars */
+    json_t *e = json_array();
+    int n = 1 + (int)(rnd() % 4);
+    for (int i = 0; i < n; i++) {
+      uint32_t r = rnd() % 5;
+      json_array_append_new(e, r == 0 ? json_integer((json_int_t)(rnd() % 200) - 50)
+                               : r == 1 ? json_string(rnd() % 2 ? "ab" : "a\"\xC3\xA4")
+                               : r == 2 ? json_real(0.5 * (rnd() % 9))
+                               : r == 3 ? json_boolean(rnd() % 2)
+                                        : json_null());
+    }
+    json_object_set_new(s, "enum", e);
+    return s;
+  } else {
+    return s; /* {} */
+  }
+  if (kind == 0 && rnd() % 4) {
+    json_t *props = json_object(), *req = json_array();
+    int n = (int)(rnd() % 4);
+    for (int i = 0; i < n; i++) {
+      char k[16];
+      snprintf(k, sizeof k, "%c%d", 'a' + (int)(rnd() % 3), i % 2);
+      if (json_object_get(props, k)) continue;
+      json_object_set_new(props, k, random_schema(depth + 1));
+      if (rnd() % 2) json_array_append_new(req, json_string(k));
+    }
+    json_object_set_new(s, "properties", props);
+    json_object_set_new(s, "required", req);
+  } else if (kind == 0 && rnd() % 2) {
+    json_object_set_new(s, "additionalProperties", random_schema(depth + 1));
+  }
+  if (kind == 1 || (kind == 0 && json_is_array(json_object_get(s, "type")))) {
+    if (rnd() % 3) json_object_set_new(s, "items", random_schema(depth + 1));
+    uint32_t lo = rnd() % 3;
+    if (rnd() % 2) json_object_set_new(s, "minItems", json_integer(lo));
+    if (rnd() % 2) json_object_set_new(s, "maxItems", json_integer(lo + rnd() % 3));
+  }
+  if (kind == 2 && rnd() % 2) {
+    uint32_t lo = rnd() % 3;
+    json_object_set_new(s, "minLength", json_integer(lo));
+    json_object_set_new(s, "maxLength", json_integer(lo + rnd() % 4));
+  }
+  return s;
+}
+
+static void test_random_schemas(void **state) {
+  (void)state;
+  static char buf[1 << 16];
+  for (int i = 0; i < 300; i++) {
+    json_t *js = random_schema(0);
+    char *schema = json_dumps(js, JSON_COMPACT);
+    json_decref(js);
+    llm_jsonc_t *c = compile_ok(schema);
+    for (int w = 0; w < 4; w++) {
+      size_t n = walk_bytes(c, buf, sizeof buf);
+      check_document(schema, buf, n);
+    }
+    llm_jsonc_free(c);
+    free(schema);
+  }
+}
+
 /* ----------------------------------------------------------- rejections */
 
 /* After prefix (which must be accepted), does `next` keep it valid? */
@@ -752,6 +829,7 @@ static void test_qwen3_vocab(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_byte_walks),
+      cmocka_unit_test(test_random_schemas),
       cmocka_unit_test(test_object_rules),
       cmocka_unit_test(test_scalar_rules),
       cmocka_unit_test(test_depth_limit),
