@@ -25,7 +25,7 @@ enum {
   OPT_ARCH = 256, OPT_TYPE, OPT_SHAPE, OPT_EMBD, OPT_LAYER, OPT_HEAD,
   OPT_HEAD_KV, OPT_HEAD_DIM, OPT_FF, OPT_CTX, OPT_VOCAB, OPT_TOKENIZER,
   OPT_VOCAB_SIZE, OPT_SEED, OPT_UNTIED, OPT_ROPE, OPT_TEMPLATE, OPT_NAME,
-  OPT_JSON
+  OPT_JSON, OPT_N_VOCAB
 };
 
 const cli_opt_t cmd_model_opts[] = {
@@ -41,6 +41,7 @@ const cli_opt_t cmd_model_opts[] = {
     {"n-ff", OPT_FF, "N", "synth: Breite des Feed-Forward-Netzes"},
     {"n-ctx", OPT_CTX, "N", "synth: trainierte Kontextlänge"},
     {"vocab", OPT_VOCAB, "QUELLE", "synth: bytes, qwen3, DATEI.json oder train:KORPUS"},
+    {"n-vocab", OPT_N_VOCAB, "N", "synth: Vokabular mit [PAD]-Token auf N Token auffüllen"},
     {"tokenizer", OPT_TOKENIZER, "MODELL", "synth: gpt2 oder llama (für train:)"},
     {"vocab-size", OPT_VOCAB_SIZE, "N", "synth: Größe des trainierten Vokabulars (Standard 1000)"},
     {"seed", OPT_SEED, "N", "synth: Startwert der Zufallsgewichte (Standard 1)"},
@@ -55,7 +56,7 @@ typedef struct args {
   llm_synth_opts_t o;
   const char *out, *shape, *arch, *type, *vocab, *tokenizer, *tmpl;
   long dims[7]; /* embd, layer, head, head_kv, head_dim, ff, ctx; 0 = preset */
-  long vocab_size;
+  long vocab_size, n_vocab;
   bool json;
 } args_t;
 
@@ -88,6 +89,8 @@ static int parse_opt(const cli_cmd_t *cmd, int c, const char *v, args_t *a) {
   case OPT_UNTIED: a->o.untied = true; return 0;
   case OPT_ROPE: a->o.rope_factors = true; return 0;
   case OPT_JSON: a->json = true; return 0;
+  case OPT_N_VOCAB:
+    return parse_long(cmd, "n-vocab", v, 1, 1 << 24, &a->n_vocab);
   case OPT_VOCAB_SIZE:
     return parse_long(cmd, "vocab-size", v, 259, 1 << 24, &a->vocab_size);
   case OPT_SEED:
@@ -190,7 +193,11 @@ static int run_synth(const cli_cmd_t *cmd, args_t *a) {
   llm_vocab_t v;
   memset(&v, 0, sizeof v);
   char *tmpl = NULL;
-  if (load_vocab(a, &v, &err)) return cli_fail(&err);
+  if (load_vocab(a, &v, &err) ||
+      (a->n_vocab && llm_synth_vocab_pad(&v, (size_t)a->n_vocab, &err))) {
+    llm_vocab_release(&v);
+    return cli_fail(&err);
+  }
   if (a->tmpl && load_template(a->tmpl, &tmpl, &err)) {
     llm_vocab_release(&v);
     return cli_fail(&err);

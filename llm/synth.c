@@ -148,6 +148,34 @@ int llm_synth_vocab_bytes(llm_vocab_t *v, lotse_err_t *err) {
   return 0;
 }
 
+static int grow(void **p, size_t n, size_t size) {
+  void *q = realloc(*p, n * size);
+  if (!q) return LOTSE_ENOMEM;
+  *p = q;
+  return 0;
+}
+
+int llm_synth_vocab_pad(llm_vocab_t *v, size_t n, lotse_err_t *err) {
+  if (n < v->n || n > (1u << 24))
+    return lotse_err_set(err, LOTSE_EINVAL, "vocabulary of %zu tokens cannot "
+                         "be padded to %zu", v->n, n);
+  if (n == v->n) return 0;
+  if (grow((void **)&v->tokens, n, sizeof *v->tokens) ||
+      grow((void **)&v->types, n, sizeof *v->types) ||
+      (v->scores && grow((void **)&v->scores, n, sizeof *v->scores)))
+    return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  for (size_t i = v->n; i < n; i++) {
+    char pad[32];
+    snprintf(pad, sizeof pad, "[PAD%zu]", i);
+    v->tokens[i] = lotse_strdup(pad);
+    if (!v->tokens[i]) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+    v->types[i] = LLM_TOKT_UNUSED;
+    if (v->scores) v->scores[i] = 0.0f;
+    v->n = i + 1; /* release frees exactly what exists */
+  }
+  return 0;
+}
+
 /* ------------------------------------------------------------ prng */
 
 static uint64_t splitmix(uint64_t *s) {

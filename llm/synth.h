@@ -90,6 +90,12 @@ const char *llm_synth_chat_template(const char *name);
  * byte tokens, then <|endoftext|>, <|im_start|>, <|im_end|> (control). */
 int llm_synth_vocab_bytes(llm_vocab_t *v, lotse_err_t *err);
 
+/* Pad v to n tokens with "[PAD<i>]" tokens of type UNUSED (score 0), as
+ * llama.cpp's converter does when a model's embedding has more rows than
+ * its tokenizer has tokens (Qwen2: 151,936 rows, 151,669 tokens). n equal to
+ * the current size changes nothing; a smaller n is LOTSE_EINVAL. */
+int llm_synth_vocab_pad(llm_vocab_t *v, size_t n, lotse_err_t *err);
+
 /* Check the options (shapes, divisibility, type) and write the model
  * atomically to path. */
 int llm_synth_write(const char *path, const llm_synth_opts_t *o,

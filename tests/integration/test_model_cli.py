@@ -83,8 +83,10 @@ class ModelCli(lt.TestCase):
         # 320-wide rows fall back to Q8_0; ffn_down (512) stays Q6_K.
         self.assertEqual(self.info(path)["tensor_types"],
                          {"F32": 6, "Q8_0": 7, "Q6_K": 1})
-        path = self.synth("rope.gguf", "--rope-factors")
-        self.assertEqual(self.info(path)["n_tensors"], 21)
+        path = self.synth("rope.gguf", "--rope-factors", "--n-vocab", "512")
+        i = self.info(path)
+        self.assertEqual(i["n_tensors"], 21)
+        self.assertEqual(i["n_vocab"], 512)
 
     def test_bad_files(self):
         good = self.synth("good.gguf", "--n-layer", "1")

@@ -297,11 +297,34 @@ static void test_bad_options(void **state) {
   free(p);
 }
 
+static void test_vocab_pad(void **state) {
+  fixture_t *f = *state;
+  llm_vocab_t v;
+  lotse_err_t err = {0};
+  assert_int_equal(llm_synth_vocab_bytes(&v, &err), 0);
+  assert_int_equal(llm_synth_vocab_pad(&v, 100, &err), LOTSE_EINVAL);
+  assert_int_equal(llm_synth_vocab_pad(&v, 259, &err), 0);
+  assert_int_equal(llm_synth_vocab_pad(&v, 300, &err), 0);
+  assert_int_equal(v.n, 300);
+  assert_string_equal(v.tokens[299], "[PAD299]");
+  assert_int_equal(v.types[259], LLM_TOKT_UNUSED);
+  assert_string_equal(v.tokens[258], "<|im_end|>");
+  llm_synth_opts_t o = tiny(f, "llama", LLM_TYPE_F32);
+  o.n_layer = 1;
+  o.vocab = &v;
+  gguf_t *g = write_open(f, "pad.gguf", &o);
+  expect_t(g, "token_embd.weight", LLM_TYPE_F32, 256, 300);
+  assert_int_equal(u32(g, "llama.vocab_size"), 300);
+  gguf_close(g);
+  llm_vocab_release(&v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_llama_tiny),     cmocka_unit_test(test_qwen_archs),
       cmocka_unit_test(test_type_fallbacks), cmocka_unit_test(test_deterministic),
       cmocka_unit_test(test_rope_factors),   cmocka_unit_test(test_bad_options),
+      cmocka_unit_test(test_vocab_pad),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
