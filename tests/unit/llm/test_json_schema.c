@@ -733,6 +733,71 @@ static void test_token_walks(void **state) {
   llm_tokenizer_free(t);
 }
 
+/* A SentencePiece vocabulary: <0xNN> byte tokens, '\xE2\x96\x81' for
+ * spaces, <unk> <s> </s>. */
+static llm_tokenizer_t *spm_tokenizer(void) {
+  static const char *const pieces[] = {
+      "\xE2\x96\x81{", "{\"", "\":", "\xE2\x96\x81\"", "\",", "\"}", "name",
+      "\xE2\x96\x81true", "12", "\xE2\x96\x81\xE2\x96\x81", "\xC3\xBC", "]}", "a"};
+  size_t np = sizeof pieces / sizeof pieces[0], n = 3 + 256 + np;
+  char **tokens = calloc(n, sizeof *tokens);
+  int32_t *types = calloc(n, sizeof *types);
+  float *scores = calloc(n, sizeof *scores);
+  tokens[0] = strdup("<unk>");
+  types[0] = LLM_TOKT_UNKNOWN;
+  tokens[1] = strdup("<s>");
+  types[1] = LLM_TOKT_CONTROL;
+  tokens[2] = strdup("</s>");
+  types[2] = LLM_TOKT_CONTROL;
+  for (int b = 0; b < 256; b++) {
+    tokens[3 + b] = malloc(8);
+    snprintf(tokens[3 + b], 8, "<0x%02X>", b);
+    types[3 + b] = LLM_TOKT_BYTE;
+  }
+  for (size_t i = 0; i < np; i++) {
+    tokens[259 + i] = strdup(pieces[i]);
+    types[259 + i] = LLM_TOKT_NORMAL;
+    scores[259 + i] = -(float)i;
+  }
+  llm_vocab_t v = {.model = "llama", .n = n, .tokens = tokens,
+                   .scores = scores, .types = types, .bos = 1, .eos = 2,
+                   .eot = -1, .unk = 0, .pad = -1, .add_bos = true};
+  llm_tokenizer_t *t = NULL;
+  lotse_err_t err = {0};
+  if (llm_tokenizer_new(&v, &t, &err)) fail_msg("tokenizer: %s", err.msg);
+  for (size_t i = 0; i < n; i++) free(tokens[i]);
+  free(tokens);
+  free(types);
+  free(scores);
+  return t;
+}
+
+static void test_token_walks_spm(void **state) {
+  (void)state;
+  llm_tokenizer_t *t = spm_tokenizer();
+  tokset_t ts;
+  tokset_init(&ts, t);
+  int32_t sq = llm_tok_find(t, "\xE2\x96\x81\"", 4);
+  assert_true(sq > 0 && ts.len[sq] == 2 && !memcmp(ts.bytes[sq], " \"", 2));
+  assert_true(ts.len[3 + 'A'] == 1 && ts.bytes[3 + 'A'][0] == 'A');
+  static char out[1 << 16];
+  walk_stats_t st = {0};
+  static const size_t pick[] = {0, 2, 4, 7, 11, 15, 20};
+  for (size_t i = 0; i < sizeof pick / sizeof pick[0]; i++) {
+    llm_jsonc_t *c = compile_ok(SCHEMAS[pick[i]]);
+    for (int w = 0; w < 8; w++) {
+      llm_jsonc_run_t *r = NULL;
+      assert_int_equal(llm_jsonc_start(c, t, &r, NULL), 0);
+      size_t n = walk_tokens(r, t, &ts, true, out, sizeof out, &st);
+      check_document(SCHEMAS[pick[i]], out, n);
+      llm_jsonc_run_free(r);
+    }
+    llm_jsonc_free(c);
+  }
+  tokset_release(&ts);
+  llm_tokenizer_free(t);
+}
+
 /* Specials never pass; EOG only at the end; partial UTF-8 tokens do. */
 static void test_token_specials(void **state) {
   (void)state;
@@ -836,6 +901,7 @@ int main(void) {
       cmocka_unit_test(test_done),
       cmocka_unit_test(test_compile_errors),
       cmocka_unit_test(test_token_walks),
+      cmocka_unit_test(test_token_walks_spm),
       cmocka_unit_test(test_token_specials),
       cmocka_unit_test(test_qwen3_vocab),
   };
