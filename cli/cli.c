@@ -38,6 +38,12 @@ static const cli_cmd_t commands[] = {
      cmd_tokenize_opts, 1},
     {"model", cmd_model, "lotse model synth|info [OPTIONEN] [DATEI]",
      "Modelldateien (GGUF) erzeugen und anzeigen", cmd_model_opts, 0},
+    {"trace", cmd_trace, "lotse trace [OPTIONEN] -m DATEI --tokens IDS",
+     "Entwicklerwerkzeug: gierig erzeugen, Log-Wahrscheinlichkeiten als JSON",
+     cmd_trace_opts, 0},
+    {"bench-model", cmd_bench_model, "lotse bench-model [OPTIONEN] -m DATEI",
+     "Geschwindigkeit eines Modells messen (Prompt und Erzeugung)",
+     cmd_bench_model_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {
