@@ -26,6 +26,7 @@ enum {
   OPT_HF_CONFIG,
   OPT_WRITE_GGUF,
   OPT_JSONL,
+  OPT_PRE,
 };
 
 const cli_opt_t cmd_tokenize_opts[] = {
@@ -40,12 +41,14 @@ const cli_opt_t cmd_tokenize_opts[] = {
      "Entwicklung: tokenizer_config.json zu --from-hf"},
     {"write-gguf", OPT_WRITE_GGUF, "DATEI",
      "Entwicklung: Vokabular als GGUF (nur Tokenizer) schreiben"},
+    {"pre", OPT_PRE, "NAME",
+     "Entwicklung: Prätokenizer (tokenizer.ggml.pre) zu --from-hf ersetzen"},
     {"jsonl", OPT_JSONL, NULL,
      "Entwicklung: je Zeile von stdin {\"text\":…,\"special\":…} -> {\"ids\":[…]}"},
     {0, 0, 0, 0}};
 
 typedef struct args {
-  const char *model, *hf, *hf_config, *out;
+  const char *model, *hf, *hf_config, *out, *pre;
   int special, no_bos, json, jsonl;
 } args_t;
 
@@ -104,7 +107,11 @@ static int load_tokenizer(const args_t *a, llm_tokenizer_t **t,
   llm_vocab_t v;
   int rc = llm_vocab_from_hf(a->hf, a->hf_config, &v, err);
   if (rc) return rc;
-  if (a->out) rc = write_vocab_gguf(&v, a->out, err);
+  if (a->pre) {
+    free(v.pre);
+    if (!(v.pre = lotse_strdup(a->pre))) rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  }
+  if (!rc && a->out) rc = write_vocab_gguf(&v, a->out, err);
   if (!rc) rc = llm_tokenizer_new(&v, t, err);
   llm_vocab_release(&v);
   return rc;
@@ -188,14 +195,15 @@ static int parse_args(int argc, char **argv, const cli_cmd_t *cmd, args_t *a) {
     case OPT_HF_CONFIG: a->hf_config = val; break;
     case OPT_WRITE_GGUF: a->out = val; break;
     case OPT_JSONL: a->jsonl = 1; break;
+    case OPT_PRE: a->pre = val; break;
     case 'h': cli_usage(cmd, stdout); return -1;
     default: return CLI_EXIT_USAGE;
     }
   }
   if (!a->model == !a->hf)
     return cli_usage_error(cmd, "genau eines von -m MODELL oder --from-hf angeben");
-  if (a->out && !a->hf)
-    return cli_usage_error(cmd, "--write-gguf geht nur mit --from-hf");
+  if ((a->out || a->pre || a->hf_config) && !a->hf)
+    return cli_usage_error(cmd, "--write-gguf, --pre und --hf-config gehen nur mit --from-hf");
   if (a->jsonl && argc - optind > 0)
     return cli_usage_error(cmd, "--jsonl liest die Texte von stdin, kein TEXT angeben");
   if (argc - optind > 1 || (argc - optind == 0 && !a->out && !a->jsonl))

@@ -75,15 +75,17 @@ static size_t text_slot(const trainer_t *tr, const char *s, size_t n) {
   }
 }
 
+/* 0, 1 when the text is a token already (nothing added), or an error. */
 static int add_token(trainer_t *tr, const char *s, size_t n, int type,
                      float score) {
   llm_vocab_t *v = tr->v;
   if (v->n == tr->cap) return LOTSE_ELIMIT;
+  size_t h = text_slot(tr, s, n);
+  if (tr->slot[h]) return 1; /* texts are unique (llama.cpp insists) */
   if (!(v->tokens[v->n] = lotse_strndup(s, n))) return LOTSE_ENOMEM;
   v->types[v->n] = type;
   if (v->scores) v->scores[v->n] = score;
-  size_t h = text_slot(tr, s, n);
-  if (!tr->slot[h]) tr->slot[h] = (uint32_t)v->n + 1;
+  tr->slot[h] = (uint32_t)v->n + 1;
   v->n++;
   return 0;
 }
@@ -315,6 +317,7 @@ static int spm_alphabet(trainer_t *tr, const char *corpus, size_t len,
     char s[4];
     size_t k = llm_utf8_encode(f[i].cp, s);
     rc = add_token(tr, s, k, LLM_TOKT_NORMAL, -1e6f - (float)(i + 1));
+    if (rc == 1) rc = 0; /* '▁' itself in the corpus */
   }
   free(f);
   llm_cpts_release(&t);
@@ -346,11 +349,12 @@ static int finish(trainer_t *tr, int spm) {
   llm_vocab_t *v = tr->v;
   int rc = 0;
   size_t specials = spm ? 0 : 3;
-  for (size_t i = v->n; !rc && v->n + specials < tr->cap; i++) {
+  for (size_t i = v->n; (rc == 0 || rc == 1) && v->n + specials < tr->cap; i++) {
     char pad[32];
     int k = snprintf(pad, sizeof pad, "[PAD%zu]", i);
     rc = add_token(tr, pad, (size_t)k, LLM_TOKT_UNUSED, -1e9f);
   }
+  if (rc == 1) rc = 0;
   if (!spm) {
     if (!rc) rc = add_token(tr, "<|endoftext|>", 13, LLM_TOKT_CONTROL, 0);
     if (!rc) rc = add_token(tr, "<|im_start|>", 12, LLM_TOKT_CONTROL, 0);

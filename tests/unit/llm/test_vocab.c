@@ -105,6 +105,29 @@ static void test_train_llama(void **state) {
   llm_vocab_release(&v);
 }
 
+/* Token texts must be unique (llama.cpp refuses duplicates), whatever the
+ * corpus holds: '▁' itself, byte-token look-alikes, pad look-alikes. */
+static void test_train_unique(void **state) {
+  (void)state;
+  static const char odd[] =
+      "a\xE2\x96\x81" "b \xE2\x96\x81\xE2\x96\x81 <0x41> <0x41> <0x41> [PAD300] [PAD300] "
+      "<s> <s> </s> <|im_end|> <|im_end|> \xEF\xBF\xBD \xFF\xFE";
+  const char *models[] = {"llama", "gpt2"};
+  for (int m = 0; m < 2; m++) {
+    llm_vocab_t v;
+    lotse_err_t err = {0};
+    assert_int_equal(llm_vocab_train(models[m], odd, strlen(odd), 320, &v, &err), 0);
+    assert_int_equal(v.n, 320);
+    llm_tokenizer_t *t;
+    assert_int_equal(llm_tokenizer_new(&v, &t, &err), 0);
+    for (size_t i = 0; i < v.n; i++)
+      if (llm_tok_find(t, v.tokens[i], strlen(v.tokens[i])) != (int32_t)i)
+        fail_msg("%s: token %zu '%s' is not unique", models[m], i, v.tokens[i]);
+    llm_tokenizer_free(t);
+    llm_vocab_release(&v);
+  }
+}
+
 static void test_train_errors(void **state) {
   (void)state;
   llm_vocab_t v;
@@ -408,6 +431,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_train_gpt2),
       cmocka_unit_test(test_train_llama),
+      cmocka_unit_test(test_train_unique),
       cmocka_unit_test(test_train_errors),
       cmocka_unit_test(test_from_hf_bpe),
       cmocka_unit_test(test_from_hf_spm),
