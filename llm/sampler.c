@@ -91,10 +91,13 @@ void llm_sampler_free(llm_sampler_t *s) {
 /* Disallowed and NaN -> -inf, +inf -> FLT_MAX. Returns how many remain. */
 static int32_t apply_mask(float *logits, int32_t n, const uint8_t *allowed) {
   int32_t live = 0;
+  if (allowed) /* separate loops without branches, so gcc vectorises them */
+    for (int32_t i = 0; i < n; i++)
+      logits[i] = allowed[i] ? logits[i] : -INFINITY;
   for (int32_t i = 0; i < n; i++) {
     float v = logits[i];
-    if ((allowed && !allowed[i]) || isnan(v)) v = -INFINITY;
-    else if (v == INFINITY) v = FLT_MAX;
+    v = v == v ? v : -INFINITY; /* NaN */
+    v = v < FLT_MAX ? v : FLT_MAX;
     logits[i] = v;
     live += v != -INFINITY;
   }
