@@ -287,6 +287,7 @@ static int f_number(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v,
 static int f_abs(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v,
                  const jinja_args_t *a) {
   (void)a;
+  if (v->t == JV_BOOL) *v = jinja_val_int(v->u.b);
   if (v->t == JV_FLOAT) v->u.f = fabs(v->u.f);
   else if (v->t == JV_INT && v->u.i != INT64_MIN) v->u.i = v->u.i < 0 ? -v->u.i
                                                                       : v->u.i;
@@ -456,10 +457,21 @@ static int test_type(const char *t, const jinja_val_t *v, bool *res) {
   return 0;
 }
 
-static int test_case(const char *t, const jinja_val_t *v, bool *res) {
+/* jinja2: str(value).islower() / .isupper() */
+static int test_case(jinja_ctx_t *ctx, const char *t, const jinja_val_t *v,
+                     bool *res) {
   if (strcmp(t, "lower") && strcmp(t, "upper")) return 1;
-  *res = v->t == JV_STR && jinja_str_is_case(v, t[0] == 'l');
-  return 0;
+  if (v->t == JV_STR) {
+    *res = jinja_str_is_case(v, t[0] == 'l');
+    return 0;
+  }
+  lotse_buf_t b;
+  lotse_buf_init(&b, ctx->out_max);
+  int rc = jinja_to_str(&ctx->arena, v, &b);
+  jinja_val_t s = jinja_val_str(b.data, b.len);
+  *res = !rc && jinja_str_is_case(&s, t[0] == 'l');
+  lotse_buf_release(&b);
+  return rc ? LOTSE_ETOOBIG : 0;
 }
 
 static int test_cmp(jinja_ctx_t *ctx, const jinja_node_t *at, const char *t,
@@ -494,8 +506,12 @@ static int run_test(jinja_ctx_t *ctx, const jinja_node_t *at,
                     const char *name, const jinja_val_t *v,
                     const jinja_val_t *args, size_t nargs, bool *res) {
   *res = false;
-  if (test_type(name, v, res) == 0 || test_case(name, v, res) == 0) return 0;
-  int rc = test_cmp(ctx, at, name, v, nargs ? &args[0] : NULL, res);
+  if (test_type(name, v, res) == 0) return 0;
+  int rc = test_case(ctx, name, v, res);
+  if (rc == LOTSE_ETOOBIG)
+    return jinja_fail(ctx, at, rc, "test '%s': value too large", name);
+  if (rc == 0) return 0;
+  rc = test_cmp(ctx, at, name, v, nargs ? &args[0] : NULL, res);
   if (rc <= 0) return rc;
   bool odd = !strcmp(name, "odd"), even = !strcmp(name, "even");
   if (odd || even || !strcmp(name, "divisibleby")) {

@@ -16,6 +16,10 @@ templates and lotse's probe) and every conversation in cases.json:
   3. lotse renders them through the cmocka unit test binary, pointed at the
      freshly generated file with LOTSE_CHAT_EXPECTED: every rendering must
      be byte-identical (and raise_exception messages equal).
+A differential test then renders 2,000 generated templates that mix text,
+newlines and blanks with {%- -%} {%+ +%} {{- -}} {#- -#} tags, if/else/for
+and set (fixed seed) with Python jinja2 and with lotse (the unit binary's
+batch mode): whitespace handling must agree on every one.
 The unit test binary is $LOTSE_CHAT_TEST_BIN, or tests/unit_llm_test_chat_
 template next to $LOTSE_BIN. Skips (passes with a message) when node or
 tests/reference/node_modules/@huggingface/jinja is missing.
@@ -23,6 +27,7 @@ tests/reference/node_modules/@huggingface/jinja is missing.
 import datetime
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -86,6 +91,49 @@ def python_reference(spec):
     return out
 
 
+MSGS4 = [{"role": "system", "content": "S"}, {"role": "user", "content": "Hi"},
+         {"role": "assistant", "content": "Yo"},
+         {"role": "user", "content": "Bye"}]
+
+
+def whitespace_templates(seed, n):
+    """Random mixes of text, whitespace and tags with every modifier."""
+    rnd = random.Random(seed)
+    text = ["", " ", "  ", "\n", "\n\n", " \n ", "\t", "x", " y ", "\n  ",
+            "  \n", "\r\n", "a\n", "\n b"]
+
+    def tag(inner):
+        return ("{%" + rnd.choice(["", "", "-", "+"]) + " " + inner + " " +
+                rnd.choice(["", "", "-", "+"]) + "%}")
+
+    def piece(d):
+        c = rnd.randrange(7)
+        if c == 1:
+            return ("{{" + rnd.choice(["", "-"]) + " " +
+                    rnd.choice(["'v'", "messages[1].role", "' s '",
+                                "loop.index if loop is defined else 0"]) +
+                    " " + rnd.choice(["", "-"]) + "}}")
+        if c == 2:
+            return "{#" + rnd.choice(["", "-"]) + " c " + rnd.choice(
+                ["", "-"]) + "#}"
+        if c == 3 and d < 3:
+            return (tag("if " + rnd.choice(["true", "false", "messages"])) +
+                    seq(d + 1) + (tag("else") + seq(d + 1)
+                                  if rnd.random() < 0.4 else "") +
+                    tag("endif"))
+        if c == 4 and d < 3:
+            return tag("for m in messages[:2]") + seq(d + 1) + tag("endfor")
+        if c == 5:
+            return tag("set z = 1")
+        return rnd.choice(text)
+
+    def seq(d):
+        return "".join(rnd.choice(text) + piece(d)
+                       for _ in range(rnd.randrange(1, 4))) + rnd.choice(text)
+
+    return [seq(0) for _ in range(n)]
+
+
 class ChatTemplateParity(lt.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -139,6 +187,46 @@ class ChatTemplateParity(lt.TestCase):
         for line in p.stdout.splitlines():
             if "renderings match" in line:
                 print(line, file=sys.stderr)
+
+    def test_whitespace_control_differential(self):
+        try:
+            import jinja2
+            from jinja2.ext import loopcontrols
+            from jinja2.sandbox import ImmutableSandboxedEnvironment
+        except ImportError:
+            self.skipTest("python3 jinja2 not installed")
+        binary = unit_binary()
+        if not binary:
+            self.skipTest("unit test binary not found; set LOTSE_CHAT_TEST_BIN")
+        templates = whitespace_templates(20261126, 2000)
+        src = os.path.join(self.dir, "ws-in.json")
+        dst = os.path.join(self.dir, "ws-out.json")
+        with open(src, "w", encoding="utf-8") as f:
+            json.dump(templates, f)
+        env = dict(os.environ, LOTSE_CHAT_RENDER_BATCH=src,
+                   LOTSE_CHAT_RENDER_OUT=dst)
+        p = subprocess.run([binary], capture_output=True, text=True,
+                           timeout=300, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+        with open(dst, encoding="utf-8") as f:
+            mine = json.load(f)
+        jenv = ImmutableSandboxedEnvironment(trim_blocks=True,
+                                             lstrip_blocks=True,
+                                             extensions=[loopcontrols])
+        bad = []
+        for t, m in zip(templates, mine):
+            try:
+                ref = {"output": jenv.from_string(t).render(
+                    messages=MSGS4, add_generation_prompt=True,
+                    bos_token="<s>", eos_token="</s>", enable_thinking=True)}
+            except jinja2.TemplateError as e:
+                ref = {"error": str(e)}
+            if ("error" in ref) != ("error" in m) or \
+                    ref.get("output") != m.get("output"):
+                bad.append((t, ref, m))
+        self.assertEqual(len(mine), len(templates))
+        self.assertEqual(bad[:5], [], "%d of %d templates differ" %
+                         (len(bad), len(templates)))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,11 @@
  * lstrip_blocks, loopcontrols, json.dumps tojson).
  * Errors: unknown and unsupported constructs, unterminated tags, loops that
  * exceed the step budget, output and memory caps, raise_exception.
+ * Batch mode for differential tests: with LOTSE_CHAT_RENDER_BATCH=<in.json>
+ * (a JSON array of template sources) and LOTSE_CHAT_RENDER_OUT=<out.json>,
+ * the binary renders each with the four MSGS4 messages (bos "<s>", eos
+ * "</s>", generation prompt on) and writes [{"output"|"error": ...}] instead
+ * of running the tests.
  */
 #include <jansson.h>
 #include <time.h>
@@ -449,9 +454,37 @@ static void test_strftime_now(void **state) {
   free(got);
 }
 
+static int render_batch(const char *in, const char *out) {
+  json_error_t jerr;
+  json_t *arr = json_load_file(in, 0, &jerr), *res = json_array();
+  if (!arr) {
+    fprintf(stderr, "cannot load %s: %s\n", in, jerr.text);
+    return 2;
+  }
+  for (size_t i = 0; i < json_array_size(arr); i++) {
+    const char *src = json_string_value(json_array_get(arr, i));
+    char *got;
+    lotse_err_t err = {0};
+    int rc = render_src(src ? src : "", NULL, &got, &err);
+    json_t *o = json_object();
+    json_t *s = json_string(rc ? err.msg : got);
+    json_object_set_new(o, rc ? "error" : "output",
+                        s ? s : json_string("(not UTF-8)"));
+    json_array_append_new(res, o);
+    free(got);
+  }
+  int rc = json_dump_file(res, out, 0) ? 2 : 0;
+  json_decref(arr);
+  json_decref(res);
+  return rc;
+}
+
 int main(void) {
   setenv("TZ", "UTC", 1); /* strftime_now uses local time */
   tzset();
+  const char *batch = getenv("LOTSE_CHAT_RENDER_BATCH");
+  if (batch && getenv("LOTSE_CHAT_RENDER_OUT"))
+    return render_batch(batch, getenv("LOTSE_CHAT_RENDER_OUT"));
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fixture_parity),
       cmocka_unit_test(test_inline_semantics),
