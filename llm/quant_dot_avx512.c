@@ -29,6 +29,15 @@
 #define INL static inline __attribute__((always_inline)) TGT
 
 #define TILE 4
+#ifndef GEMM_JB
+#define GEMM_JB 256
+#endif
+#ifndef GEMM_MIN_M
+#define GEMM_MIN_M 4
+#endif
+#ifndef PF_DIST
+#define PF_DIST 0
+#endif
 
 /* ------------------------------------------------------------ helpers */
 
@@ -123,6 +132,7 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc[TILE], cor[TILE];
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++)
       acc[j] = cor[j] = _mm512_setzero_ps();
     for (int64_t g = 0; g < nb; g += 16) {
@@ -131,6 +141,7 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
       const uint8_t *wg = wr + (size_t)g * B;
       __m512 dw = gather_h16(wg, B, k), s16[TILE];
       __m512 mw = one_type ? gather_h16(wg + 2, B, k) : _mm512_setzero_ps();
+      #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
         const uint8_t *xr = xq + (size_t)j * ab;
         __m512 dx = _mm512_maskz_loadu_ps(k, xr + L.off_d + 4 * g);
@@ -145,7 +156,10 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
       __m512i idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
                                       1, 1, 1);
       for (int p = 0; p < cnt; p += 2) {
+        if (PF_DIST)
+          _mm_prefetch((const char *)(wg + (size_t)p * B + PF_DIST), _MM_HINT_T0);
         __m512i wv = prep_simple(T, wg + (size_t)p * B, p + 1 < cnt);
+        #pragma GCC unroll 8
         for (int j = 0; j < J; j++) {
           const uint8_t *xr = xq + (size_t)j * ab + (size_t)(g + p) * QK;
           __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv,
@@ -156,6 +170,7 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
         idx = _mm512_add_epi32(idx, _mm512_set1_epi32(2));
       }
     }
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++) {
       float c = _mm512_reduce_add_ps(cor[j]);
       float v = _mm512_reduce_add_ps(acc[j]);
@@ -182,11 +197,140 @@ INL void mm_simple(int T, const llm_mat_t *w, const void *xq, size_t ab,
   }
 }
 
+/* ------------------------------------------- simple types: m >= 4
+ *
+ * Panels of 16 rows are unpacked on the fly (per call, on the stack) into a
+ * row-interleaved layout: for each block, 8 registers W_k whose lane r holds
+ * bytes 4k..4k+3 of row r, plus the 16 row scales. One vpdpbusd against a
+ * broadcast dword of the activation then advances 16 row dots at once, and
+ * the per-block scaling costs a few float ops per 16 rows. The unpacking is
+ * paid once per panel and reused by all m activation rows. */
+
+#define PANEL 16
+#define CHUNK 32 /* blocks per packed chunk: 16 x 32 x 32 B + scales = 20 KiB */
+
+typedef struct {
+  uint8_t w[CHUNK][8][64];
+  float dw[CHUNK][PANEL];
+  float cw[CHUNK][PANEL]; /* -offset * d, or the _1 types' m */
+} panel_t;
+
+INL void pack_simple(int T, const uint8_t *wr, size_t rb, int nr, int64_t b0,
+                     int nbk, panel_t *P) {
+  const int B = blk_bytes(T);
+  const bool one_type = T == T_Q4_1 || T == T_Q5_1;
+  memset(P->dw, 0, sizeof P->dw);
+  memset(P->cw, 0, sizeof P->cw);
+  if (nr < PANEL)
+    memset(P->w, 0, sizeof P->w);
+  for (int r = 0; r < nr; r++) {
+    const uint8_t *row = wr + (size_t)r * rb + (size_t)b0 * B;
+    for (int b = 0; b < nbk; b++) {
+      const uint8_t *blk = row + (size_t)b * B;
+      uint32_t u[16];
+      _mm512_storeu_si512(u, prep_simple(T, blk, false));
+      #pragma GCC unroll 8
+      for (int k = 0; k < 8; k++)
+        memcpy(&P->w[b][k][4 * r], &u[k], 4);
+      float d = _cvtsh_ss((unsigned short)(blk[0] | (blk[1] << 8)));
+      P->dw[b][r] = d;
+      P->cw[b][r] = one_type ? _cvtsh_ss((unsigned short)(blk[2] | (blk[3] << 8)))
+                             : -w_offset(T) * d;
+    }
+  }
+}
+
+/* y rows [0, nr) of the panel for J activation rows; add: accumulate. */
+INL void panel_simple(int J, const panel_t *P, int nbk, int64_t b0,
+                      bool one_type, const uint8_t *xq, size_t ab,
+                      const act32_layout_t *L, float *y, int64_t ldy,
+                      __mmask16 rows, bool add) {
+  __m512 yf[TILE];
+  #pragma GCC unroll 8
+  for (int j = 0; j < J; j++)
+    yf[j] = _mm512_setzero_ps();
+  const size_t coff = one_type ? L->off_s : L->off_ds;
+  for (int b = 0; b < nbk; b++) {
+    __m512i ia[TILE], ib[TILE];
+    #pragma GCC unroll 8
+    for (int j = 0; j < J; j++)
+      ia[j] = ib[j] = _mm512_setzero_si512();
+    #pragma GCC unroll 8
+    for (int k = 0; k < 8; k += 2) {
+      __m512i w0 = _mm512_load_si512(P->w[b][k]);
+      __m512i w1 = _mm512_load_si512(P->w[b][k + 1]);
+      #pragma GCC unroll 8
+      for (int j = 0; j < J; j++) {
+        const uint8_t *x = xq + (size_t)j * ab + (size_t)(b0 + b) * QK + 4 * k;
+        ia[j] = _mm512_dpbusd_epi32(ia[j], w0, _mm512_set1_epi32((int)ld32(x)));
+        ib[j] = _mm512_dpbusd_epi32(ib[j], w1,
+                                    _mm512_set1_epi32((int)ld32(x + 4)));
+      }
+    }
+    __m512 dw = _mm512_load_ps(P->dw[b]), cw = _mm512_load_ps(P->cw[b]);
+    #pragma GCC unroll 8
+    for (int j = 0; j < J; j++) {
+      const uint8_t *xr = xq + (size_t)j * ab;
+      float dx, c;
+      memcpy(&dx, xr + L->off_d + 4 * (b0 + b), 4);
+      memcpy(&c, xr + coff + 4 * (b0 + b), 4);
+      __m512 f = _mm512_cvtepi32_ps(_mm512_add_epi32(ia[j], ib[j]));
+      yf[j] = _mm512_fmadd_ps(f, _mm512_mul_ps(dw, _mm512_set1_ps(dx)), yf[j]);
+      yf[j] = _mm512_fmadd_ps(cw, _mm512_set1_ps(c), yf[j]);
+    }
+  }
+  #pragma GCC unroll 8
+  for (int j = 0; j < J; j++) {
+    float *yr = y + j * ldy;
+    if (add)
+      yf[j] = _mm512_add_ps(yf[j], _mm512_maskz_loadu_ps(rows, yr));
+    _mm512_mask_storeu_ps(yr, rows, yf[j]);
+  }
+}
+
+INL void gemm_simple(int T, const llm_mat_t *w, const uint8_t *xq, size_t ab,
+                     int64_t m, float *y, int64_t ldy, int64_t r0,
+                     int64_t r1) {
+  const act32_layout_t L = act32_layout(w->n_in);
+  const bool one_type = T == T_Q4_1 || T == T_Q5_1;
+  panel_t P __attribute__((aligned(64)));
+  /* act rows in blocks of GEMM_JB so they and the y tile stay in L2 */
+  for (int64_t jb = 0; jb < m; jb += GEMM_JB) {
+    int64_t je = m - jb < GEMM_JB ? m : jb + GEMM_JB;
+    for (int64_t r = r0; r < r1; r += PANEL) {
+      int nr = r1 - r < PANEL ? (int)(r1 - r) : PANEL;
+      __mmask16 rows = (__mmask16)(nr == 16 ? 0xFFFF : (1u << nr) - 1);
+      const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+      for (int64_t b0 = 0; b0 < L.nb; b0 += CHUNK) {
+        int nbk = L.nb - b0 < CHUNK ? (int)(L.nb - b0) : CHUNK;
+        pack_simple(T, wr, w->row_bytes, nr, b0, nbk, &P);
+        for (int64_t j = jb; j < je; j += TILE) {
+          int64_t J = je - j < TILE ? je - j : TILE;
+          const uint8_t *xj = xq + (size_t)j * ab;
+          float *yj = y + j * ldy + r;
+          bool add = b0 > 0;
+          if (J == 4)
+            panel_simple(4, &P, nbk, b0, one_type, xj, ab, &L, yj, ldy, rows, add);
+          else if (J == 3)
+            panel_simple(3, &P, nbk, b0, one_type, xj, ab, &L, yj, ldy, rows, add);
+          else if (J == 2)
+            panel_simple(2, &P, nbk, b0, one_type, xj, ab, &L, yj, ldy, rows, add);
+          else
+            panel_simple(1, &P, nbk, b0, one_type, xj, ab, &L, yj, ldy, rows, add);
+        }
+      }
+    }
+  }
+}
+
 #define MM_SIMPLE(name, T)                                                  \
   static TGT void mm512_##name(const llm_mat_t *w, const void *xq,          \
                                size_t ab, int64_t m, float *y, int64_t ldy, \
                                int64_t r0, int64_t r1) {                    \
-    mm_simple(T, w, xq, ab, m, y, ldy, r0, r1);                             \
+    if (m >= GEMM_MIN_M)                                                    \
+      gemm_simple(T, w, xq, ab, m, y, ldy, r0, r1);                         \
+    else                                                                    \
+      mm_simple(T, w, xq, ab, m, y, ldy, r0, r1);                           \
   }
 MM_SIMPLE(q4_0, T_Q4_0)
 MM_SIMPLE(q4_1, T_Q4_1)
@@ -235,6 +379,7 @@ INL void prep_k45(int T, const uint8_t *blk, kblk_t *kb) {
   __m512i qh = _mm512_setzero_si512();
   if (T == K_Q5)
     qh = _mm512_broadcast_i64x4(load256(blk + 16));
+  #pragma GCC unroll 8
   for (int c = 0; c < 4; c++) {
     __m512i v = _mm512_broadcast_i64x4(load256(qs + 32 * c));
     v = _mm512_and_si512(_mm512_srlv_epi16(v, shift), _mm512_set1_epi8(0x0F));
@@ -260,6 +405,7 @@ INL void rows_k45(int T, int J, const llm_mat_t *w, const uint8_t *xq,
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc[TILE];
     __m256 accm[TILE];
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++) {
       acc[j] = _mm512_setzero_ps();
       accm[j] = _mm256_setzero_ps();
@@ -267,11 +413,13 @@ INL void rows_k45(int T, int J, const llm_mat_t *w, const uint8_t *xq,
     for (int64_t i = 0; i < nb; i++) {
       kblk_t kb;
       prep_k45(T, wr + (size_t)i * B, &kb);
+      #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
         const uint8_t *a = xq + (size_t)j * ab + (size_t)i * sizeof(blk_q8_k);
         float dx;
         memcpy(&dx, a, 4);
         __m512i s = _mm512_setzero_si512();
+        #pragma GCC unroll 8
         for (int c = 0; c < 4; c++) {
           __m512i p = _mm512_maddubs_epi16(kb.q[c], load512(a + 4 + 64 * c));
           s = _mm512_dpwssd_epi32(s, p, kb.sc[c]);
@@ -283,6 +431,7 @@ INL void rows_k45(int T, int J, const llm_mat_t *w, const uint8_t *xq,
                                   _mm256_set1_ps(kb.dmin * dx), accm[j]);
       }
     }
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++) {
       __m256 t = _mm256_sub_ps(
           _mm256_add_ps(_mm512_castps512_ps256(acc[j]),
@@ -321,6 +470,7 @@ INL void prep_q6(const uint8_t *blk, q6blk_t *kb) {
                                              0x0002000200020002ll,
                                              0x0002000200020002ll);
   const __m512i m0f = _mm512_set1_epi8(0x0F), m30 = _mm512_set1_epi8(0x30);
+  #pragma GCC unroll 8
   for (int h = 0; h < 2; h++) {
     __m512i a = load512(ql + 64 * h);
     __m512i hb = _mm512_broadcast_i64x4(load256(qh + 32 * h));
@@ -330,6 +480,7 @@ INL void prep_q6(const uint8_t *blk, q6blk_t *kb) {
     kb->q[2 * h] = _mm512_ternarylogic_epi64(a, m0f, t0, 0xEA);
     kb->q[2 * h + 1] =
         _mm512_ternarylogic_epi64(_mm512_srli_epi16(a, 4), m0f, t1, 0xEA);
+    #pragma GCC unroll 8
     for (int k = 0; k < 2; k++) {
       int base = 8 * h + 4 * k; /* first of the 4 sub-blocks of 16 */
       __m512i idx = _mm512_inserti64x4(
@@ -350,11 +501,13 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc[TILE];
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++)
       acc[j] = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
       q6blk_t kb;
       prep_q6(wr + (size_t)i * 210, &kb);
+      #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
         const uint8_t *a = xq + (size_t)j * ab + (size_t)i * sizeof(blk_q8_k);
         float dx;
@@ -364,6 +517,7 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
             _mm256_madd_epi16(load256(a + 4 + QK_K), kb.sc16), 5);
         __m512i s = _mm512_sub_epi32(_mm512_setzero_si512(),
                                      _mm512_zextsi256_si512(off));
+        #pragma GCC unroll 8
         for (int c = 0; c < 4; c++) {
           __m512i p = _mm512_maddubs_epi16(kb.q[c], load512(a + 4 + 64 * c));
           s = _mm512_dpwssd_epi32(s, p, kb.sc[c]);
@@ -372,6 +526,7 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
                                  _mm512_set1_ps(kb.d * dx), acc[j]);
       }
     }
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++)
       y[j * ldy + r] = _mm512_reduce_add_ps(acc[j]);
   }
@@ -423,11 +578,13 @@ INL void rows_float(int T, int J, const llm_mat_t *w, const uint8_t *xq,
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc[TILE][2];
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++)
       acc[j][0] = acc[j][1] = _mm512_setzero_ps();
     int64_t i = 0;
     for (; i + 32 <= n; i += 32) {
       __m512 w0 = load_w16(T, wr, i, 0xFFFF), w1 = load_w16(T, wr, i + 16, 0xFFFF);
+      #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
         const float *x = (const float *)(const void *)(xq + (size_t)j * ab);
         acc[j][0] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(x + i), acc[j][0]);
@@ -437,12 +594,14 @@ INL void rows_float(int T, int J, const llm_mat_t *w, const uint8_t *xq,
     for (; i < n; i += 16) {
       __mmask16 k = (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
       __m512 w0 = load_w16(T, wr, i, k);
+      #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
         const float *x = (const float *)(const void *)(xq + (size_t)j * ab);
         acc[j][0] = _mm512_fmadd_ps(w0, _mm512_maskz_loadu_ps(k, x + i),
                                     acc[j][0]);
       }
     }
+    #pragma GCC unroll 8
     for (int j = 0; j < J; j++)
       y[j * ldy + r] = _mm512_reduce_add_ps(_mm512_add_ps(acc[j][0], acc[j][1]));
   }
