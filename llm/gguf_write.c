@@ -266,11 +266,12 @@ static void put_kv(out_t *o, const wkv_t *kv) {
 
 static size_t writer_alignment(const gguf_writer_t *w) {
   for (size_t i = 0; i < w->n_kv; i++)
-    if (!strcmp(w->kv[i].key, "general.alignment") &&
-        w->kv[i].type == GGUF_VT_U32) {
-      uint32_t a;
+    if (!strcmp(w->kv[i].key, "general.alignment")) {
+      int32_t a; /* u32 or i32 (the reader accepts any integer that fits) */
       memcpy(&a, w->kv[i].scalar, 4);
-      return a;
+      if (w->kv[i].type == GGUF_VT_U32) return (uint32_t)a;
+      if (w->kv[i].type == GGUF_VT_I32 && a > 0) return (size_t)a;
+      return 0; /* any other type: refused below */
     }
   return GGUF_DEFAULT_ALIGNMENT;
 }
@@ -320,9 +321,10 @@ static int put_tensors(out_t *o, const gguf_writer_t *w, size_t align,
 static int write_all(out_t *o, gguf_writer_t *w, gguf_fill_fn fill, void *ud,
                      lotse_err_t *err) {
   size_t align = writer_alignment(w);
-  if (!align || (align & (align - 1)))
+  if (!align || (align & (align - 1)) || align > (1u << 30))
     return lotse_err_set(err, LOTSE_EINVAL,
-                         "general.alignment %zu is not a power of two", align);
+                         "general.alignment %zu is not a power of two up to "
+                         "2^30", align);
   put_header(o, w, align);
   int rc = put_tensors(o, w, align, fill, ud, err);
   if (rc) return rc;

@@ -346,6 +346,17 @@ static void test_writer_errors(void **state) {
   assert_int_equal(gguf_alignment(g), 64);
   assert_int_equal(gguf_tensor_at(g, 1)->offset, 64 * 3); /* 68 -> 192 */
   gguf_close(g);
+  assert_int_equal(gguf_writer_set_i32(w, "general.alignment", 128), 0);
+  assert_int_equal(gguf_writer_write(w, path, fill_pattern, &entries, &err), 0);
+  assert_int_equal(gguf_open(path, &g, &err), 0);
+  assert_int_equal(gguf_alignment(g), 128);
+  gguf_close(g);
+  assert_int_equal(gguf_writer_set_u32(w, "general.alignment", 48), 0);
+  assert_int_equal(gguf_writer_write(w, path, fill_pattern, &entries, &err),
+                   LOTSE_EINVAL);
+  assert_int_equal(gguf_writer_set_str(w, "general.alignment", "32"), 0);
+  assert_int_equal(gguf_writer_write(w, path, fill_pattern, &entries, &err),
+                   LOTSE_EINVAL);
   gguf_writer_free(w);
   free(bad);
   free(path);
