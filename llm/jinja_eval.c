@@ -130,6 +130,9 @@ static int emit_val(jinja_ctx_t *ctx, const jinja_node_t *at,
                     const jinja_val_t *v) {
   if (v->t == JV_STR) return emit(ctx, at, v->u.s.p, v->u.s.n);
   int rc = jinja_to_str(&ctx->arena, v, ctx->out);
+  if (rc == LOTSE_ELIMIT)
+    return jinja_fail(ctx, at, rc, "value nested deeper than %d levels",
+                      JINJA_MAX_DEPTH);
   if (rc || ctx->out->len > ctx->out_max)
     return jinja_fail(ctx, at, LOTSE_ETOOBIG,
                       "rendered prompt exceeds %zu bytes", ctx->out_max);
@@ -559,6 +562,9 @@ static int eval_bin(jinja_ctx_t *ctx, const jinja_node_t *n,
     int rc = jinja_to_str(&ctx->arena, a, &sb);
     if (!rc) rc = jinja_to_str(&ctx->arena, b, &sb);
     if (!rc) rc = concat(ctx, n, sb.data ? sb.data : "", sb.len, "", 0, out);
+    else if (rc == LOTSE_ELIMIT)
+      rc = jinja_fail(ctx, n, rc, "value nested deeper than %d levels",
+                      JINJA_MAX_DEPTH);
     else rc = jinja_fail(ctx, n, LOTSE_ETOOBIG, "string too long");
     lotse_buf_release(&sb);
     return rc;

@@ -97,6 +97,9 @@ static int f_tojson(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v,
   if (rc == LOTSE_EINVAL)
     return jinja_fail(ctx, e, LOTSE_EINVAL, "tojson: %s is not JSON "
                       "serializable", jinja_type_name(v));
+  if (rc == LOTSE_ELIMIT)
+    return jinja_fail(ctx, e, rc, "tojson: value nested deeper than %d "
+                      "levels", JINJA_MAX_DEPTH);
   return s ? 0 : jinja_fail(ctx, e, LOTSE_ETOOBIG, "tojson: value too large");
 }
 

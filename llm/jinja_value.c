@@ -177,16 +177,25 @@ static double num_of(const jinja_val_t *v) {
   return (double)v->u.i;
 }
 
-static bool dict_equal(const jinja_dict_t *a, const jinja_dict_t *b) {
+static bool equal_d(const jinja_val_t *a, const jinja_val_t *b, int depth);
+
+static bool dict_equal(const jinja_dict_t *a, const jinja_dict_t *b,
+                       int depth) {
   if (a->n != b->n) return false;
   for (size_t i = 0; i < a->n; i++) {
     const jinja_val_t *o = jinja_dict_get(b, a->k[i], a->kn[i]);
-    if (!o || !jinja_equal(&a->v[i], o)) return false;
+    if (!o || !equal_d(&a->v[i], o, depth + 1)) return false;
   }
   return true;
 }
 
 bool jinja_equal(const jinja_val_t *a, const jinja_val_t *b) {
+  return equal_d(a, b, 0);
+}
+
+/* Values nested deeper than JINJA_MAX_DEPTH compare unequal (no crash). */
+static bool equal_d(const jinja_val_t *a, const jinja_val_t *b, int depth) {
+  if (depth > JINJA_MAX_DEPTH) return false;
   if (is_num(a) && is_num(b)) {
     if (a->t != JV_FLOAT && b->t != JV_FLOAT)
       return (a->t == JV_BOOL ? a->u.b : a->u.i) ==
@@ -200,10 +209,11 @@ bool jinja_equal(const jinja_val_t *a, const jinja_val_t *b) {
     return a->u.s.n == b->u.s.n && memcmp(a->u.s.p, b->u.s.p, a->u.s.n) == 0;
   case JV_LIST:
     if (a->u.l->n != b->u.l->n) return false;
+    if (a->u.l == b->u.l) return true;
     for (size_t i = 0; i < a->u.l->n; i++)
-      if (!jinja_equal(&a->u.l->v[i], &b->u.l->v[i])) return false;
+      if (!equal_d(&a->u.l->v[i], &b->u.l->v[i], depth + 1)) return false;
     return true;
-  case JV_DICT: return dict_equal(a->u.d, b->u.d);
+  case JV_DICT: return a->u.d == b->u.d || dict_equal(a->u.d, b->u.d, depth);
   case JV_NS: return a->u.d == b->u.d;
   case JV_LOOP: return a->u.loop == b->u.loop;
   case JV_FUNC: return a->u.fn == b->u.fn;
@@ -258,14 +268,25 @@ static int put_repr_str(const jinja_val_t *v, lotse_buf_t *b) {
   return rc ? rc : lotse_buf_putc(b, q);
 }
 
-static int put_repr(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b) {
+static int to_str_d(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b,
+                    int depth);
+
+static int put_repr(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b,
+                    int depth) {
   if (v->t == JV_STR) return put_repr_str(v, b);
   if (v->t == JV_UNDEF) return lotse_buf_puts(b, "Undefined");
-  return jinja_to_str(a, v, b);
+  return to_str_d(a, v, b, depth);
 }
 
+/* LOTSE_ELIMIT for values nested deeper than JINJA_MAX_DEPTH. */
 int jinja_to_str(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b) {
+  return to_str_d(a, v, b, 0);
+}
+
+static int to_str_d(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b,
+                    int depth) {
   int rc = 0;
+  if (depth > JINJA_MAX_DEPTH) return LOTSE_ELIMIT;
   switch (v->t) {
   case JV_UNDEF: return 0;
   case JV_NONE: return lotse_buf_puts(b, "None");
@@ -277,7 +298,7 @@ int jinja_to_str(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b) {
     rc = lotse_buf_putc(b, v->u.l->tuple ? '(' : '[');
     for (size_t i = 0; !rc && i < v->u.l->n; i++) {
       if (i) rc = lotse_buf_puts(b, ", ");
-      if (!rc) rc = put_repr(a, &v->u.l->v[i], b);
+      if (!rc) rc = put_repr(a, &v->u.l->v[i], b, depth + 1);
     }
     if (!rc && v->u.l->tuple && v->u.l->n == 1) rc = lotse_buf_putc(b, ',');
     return rc ? rc : lotse_buf_putc(b, v->u.l->tuple ? ')' : ']');
@@ -288,7 +309,7 @@ int jinja_to_str(jinja_arena_t *a, const jinja_val_t *v, lotse_buf_t *b) {
       if (i) rc = lotse_buf_puts(b, ", ");
       if (!rc) rc = put_repr_str(&k, b);
       if (!rc) rc = lotse_buf_puts(b, ": ");
-      if (!rc) rc = put_repr(a, &v->u.d->v[i], b);
+      if (!rc) rc = put_repr(a, &v->u.d->v[i], b, depth + 1);
     }
     return rc ? rc : lotse_buf_putc(b, '}');
   case JV_NS: return lotse_buf_puts(b, "<Namespace>");

@@ -322,6 +322,13 @@ static void test_render_errors(void **state) {
   expect_render_error("{% set ns = namespace(s='ab') %}{% for i in range(64) %}"
                       "{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
                       &mem, LOTSE_ELIMIT, "memory");
+  /* Deeply nested values fail cleanly instead of overflowing the stack. */
+  expect_render_error("{% set ns = namespace(v=1) %}{% for i in range(100000) %}"
+                      "{% set ns.v = [ns.v] %}{% endfor %}{{ ns.v }}",
+                      &ro, LOTSE_ELIMIT, "nested deeper than 128 levels");
+  expect_render_error("{% set ns = namespace(v=1) %}{% for i in range(100000) %}"
+                      "{% set ns.v = {'a': ns.v} %}{% endfor %}{{ ns.v|tojson }}",
+                      &ro, LOTSE_ELIMIT, "nested deeper than 128 levels");
   expect_render_error("{{ raise_exception('Rollen m\xc3\xbcssen sich "
                       "abwechseln!') }}",
                       &ro, LOTSE_EINVAL,
