@@ -274,6 +274,51 @@ static void build_bytes(llm_tokenizer_t *t) {
   }
 }
 
+/* Hash of two adjacent characters a (na bytes) + b, as one key. */
+static uint64_t pair_hash(const char *a, size_t na, size_t nb) {
+  return (hash_bytes(a, na + nb) ^ (uint64_t)na * 0x9E3779B97F4A7C15ull) | 1;
+}
+
+static void pairs_put(llm_tokenizer_t *t, uint64_t h) {
+  size_t i = (size_t)(h >> 17) & t->pairs_mask;
+  while (t->pairs[i] && t->pairs[i] != h) i = (i + 1) & t->pairs_mask;
+  t->pairs[i] = h;
+}
+
+static int pairs_has(const llm_tokenizer_t *t, uint64_t h) {
+  size_t i = (size_t)(h >> 17) & t->pairs_mask;
+  for (; t->pairs[i]; i = (i + 1) & t->pairs_mask)
+    if (t->pairs[i] == h) return 1;
+  return 0;
+}
+
+/* Characters are cut as the merge sessions cut them (llm_utf8_len). */
+static size_t char_len(const char *s, size_t left) {
+  size_t k = llm_utf8_len((unsigned char)*s);
+  return k < left ? k : left;
+}
+
+static int build_pairs(llm_tokenizer_t *t) {
+  size_t total = 0;
+  for (size_t i = 0; i < t->v.n; i++) total += t->len[i];
+  size_t size = table_size(total);
+  if (!(t->pairs = calloc(size, sizeof *t->pairs))) return LOTSE_ENOMEM;
+  t->pairs_mask = size - 1;
+  for (size_t i = 0; i < t->v.n; i++) {
+    const char *s = t->v.tokens[i];
+    size_t n = t->len[i], a = 0;
+    if (!n) continue;
+    size_t na = char_len(s, n);
+    while (a + na < n) {
+      size_t nb = char_len(s + a + na, n - a - na);
+      pairs_put(t, pair_hash(s + a, na, nb));
+      a += na;
+      na = nb;
+    }
+  }
+  return 0;
+}
+
 int llm_tokenizer_new(const llm_vocab_t *v, llm_tokenizer_t **out,
                       lotse_err_t *err) {
   *out = NULL;
@@ -294,6 +339,7 @@ int llm_tokenizer_new(const llm_vocab_t *v, llm_tokenizer_t **out,
   if (!rc) rc = build_ranks(t);
   if (!rc) fix_types(t);
   if (!rc) rc = build_specials(t);
+  if (!rc && spm) rc = build_pairs(t);
   if (rc) {
     llm_tokenizer_free(t);
     return lotse_err_set(err, rc, "out of memory");
@@ -329,6 +375,7 @@ void llm_tokenizer_free(llm_tokenizer_t *t) {
   free(t->ranks.key);
   free(t->ranks.val);
   free(t->special);
+  free(t->pairs);
   free(t);
 }
 
@@ -490,9 +537,12 @@ static int try_pair(session_t *s, int32_t a, int32_t b) {
   return heap_push(s, &g);
 }
 
-static int merge_all(session_t *s, size_t n) {
+/* Merge symbols lo..hi-1 as one chain. */
+static int merge_all(session_t *s, size_t lo, size_t hi) {
   s->heap_n = 0;
-  for (size_t i = 1; i < n; i++)
+  s->sym[lo].prev = -1;
+  s->sym[hi - 1].next = -1;
+  for (size_t i = lo + 1; i < hi; i++)
     if (try_pair(s, (int32_t)i - 1, (int32_t)i)) return LOTSE_ENOMEM;
   while (s->heap_n) {
     bigram_t g = heap_pop(s);
@@ -523,8 +573,8 @@ static int emit_unknown(session_t *s, const sym_t *y) {
   return 0;
 }
 
-static int emit_symbols(session_t *s, size_t n) {
-  for (int32_t i = n ? 0 : -1; i != -1; i = s->sym[i].next) {
+static int emit_symbols(session_t *s, size_t lo, size_t hi) {
+  for (int32_t i = lo < hi ? (int32_t)lo : -1; i != -1; i = s->sym[i].next) {
     const sym_t *y = &s->sym[i];
     int rc = y->id >= 0 ? llm_tokens_push(s->out, y->id) : emit_unknown(s, y);
     if (rc) return rc;
@@ -549,8 +599,8 @@ static int bpe_word(void *ud, const uint32_t *cp, size_t b, size_t e) {
   }
   size_t n;
   int rc = split_symbols(s, &n);
-  if (!rc) rc = merge_all(s, n);
-  if (!rc) rc = emit_symbols(s, n);
+  if (!rc && n) rc = merge_all(s, 0, n);
+  if (!rc) rc = emit_symbols(s, 0, n);
   return rc;
 }
 
@@ -574,10 +624,19 @@ static int spm_text(session_t *s, const char *text, size_t len, int prefix) {
       s->buf[s->buf_n++] = c;
     }
   }
-  size_t n;
+  /* Merges never cross a place no token can span, so the text is merged
+   * piece by piece there: the same result as one pass (the pieces share no
+   * symbol), with small work queues instead of one huge one. */
+  size_t n, lo = 0;
   int rc = split_symbols(s, &n);
-  if (!rc) rc = merge_all(s, n);
-  if (!rc) rc = emit_symbols(s, n);
+  for (size_t i = 1; !rc && i <= n; i++) {
+    if (i < n && pairs_has(s->t, pair_hash(s->buf + s->sym[i - 1].off,
+                                           s->sym[i - 1].n, s->sym[i].n)))
+      continue;
+    rc = merge_all(s, lo, i);
+    if (!rc) rc = emit_symbols(s, lo, i);
+    lo = i;
+  }
   return rc;
 }
 

@@ -83,6 +83,10 @@ struct llm_tokenizer {
   size_t n_special;
   int32_t eog[40];     /* end-of-generation ids */
   size_t n_eog;
+  uint64_t *pairs;     /* SentencePiece: hashes of the adjacent character
+                          pairs inside tokens; text is cut where no token
+                          can span (an exact speed-up, see spm_text) */
+  size_t pairs_mask;
   int32_t byte_tok[256]; /* <0xNN> (SentencePiece) or the byte-level
                             token of byte NN (gpt2); -1 when absent */
 };
