@@ -53,6 +53,13 @@ int jinja_charge(jinja_ctx_t *ctx, const jinja_node_t *at, uint64_t n) {
                     (unsigned long long)ctx->max_steps);
 }
 
+int jinja_charge_val(jinja_ctx_t *ctx, const jinja_node_t *at,
+                     const jinja_val_t *v) {
+  size_t n = v->t == JV_STR ? v->u.s.n / 64 : v->t == JV_LIST ? v->u.l->n
+             : (v->t == JV_DICT || v->t == JV_NS) ? v->u.d->n : 0;
+  return n ? jinja_charge(ctx, at, n) : 0;
+}
+
 static int step(jinja_ctx_t *ctx, const jinja_node_t *at) {
   return jinja_charge(ctx, at, 1);
 }
@@ -308,6 +315,8 @@ static int get_attr(jinja_ctx_t *ctx, const jinja_node_t *n,
                     const jinja_val_t *obj, jinja_val_t *out) {
   *out = jinja_val_undef();
   if (obj->t == JV_DICT || obj->t == JV_NS) {
+    int rc = jinja_charge(ctx, n, obj->u.d->n / 16);
+    if (rc) return rc;
     const jinja_val_t *v = jinja_dict_get(obj->u.d, n->s, n->n);
     if (v) *out = *v;
   } else if (obj->t == JV_LOOP) {
@@ -363,6 +372,8 @@ static int get_item(jinja_ctx_t *ctx, const jinja_node_t *n,
   } else if (obj->t == JV_STR && int_key(key, &i)) {
     return str_index(ctx, n, obj, i, out);
   } else if ((obj->t == JV_DICT || obj->t == JV_NS) && key->t == JV_STR) {
+    int rc = jinja_charge(ctx, n, obj->u.d->n / 16);
+    if (rc) return rc;
     const jinja_val_t *v = jinja_dict_get(obj->u.d, key->u.s.p, key->u.s.n);
     if (v) *out = *v;
   } else if (obj->t == JV_LOOP && key->t == JV_STR) {
@@ -598,6 +609,11 @@ static int contains(jinja_ctx_t *ctx, const jinja_node_t *n,
                     const jinja_val_t *item, const jinja_val_t *seq,
                     bool *res) {
   *res = false;
+  size_t work = seq->t == JV_STR ? seq->u.s.n / 64
+                : seq->t == JV_LIST ? seq->u.l->n
+                : (seq->t == JV_DICT || seq->t == JV_NS) ? seq->u.d->n / 16 : 0;
+  int rc = jinja_charge(ctx, n, work); /* scans cost steps: no silent hang */
+  if (rc) return rc;
   if (seq->t == JV_STR) {
     if (item->t != JV_STR)
       return jinja_fail(ctx, n, LOTSE_EINVAL,
@@ -642,6 +658,9 @@ static int order(jinja_ctx_t *ctx, const jinja_node_t *n,
 static int eval_cmp(jinja_ctx_t *ctx, const jinja_node_t *n,
                     const jinja_val_t *a, const jinja_val_t *b, bool *res) {
   int c = 0, rc = 0;
+  if ((n->op == JO_EQ || n->op == JO_NE) && a->t == JV_LIST && b->t == JV_LIST)
+    rc = jinja_charge(ctx, n, a->u.l->n);
+  if (rc) return rc;
   switch (n->op) {
   case JO_EQ: *res = jinja_equal(a, b); return 0;
   case JO_NE: *res = !jinja_equal(a, b); return 0;
@@ -684,6 +703,7 @@ static int eval_seq(jinja_ctx_t *ctx, const jinja_node_t *n,
       return jinja_fail(ctx, n, LOTSE_EUNSUPPORTED,
                         "dict keys must be strings, not %s",
                         jinja_type_name(&k));
+    if ((rc = jinja_charge(ctx, n, d->n / 16))) return rc;
     if (jinja_dict_set(&ctx->arena, d, k.u.s.p, k.u.s.n, v))
       return oom(ctx, n);
   }

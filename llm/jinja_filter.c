@@ -378,23 +378,32 @@ static int f_map(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v,
 
 /* ------------------------------------------------------------ table */
 
-static const struct { const char *name; filter_fn fn; } FILTERS[] = {
-    {"trim", f_trim}, {"length", f_length}, {"count", f_length},
-    {"tojson", f_tojson}, {"string", f_string}, {"upper", f_case},
-    {"lower", f_case}, {"capitalize", f_case}, {"title", f_case},
-    {"default", f_default}, {"d", f_default}, {"items", f_items},
-    {"list", f_list}, {"join", f_join}, {"first", f_first_last},
-    {"last", f_first_last}, {"reverse", f_reverse},
-    {"selectattr", f_select}, {"rejectattr", f_select},
-    {"select", f_select}, {"reject", f_select}, {"map", f_map},
-    {"int", f_number}, {"float", f_number}, {"abs", f_abs},
-    {"replace", f_replace}, {"safe", f_safe},
+/* walks: the filter touches every item or byte, so it costs steps in
+ * proportion (length, first, default... do not, so a loop over messages
+ * that asks messages|length stays linear). */
+static const struct { const char *name; filter_fn fn; bool walks; }
+    FILTERS[] = {
+    {"trim", f_trim, 1}, {"length", f_length, 0}, {"count", f_length, 0},
+    {"tojson", f_tojson, 1}, {"string", f_string, 1}, {"upper", f_case, 1},
+    {"lower", f_case, 1}, {"capitalize", f_case, 1}, {"title", f_case, 1},
+    {"default", f_default, 0}, {"d", f_default, 0}, {"items", f_items, 1},
+    {"list", f_list, 1}, {"join", f_join, 1}, {"first", f_first_last, 0},
+    {"last", f_first_last, 0}, {"reverse", f_reverse, 1},
+    {"selectattr", f_select, 1}, {"rejectattr", f_select, 1},
+    {"select", f_select, 1}, {"reject", f_select, 1}, {"map", f_map, 1},
+    {"int", f_number, 0}, {"float", f_number, 0}, {"abs", f_abs, 0},
+    {"replace", f_replace, 1}, {"safe", f_safe, 0},
 };
 
-static filter_fn find_filter(const char *name) {
+static int find_index(const char *name) {
   for (size_t i = 0; i < sizeof(FILTERS) / sizeof(FILTERS[0]); i++)
-    if (!strcmp(FILTERS[i].name, name)) return FILTERS[i].fn;
-  return NULL;
+    if (!strcmp(FILTERS[i].name, name)) return (int)i;
+  return -1;
+}
+
+static filter_fn find_filter(const char *name) {
+  int i = find_index(name);
+  return i >= 0 ? FILTERS[i].fn : NULL;
 }
 
 bool jinja_filter_known(const char *name) { return find_filter(name) != NULL; }
@@ -415,11 +424,15 @@ static int apply_named(jinja_ctx_t *ctx, const jinja_node_t *e,
 int jinja_apply_filter(jinja_ctx_t *ctx, const jinja_node_t *e,
                        jinja_val_t *v) {
   jinja_args_t a;
-  filter_fn fn = find_filter(e->s);
-  int rc = fn ? jinja_eval_args(ctx, e, 0, &a)
-              : jinja_fail(ctx, e, LOTSE_EUNSUPPORTED,
-                           "unsupported filter '%s'", e->s);
-  return rc ? rc : fn(ctx, e, v, &a);
+  int i = find_index(e->s);
+  if (i < 0)
+    return jinja_fail(ctx, e, LOTSE_EUNSUPPORTED, "unsupported filter '%s'",
+                      e->s);
+  int rc = FILTERS[i].walks ? jinja_charge_val(ctx, e, v) : 0;
+  if (!rc && v->t == JV_STR && FILTERS[i].fn == f_length)
+    rc = jinja_charge(ctx, e, v->u.s.n / 64); /* counting code points */
+  if (!rc) rc = jinja_eval_args(ctx, e, 0, &a);
+  return rc ? rc : FILTERS[i].fn(ctx, e, v, &a);
 }
 
 /* ------------------------------------------------------------ tests */
@@ -540,6 +553,7 @@ static int run_test(jinja_ctx_t *ctx, const jinja_node_t *at,
 int jinja_apply_test(jinja_ctx_t *ctx, const jinja_node_t *e,
                      const jinja_val_t *v, bool *res) {
   jinja_args_t a;
-  int rc = jinja_eval_args(ctx, e, 0, &a);
+  int rc = jinja_charge_val(ctx, e, v);
+  if (!rc) rc = jinja_eval_args(ctx, e, 0, &a);
   return rc ? rc : run_test(ctx, e, e->s, v, a.pos, a.npos, res);
 }

@@ -204,6 +204,9 @@ int jinja_render(jinja_ctx_t *ctx, const jinja_node_t *root);
 int jinja_eval(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *out);
 /* Costs n steps (items a builtin produced); LOTSE_ELIMIT past the budget. */
 int jinja_charge(jinja_ctx_t *ctx, const jinja_node_t *at, uint64_t n);
+/* Costs what walking v costs: list/dict items, string bytes / 64. */
+int jinja_charge_val(jinja_ctx_t *ctx, const jinja_node_t *at,
+                     const jinja_val_t *v);
 /* Error at node position: "chat template L:C: <message>". */
 int jinja_fail(jinja_ctx_t *ctx, const jinja_node_t *at, int code,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -465,6 +465,7 @@ static int call_method(jinja_ctx_t *ctx, const jinja_node_t *e,
   jinja_val_t obj;
   jinja_args_t a;
   int rc = jinja_eval(ctx, attr->a, &obj);
+  if (!rc) rc = jinja_charge_val(ctx, e, &obj);
   if (!rc) rc = jinja_eval_args(ctx, e, 0, &a);
   if (rc) return rc;
   if (obj.t == JV_STR) return str_method(ctx, e, attr->s, &obj, &a, out);

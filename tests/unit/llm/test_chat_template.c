@@ -313,6 +313,15 @@ static void test_render_errors(void **state) {
   jinja_render_opts_t small = {.now = FIXED_NOW, .max_steps = 1000};
   expect_render_error("{% for i in range(5000) %}{{ i }}{% endfor %}", &small,
                       LOTSE_ELIMIT, "rendering exceeded its budget of 1000 steps");
+  /* Work inside one step (a scan of a long list) is charged too. */
+  expect_render_error("{% set big = range(100000) | list %}"
+                      "{% for i in range(100000) %}{% if -1 in big %}x"
+                      "{% endif %}{% endfor %}",
+                      &ro, LOTSE_ELIMIT, "rendering exceeded its budget");
+  expect_render_error("{% set big = range(100000) | list %}"
+                      "{% for i in range(100000) %}{% set s = big | join %}"
+                      "{% endfor %}",
+                      &ro, LOTSE_ELIMIT, "rendering exceeded its budget");
   expect_render_error("{% for i in range(1000000) %}{% endfor %}", &ro,
                       LOTSE_ELIMIT, "range() of more than 100000 items");
   expect_render_error("{% for i in range(100000) %}{{ 'x' * 1000 }}"
