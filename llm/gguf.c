@@ -61,6 +61,7 @@ struct gguf {
   gguf_tensor_t *t;
   size_t n_t;
   size_t data_off;
+  size_t *off_at; /* while parsing: file offset of each tensor's offset field */
 };
 
 /* ------------------------------------------------------------ cursor */
@@ -367,8 +368,9 @@ static int parse_tensors(gguf_t *g, cur_t *c, uint64_t n) {
                               "this file at byte offset 8",
                               (unsigned long long)n);
   g->t = calloc(n ? n : 1, sizeof *g->t);
+  g->off_at = calloc(n ? n : 1, sizeof *g->off_at);
   uset_t u;
-  if (!g->t || uset_init(&u, n))
+  if (!g->t || !g->off_at || uset_init(&u, n))
     return lotse_err_set(c->err, LOTSE_ENOMEM, "out of memory");
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++) {
@@ -384,6 +386,7 @@ static int parse_tensors(gguf_t *g, cur_t *c, uint64_t n) {
                               "%zu", name, at);
     if (!rc) rc = parse_shape(c, t, name);
     if (!rc) rc = parse_type(c, t, name);
+    g->off_at[i] = c->pos;
     if (!rc) rc = rd_u64(c, &t->offset, "tensor offset");
   }
   free(u.slot);
@@ -411,13 +414,16 @@ static int place_tensors(gguf_t *g, cur_t *c) {
     show(t->name, name);
     if (t->offset % g->alignment)
       return LOTSE_CORRUPT_BKPT(c->err, "tensor '%s' data offset %llu is not "
-                                "a multiple of the alignment %zu", name,
-                                (unsigned long long)t->offset, g->alignment);
+                                "a multiple of the alignment %zu at byte "
+                                "offset %zu", name,
+                                (unsigned long long)t->offset, g->alignment,
+                                g->off_at[i]);
     if (t->offset != next)
       return LOTSE_CORRUPT_BKPT(c->err, "tensor '%s' data offset %llu, "
-                                "expected %llu (data must be sequential)",
-                                name, (unsigned long long)t->offset,
-                                (unsigned long long)next);
+                                "expected %llu (data must be sequential) at "
+                                "byte offset %zu", name,
+                                (unsigned long long)t->offset,
+                                (unsigned long long)next, g->off_at[i]);
     if (t->offset > room || t->nbytes > room - t->offset)
       return LOTSE_CORRUPT_BKPT(c->err, "tensor '%s' data (%zu bytes at byte "
                                 "offset %llu) runs past the end of the file "
@@ -478,7 +484,10 @@ static int parse(gguf_t *g, lotse_err_t *err) {
   if ((rc = parse_kvs(g, &c, n_kv))) return rc;
   if ((rc = parse_alignment(g, &c))) return rc;
   if ((rc = parse_tensors(g, &c, n_t))) return rc;
-  return place_tensors(g, &c);
+  rc = place_tensors(g, &c);
+  free(g->off_at);
+  g->off_at = NULL;
+  return rc;
 }
 
 int gguf_open_mem(const void *buf, size_t len, gguf_t **out,
@@ -547,6 +556,7 @@ void gguf_close(gguf_t *g) {
   if (g->mapped) munmap((void *)g->base, g->size);
   free(g->kv);
   free(g->t);
+  free(g->off_at);
   free(g);
 }
 

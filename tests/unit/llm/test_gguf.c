@@ -560,7 +560,7 @@ static void test_duplicates_and_offsets(void **state) {
   r_tensor(&r, "t1", 4, 1, 0);
   r_tensor(&r, "t2", 4, 1, 16);
   r_pad(&r, 64);
-  expect_corrupt(&r, "not a multiple of the alignment 32");
+  expect_corrupt(&r, "not a multiple of the alignment 32 at byte offset 100");
   r_head(&r, 3, 2, 0); /* a gap: aligned but not sequential */
   r_tensor(&r, "t1", 4, 1, 0);
   r_tensor(&r, "t2", 4, 1, 64);
