@@ -90,8 +90,11 @@ static bool in_chars(int32_t c, const jinja_val_t *chars) {
 /* which: 1 left, 2 right, 3 both; chars NULL/none: whitespace. */
 int jinja_str_strip(jinja_ctx_t *ctx, const jinja_val_t *s,
                     const jinja_val_t *chars, int which, jinja_val_t *out) {
-  (void)ctx;
   if (chars && chars->t != JV_STR) chars = NULL;
+  if (chars && chars->u.s.n > 64) { /* each character scans the set */
+    int rc = jinja_charge(ctx, NULL, (s->u.s.n / 64 + 1) * (chars->u.s.n / 64));
+    if (rc) return rc;
+  }
   const char *p = s->u.s.p;
   size_t b = 0, e = s->u.s.n, k;
   while ((which & 1) && b < e && in_chars(decode(p + b, e - b, &k), chars))
