@@ -108,6 +108,24 @@ bool llm_jsonc_done(const llm_jsonc_run_t *r) {
   return r && jm_done(r->c, &r->st);
 }
 
+int llm_jsonc_complete(const llm_jsonc_run_t *r, lotse_buf_t *out) {
+  if (!r || !out) return LOTSE_EINVAL;
+  if (r->finished) return 0;
+  size_t start = out->len;
+  int rc = jm_complete(r->c, &r->st, out);
+  jm_state_t s;
+  jm_copy(&s, &r->st);
+  if (!rc && !(feed_all(r->c, &s, out->data ? out->data + start : "",
+                        out->len - start) &&
+               jm_done(r->c, &s)))
+    rc = LOTSE_EINTERNAL; /* a bug here: never hand out invalid bytes */
+  if (rc) {
+    out->len = start;
+    if (out->data) out->data[start] = '\0';
+  }
+  return rc;
+}
+
 /* Depth-first over a preorder trie: state d+1 = state d + the node's
  * byte; a rejected byte skips the node's subtree. */
 static void trie_walk(llm_jsonc_run_t *r, const jv_trie_t *t, uint8_t *mask) {

@@ -50,6 +50,11 @@ int llm_jsonc_advance(llm_jsonc_run_t *r, int32_t token);
 /* The document is complete: end-of-generation may follow (only it, except
  * after a top-level number, which may still grow). */
 bool llm_jsonc_done(const llm_jsonc_run_t *r);
+/* Append to out the bytes that complete the document from the current
+ * state (closing values, required properties and minItems/minLength with
+ * the smallest values), e.g. when a token limit cuts the generation short;
+ * the run does not change. 0, or LOTSE_ETOOBIG when out's cap is hit. */
+int llm_jsonc_complete(const llm_jsonc_run_t *r, lotse_buf_t *out);
 /* mask[id] = 1 for allowed tokens, 0 otherwise (n_vocab entries). */
 void llm_jsonc_mask(llm_jsonc_run_t *r, uint8_t *mask);
 

@@ -2,8 +2,9 @@
  *
  * llm/json_schema_internal.h — pieces of constrained decoding shared by
  * llm/json_compile.c (schema -> node graph), llm/json_match.c (byte
- * matcher), llm/json_vocab.c (token bytes and tries) and
- * llm/json_schema.c (runs and masks).
+ * matcher), llm/json_complete.c (finishing a cut-off document),
+ * llm/json_vocab.c (token bytes and tries) and llm/json_schema.c (runs
+ * and masks).
  *
  * Grammar choices (the contract behind json_schema.h):
  *   - Objects with "properties": keys appear in schema order; optional
@@ -92,6 +93,13 @@ struct llm_jsonc {
 
 /* ------------------------------------------------ byte matcher (json_match.c) */
 
+/* Frame phases (json_match.c; json_complete.c reads them). Objects and
+ * maps share O_*, arrays use A_*, strings S_*, numbers N_*. */
+enum { O_OPEN, O_FIRST, O_KEY, O_COLON, O_VALUE, O_AFTER, O_NEXT };
+enum { A_OPEN, A_FIRST, A_AFTER, A_NEXT };
+enum { S_OPEN, S_BODY, S_UTF8, S_ESC, S_U, S_LOW_BS, S_LOW_U, S_LOW };
+enum { N_START, N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_E, N_ESIGN, N_EXP };
+
 typedef struct jm_frame {
   uint32_t node; /* JM_NONE: the document frame */
   uint32_t a, b; /* per kind: see json_match.c */
@@ -118,6 +126,10 @@ bool jm_done(const llm_jsonc_t *c, const jm_state_t *s);
  * sequence of k code points is accepted iff k <= *room. */
 bool jm_in_plain_string(const llm_jsonc_t *c, const jm_state_t *s,
                         uint32_t *room);
+/* Append bytes that take s to a complete document (json_complete.c):
+ * closes open values and adds required properties, minItems items and
+ * minLength characters with the smallest values of their schemas. */
+int jm_complete(const llm_jsonc_t *c, const jm_state_t *s, lotse_buf_t *out);
 /* Continuation bytes after a UTF-8 lead byte (0: not a lead byte) and
  * the range of the first one as lo << 8 | hi. */
 int jm_utf8_lead(uint8_t b, uint32_t *range);

@@ -194,12 +194,27 @@ static void check_document(const char *schema, const char *doc, size_t n) {
   json_decref(s);
 }
 
-/* A random document, byte by byte; every prefix must be extendable. */
-static size_t walk_bytes(llm_jsonc_t *c, char *buf, size_t cap) {
+/* The prefix plus llm_jsonc_complete() is a valid document. */
+static void check_completion(const char *schema, llm_jsonc_run_t *r,
+                             const char *prefix, size_t n) {
+  lotse_buf_t b;
+  lotse_buf_init(&b, 0);
+  assert_int_equal(lotse_buf_append(&b, prefix, n), 0);
+  int rc = llm_jsonc_complete(r, &b);
+  if (rc) fail_msg("no completion (%d) after: %.*s", rc, (int)n, prefix);
+  check_document(schema, b.data, b.len);
+  lotse_buf_release(&b);
+}
+
+/* A random document, byte by byte; every prefix must be extendable, and
+ * some are completed by llm_jsonc_complete() on the way. */
+static size_t walk_bytes(llm_jsonc_t *c, const char *schema, char *buf,
+                         size_t cap) {
   llm_jsonc_run_t *r = NULL;
   assert_int_equal(llm_jsonc_start_vocab(c, NULL, &r, NULL), 0);
   size_t n = 0;
   while (n < cap) {
+    if (rnd() % 8 == 0) check_completion(schema, r, buf, n);
     uint8_t ok[256];
     int m = 0;
     for (int b = 0; b < 256; b++) {
@@ -229,7 +244,7 @@ static void test_byte_walks(void **state) {
   for (size_t i = 0; i < N_SCHEMAS; i++) {
     llm_jsonc_t *c = compile_ok(SCHEMAS[i]);
     for (int w = 0; w < 60; w++) {
-      size_t n = walk_bytes(c, buf, sizeof buf);
+      size_t n = walk_bytes(c, SCHEMAS[i], buf, sizeof buf);
       check_document(SCHEMAS[i], buf, n);
       /* the whole document at once, on a fresh run */
       llm_jsonc_run_t *r = NULL;
@@ -312,7 +327,7 @@ static void test_random_schemas(void **state) {
     json_decref(js);
     llm_jsonc_t *c = compile_ok(schema);
     for (int w = 0; w < 4; w++) {
-      size_t n = walk_bytes(c, buf, sizeof buf);
+      size_t n = walk_bytes(c, schema, buf, sizeof buf);
       check_document(schema, buf, n);
     }
     llm_jsonc_free(c);
@@ -442,6 +457,47 @@ static void test_scalar_rules(void **state) {
   assert_false(after(ar, "", "[]"));
   assert_true(after(ar, "", "[ null , [] ]"));
   assert_false(after(ar, "[1,2", ","));
+}
+
+static void expect_completion(const char *schema, const char *prefix,
+                              const char *want) {
+  llm_jsonc_t *c = compile_ok(schema);
+  llm_jsonc_run_t *r = NULL;
+  assert_int_equal(llm_jsonc_start_vocab(c, NULL, &r, NULL), 0);
+  assert_int_equal(llm_jsonc_advance_bytes(r, prefix, strlen(prefix)), 0);
+  lotse_buf_t b;
+  lotse_buf_init(&b, 0);
+  assert_int_equal(llm_jsonc_complete(r, &b), 0);
+  if (strcmp(b.len ? b.data : "", want) != 0)
+    fail_msg("after %s: completion '%s', want '%s'", prefix,
+             b.len ? b.data : "", want);
+  lotse_buf_release(&b);
+  llm_jsonc_run_free(r);
+  llm_jsonc_free(c);
+}
+
+static void test_complete(void **state) {
+  (void)state;
+  const char *s = SCHEMAS[0];
+  expect_completion(s, "", "{\"name\":\"\",\"age\":0}");
+  expect_completion(s, "{\"name\":\"ab", "\",\"age\":0}");
+  expect_completion(s, "{\"na", "me\":\"\",\"age\":0}");
+  expect_completion(s, "{\"name\":\"x\",\"age\":-", "0}");
+  expect_completion(s, "{\"name\":\"x\",\"age\":1,\"tags\":[", "\"a\"]}");
+  expect_completion(s, "{\"name\":\"x\",\"age\":1,\"ok\":t", "rue}");
+  expect_completion(s, "{\"name\":\"x\",\"age\":1,", "\"tags\":[\"a\"]}");
+  const char *str = "{\"type\":\"string\",\"minLength\":3}";
+  expect_completion(str, "\"\\ud83d", "\\udc00aa\"");
+  expect_completion(str, "\"\\u00", "01aa\"");
+  expect_completion(str, "\"\xE2\x82", "\x80" "aa\"");
+  expect_completion(str, "\"x\\", "na\"");
+  expect_completion("{\"type\":\"number\"}", "1.", "0");
+  expect_completion("{\"type\":\"number\"}", "12", "");
+  expect_completion(SCHEMAS[16], "[[1,", "0]]");
+  expect_completion(SCHEMAS[16], "[", "[0,0]]");
+  expect_completion("{\"type\":\"object\"}", "{\"k\":[1,", "null]}");
+  expect_completion("{\"type\":\"object\"}", "{\"k\":1,", "\"\":null}");
+  expect_completion(SCHEMAS[2], "\"gr", "\xC3\xBCn\"");
 }
 
 /* Values of any type nest up to the frame stack, then must close. */
@@ -898,6 +954,7 @@ int main(void) {
       cmocka_unit_test(test_object_rules),
       cmocka_unit_test(test_scalar_rules),
       cmocka_unit_test(test_depth_limit),
+      cmocka_unit_test(test_complete),
       cmocka_unit_test(test_done),
       cmocka_unit_test(test_compile_errors),
       cmocka_unit_test(test_token_walks),
