@@ -12,6 +12,7 @@
  * same Jinja subset.
  * See also: llm/jinja_internal.h, tests/unit/llm/data/templates/README.md.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -153,30 +154,106 @@ static int build_globals(jinja_ctx_t *ctx, const llm_chat_msg_t *msgs,
   return rc;
 }
 
+/* JSON value to Jinja value; strings are borrowed from the JSON document,
+ * which outlives the render. */
+static int from_json(jinja_ctx_t *ctx, const json_t *j, int depth,
+                     jinja_val_t *out) {
+  if (depth > JINJA_MAX_DEPTH) return LOTSE_ELIMIT;
+  switch (json_typeof(j)) {
+  case JSON_OBJECT: {
+    jinja_dict_t *d = jinja_dict_new(&ctx->arena);
+    const char *k;
+    json_t *v;
+    if (!d) return LOTSE_ENOMEM;
+    json_object_foreach((json_t *)j, k, v) {
+      jinja_val_t x;
+      int rc = from_json(ctx, v, depth + 1, &x);
+      if (!rc) rc = jinja_dict_set(&ctx->arena, d, k, strlen(k), x);
+      if (rc) return rc;
+    }
+    *out = (jinja_val_t){.t = JV_DICT, .u.d = d};
+    return 0;
+  }
+  case JSON_ARRAY: {
+    jinja_list_t *l = jinja_list_new(&ctx->arena, json_array_size(j));
+    if (!l) return LOTSE_ENOMEM;
+    for (size_t i = 0; i < l->n; i++) {
+      int rc = from_json(ctx, json_array_get(j, i), depth + 1, &l->v[i]);
+      if (rc) return rc;
+    }
+    *out = (jinja_val_t){.t = JV_LIST, .u.l = l};
+    return 0;
+  }
+  case JSON_STRING:
+    *out = jinja_val_str(json_string_value(j), json_string_length(j));
+    return 0;
+  case JSON_INTEGER: *out = jinja_val_int(json_integer_value(j)); return 0;
+  case JSON_REAL:
+    *out = (jinja_val_t){.t = JV_FLOAT, .u.f = json_real_value(j)};
+    return 0;
+  case JSON_TRUE: case JSON_FALSE:
+    *out = jinja_val_bool(json_is_true(j));
+    return 0;
+  default: *out = jinja_val_none(); return 0;
+  }
+}
+
+static void ctx_init(jinja_ctx_t *ctx, const jinja_render_opts_t *ropts,
+                     lotse_buf_t *out, lotse_err_t *err) {
+  jinja_render_opts_t ro = ropts ? *ropts : (jinja_render_opts_t){0};
+  size_t base = out->len;
+  size_t cap = ro.max_output ? ro.max_output : JINJA_DEFAULT_OUTPUT;
+  *ctx = (jinja_ctx_t){.out = out, .err = err};
+  ctx->out_max = base + cap < base ? SIZE_MAX : base + cap;
+  ctx->max_steps = ro.max_steps ? ro.max_steps : JINJA_DEFAULT_STEPS;
+  ctx->now = ro.now ? ro.now : (int64_t)time(NULL);
+  jinja_arena_init(&ctx->arena, ro.max_memory ? ro.max_memory
+                                              : JINJA_DEFAULT_MEMORY);
+}
+
+static int ctx_finish(jinja_ctx_t *ctx, size_t base, int rc) {
+  jinja_arena_release(&ctx->arena);
+  if (rc) { /* leave out as the caller gave it */
+    ctx->out->len = base;
+    if (ctx->out->data) ctx->out->data[base] = '\0';
+  }
+  return rc;
+}
+
+int llm_chat_render_vars(const llm_chat_tmpl_t *t, const struct json_t *vars,
+                         const jinja_render_opts_t *ropts, lotse_buf_t *out,
+                         lotse_err_t *err) {
+  if (!t || !out || !json_is_object(vars))
+    return lotse_err_set(err, LOTSE_EINVAL, "chat render: bad arguments");
+  jinja_ctx_t ctx;
+  size_t base = out->len;
+  ctx_init(&ctx, ropts, out, err);
+  jinja_val_t g;
+  int rc = from_json(&ctx, vars, 0, &g);
+  if (rc == LOTSE_ELIMIT)
+    rc = lotse_err_set(err, rc, "chat template variables nested too deeply");
+  else if (rc)
+    rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  if (!rc) {
+    ctx.globals = g.u.d;
+    rc = jinja_render(&ctx, t->root);
+  }
+  return ctx_finish(&ctx, base, rc);
+}
+
 int llm_chat_render_ex(const llm_chat_tmpl_t *t, const llm_chat_msg_t *msgs,
                        size_t n, const llm_chat_opts_t *opts,
                        const jinja_render_opts_t *ropts, lotse_buf_t *out,
                        lotse_err_t *err) {
   if (!t || !out || (n && !msgs))
     return lotse_err_set(err, LOTSE_EINVAL, "chat render: bad arguments");
-  jinja_render_opts_t ro = ropts ? *ropts : (jinja_render_opts_t){0};
-  jinja_ctx_t ctx = {.out = out, .err = err};
+  jinja_ctx_t ctx;
   size_t base = out->len;
-  size_t cap = ro.max_output ? ro.max_output : JINJA_DEFAULT_OUTPUT;
-  ctx.out_max = base + cap < base ? SIZE_MAX : base + cap;
-  ctx.max_steps = ro.max_steps ? ro.max_steps : JINJA_DEFAULT_STEPS;
-  ctx.now = ro.now ? ro.now : (int64_t)time(NULL);
-  jinja_arena_init(&ctx.arena, ro.max_memory ? ro.max_memory
-                                             : JINJA_DEFAULT_MEMORY);
+  ctx_init(&ctx, ropts, out, err);
   int rc = build_globals(&ctx, msgs, n, opts);
   if (rc) rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   else rc = jinja_render(&ctx, t->root);
-  jinja_arena_release(&ctx.arena);
-  if (rc) { /* leave out as the caller gave it */
-    out->len = base;
-    if (out->data) out->data[base] = '\0';
-  }
-  return rc;
+  return ctx_finish(&ctx, base, rc);
 }
 
 int llm_chat_render(const llm_chat_tmpl_t *t, const llm_chat_msg_t *msgs,

@@ -242,5 +242,13 @@ int llm_chat_render_ex(const llm_chat_tmpl_t *t, const llm_chat_msg_t *msgs,
                        size_t n, const llm_chat_opts_t *opts,
                        const jinja_render_opts_t *ropts, lotse_buf_t *out,
                        lotse_err_t *err);
+/* Renders with arbitrary template variables: vars is a JSON object (jansson
+ * json_t) such as {"messages": [...tool_calls...], "tools": [...],
+ * "add_generation_prompt": true, "bos_token": "<s>"}; for the tool-calling
+ * branches of real templates and for tests. */
+struct json_t;
+int llm_chat_render_vars(const llm_chat_tmpl_t *t, const struct json_t *vars,
+                         const jinja_render_opts_t *ropts, lotse_buf_t *out,
+                         lotse_err_t *err);
 
 #endif

@@ -15,7 +15,9 @@ templates and lotse's probe) and every conversation in cases.json:
      fixture;
   3. lotse renders them through the cmocka unit test binary, pointed at the
      freshly generated file with LOTSE_CHAT_EXPECTED: every rendering must
-     be byte-identical (and raise_exception messages equal).
+     be byte-identical (and raise_exception messages equal). Cases with
+     "tools" and tool-call messages exercise the templates' tool branches
+     through llm_chat_render_vars.
 A differential test then renders 2,000 generated templates that mix text,
 newlines and blanks with {%- -%} {%+ +%} {{- -}} {#- -#} tags, if/else/for
 and set (fixed seed) with Python jinja2 and with lotse (the unit binary's
@@ -79,13 +81,14 @@ def python_reference(spec):
             tmpl = env.from_string(f.read())
         for c in spec["cases"]:
             key = name + "/" + c["name"]
+            extra = {"tools": c["tools"]} if "tools" in c else {}
             try:
                 out[key] = {"output": tmpl.render(
                     messages=c["messages"],
                     add_generation_prompt=c["add_generation_prompt"],
                     bos_token=meta.get("bos_token", ""),
                     eos_token=meta.get("eos_token", ""),
-                    enable_thinking=c["enable_thinking"])}
+                    enable_thinking=c["enable_thinking"], **extra)}
             except Exception as e:  # noqa: BLE001 (any template error)
                 out[key] = {"error": str(e)}
     return out

@@ -43,6 +43,7 @@ for (const name of names) {
       bos_token: meta.bos_token ?? "",
       eos_token: meta.eos_token ?? "",
       enable_thinking: c.enable_thinking,
+      ...(c.tools ? { tools: c.tools } : {}),
     };
     const key = `${name}/${c.name}`;
     try {
