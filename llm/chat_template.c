@@ -168,6 +168,8 @@ static int from_json(jinja_ctx_t *ctx, const json_t *j, int depth,
     json_object_foreach((json_t *)j, k, v) {
       jinja_val_t x;
       int rc = from_json(ctx, v, depth + 1, &x);
+      if (!rc && d->n >= 64) /* inserting scans the keys: bound the work */
+        rc = jinja_charge(ctx, NULL, d->n / 16);
       if (!rc) rc = jinja_dict_set(&ctx->arena, d, k, strlen(k), x);
       if (rc) return rc;
     }
@@ -230,9 +232,9 @@ int llm_chat_render_vars(const llm_chat_tmpl_t *t, const struct json_t *vars,
   ctx_init(&ctx, ropts, out, err);
   jinja_val_t g;
   int rc = from_json(&ctx, vars, 0, &g);
-  if (rc == LOTSE_ELIMIT)
+  if (rc == LOTSE_ELIMIT && ctx.steps <= ctx.max_steps)
     rc = lotse_err_set(err, rc, "chat template variables nested too deeply");
-  else if (rc)
+  else if (rc && rc != LOTSE_ELIMIT)
     rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   if (!rc) {
     ctx.globals = g.u.d;

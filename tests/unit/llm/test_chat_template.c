@@ -498,6 +498,41 @@ static void test_builtin_mistral_matches_official(void **state) {
   free(exp_path);
 }
 
+static void test_render_vars(void **state) {
+  (void)state;
+  llm_chat_tmpl_t *t = NULL;
+  lotse_err_t err = {0};
+  const char *src = "{{ tools | length }} {{ messages[0].tool_calls[0].id }}"
+                    "{{ ' ' ~ x.y | tojson }}";
+  assert_int_equal(llm_chat_tmpl_compile(src, strlen(src), &t, &err), 0);
+  json_t *vars = json_loads("{\"tools\": [1, 2], \"messages\": [{\"role\": "
+                            "\"assistant\", \"tool_calls\": [{\"id\": "
+                            "\"abc\"}]}], \"x\": {\"y\": [1.5, null, "
+                            "true, \"\u00fc\"]}}", 0, NULL);
+  assert_non_null(vars);
+  lotse_buf_t b;
+  lotse_buf_init(&b, 1 << 20);
+  assert_int_equal(llm_chat_render_vars(t, vars, NULL, &b, &err), 0);
+  assert_string_equal(b.data, "2 abc [1.5, null, true, \"\xc3\xbc\"]");
+  json_decref(vars);
+  /* Not an object; nested deeper than the interpreter allows. */
+  json_t *arr = json_array();
+  assert_int_equal(llm_chat_render_vars(t, arr, NULL, &b, &err), LOTSE_EINVAL);
+  json_t *deep = json_object(), *cur = deep;
+  for (int i = 0; i < 300; i++) {
+    json_t *next = json_object();
+    json_object_set_new(cur, "x", next);
+    cur = next;
+  }
+  assert_int_equal(llm_chat_render_vars(t, deep, NULL, &b, &err),
+                   LOTSE_ELIMIT);
+  assert_non_null(strstr(err.msg, "nested too deeply"));
+  json_decref(arr);
+  json_decref(deep);
+  lotse_buf_release(&b);
+  llm_chat_tmpl_free(t);
+}
+
 static void test_strftime_now(void **state) {
   (void)state;
   jinja_render_opts_t ro = {.now = FIXED_NOW};
@@ -549,6 +584,7 @@ int main(void) {
       cmocka_unit_test(test_builtins),
       cmocka_unit_test(test_builtin_mistral_matches_official),
       cmocka_unit_test(test_strftime_now),
+      cmocka_unit_test(test_render_vars),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
