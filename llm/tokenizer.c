@@ -447,12 +447,25 @@ typedef struct session {
   size_t sym_cap;
   bigram_t *heap;
   size_t heap_n, heap_cap;
+  /* Words seen in this call and their ids (BPE): text repeats words, and
+   * the cache lives in the call, so threads share nothing. */
+  struct wentry { uint64_t h; uint32_t woff, wlen, ioff, nids; } *wc;
+  char *wtext;
+  int32_t *wids;
+  size_t wtext_n, wids_n, n_words;
 } session_t;
+
+/* The cache starts after WC_START words, so short texts allocate nothing. */
+enum { WC_SLOTS = 4096, WC_MAX_WORD = 48, WC_TEXT = 1 << 18, WC_IDS = 1 << 17,
+       WC_START = 256 };
 
 static void session_release(session_t *s) {
   free(s->buf);
   free(s->sym);
   free(s->heap);
+  free(s->wc);
+  free(s->wtext);
+  free(s->wids);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem) {
@@ -582,6 +595,43 @@ static int emit_symbols(session_t *s, size_t lo, size_t hi) {
   return 0;
 }
 
+/* The cache slot of the word in s->buf (NULL: not cached, or no memory). */
+static struct wentry *cache_find(session_t *s) {
+  if (s->buf_n > WC_MAX_WORD || ++s->n_words < WC_START) return NULL;
+  if (!s->wc) {
+    s->wc = calloc(WC_SLOTS, sizeof *s->wc);
+    s->wtext = malloc(WC_TEXT);
+    s->wids = malloc(WC_IDS * sizeof *s->wids);
+    if (!s->wc || !s->wtext || !s->wids) { /* no memory: no cache */
+      free(s->wc);
+      free(s->wtext);
+      free(s->wids);
+      s->wc = NULL;
+      s->wtext = NULL;
+      s->wids = NULL;
+      return NULL;
+    }
+  }
+  uint64_t h = hash_bytes(s->buf, s->buf_n) | 1;
+  struct wentry *w = &s->wc[h & (WC_SLOTS - 1)];
+  if (w->h != h) w->wlen = UINT32_MAX; /* a miss: filled by cache_put */
+  return w;
+}
+
+static void cache_put(session_t *s, struct wentry *w, size_t first) {
+  size_t nids = s->out->n - first;
+  if (s->wtext_n + s->buf_n > WC_TEXT || s->wids_n + nids > WC_IDS) {
+    memset(s->wc, 0, WC_SLOTS * sizeof *s->wc); /* full: start over */
+    s->wtext_n = s->wids_n = 0;
+  }
+  memcpy(s->wtext + s->wtext_n, s->buf, s->buf_n);
+  memcpy(s->wids + s->wids_n, s->out->v + first, nids * sizeof *s->wids);
+  *w = (struct wentry){hash_bytes(s->buf, s->buf_n) | 1, (uint32_t)s->wtext_n,
+                       (uint32_t)s->buf_n, (uint32_t)s->wids_n, (uint32_t)nids};
+  s->wtext_n += s->buf_n;
+  s->wids_n += nids;
+}
+
 static int bpe_word(void *ud, const uint32_t *cp, size_t b, size_t e) {
   session_t *s = ud;
   if (grow((void **)&s->buf, &s->buf_cap, (e - b) * 8 + 1, 1)) return LOTSE_ENOMEM;
@@ -597,10 +647,18 @@ static int bpe_word(void *ud, const uint32_t *cp, size_t b, size_t e) {
     int32_t id = llm_strmap_get(s->t, s->buf, s->buf_n);
     if (id >= 0) return llm_tokens_push(s->out, id);
   }
-  size_t n;
+  struct wentry *w = cache_find(s);
+  if (w && w->h && w->wlen == s->buf_n &&
+      memcmp(s->wtext + w->woff, s->buf, s->buf_n) == 0) {
+    for (uint32_t i = 0; i < w->nids; i++)
+      if (llm_tokens_push(s->out, s->wids[w->ioff + i])) return LOTSE_ENOMEM;
+    return 0;
+  }
+  size_t n, first = s->out->n;
   int rc = split_symbols(s, &n);
   if (!rc && n) rc = merge_all(s, 0, n);
   if (!rc) rc = emit_symbols(s, 0, n);
+  if (!rc && w) cache_put(s, w, first);
   return rc;
 }
 

@@ -385,6 +385,36 @@ static void test_detok_tokens(void **state) {
   llm_tokenizer_free(t);
 }
 
+/* A long text of distinct and repeated words tokenizes as its words do one
+ * by one (the per-call word cache fills up, starts over, never lies). */
+static void test_word_cache(void **state) {
+  (void)state;
+  llm_vocab_t v;
+  lotse_err_t err = {0};
+  assert_int_equal(llm_vocab_train("gpt2", corpus, strlen(corpus), 400, &v, &err), 0);
+  llm_tokenizer_t *t = compile(&v);
+  llm_vocab_release(&v);
+  enum { WORDS = 60000 };
+  char *text = malloc(WORDS * 8);
+  size_t len = 0;
+  llm_tokens_t one = {0}, all = {0};
+  for (int i = 0; i < WORDS; i++) {
+    int k = i % 3 == 0 ? 7 : i; /* every third word repeats */
+    char w[8] = {' ', 0};
+    for (int j = 1; j < 6; j++, k /= 26) w[j] = (char)('a' + k % 26);
+    memcpy(text + len, w, 6);
+    len += 6;
+    assert_int_equal(llm_tokenize(t, w, 6, 0, &one, &err), 0);
+  }
+  assert_int_equal(llm_tokenize(t, text, len, 0, &all, &err), 0);
+  assert_int_equal(all.n, one.n);
+  assert_memory_equal(all.v, one.v, one.n * sizeof *one.v);
+  llm_tokens_release(&one);
+  llm_tokens_release(&all);
+  free(text);
+  llm_tokenizer_free(t);
+}
+
 /* -------------------------------------------------------- concurrency */
 
 typedef struct job {
@@ -476,6 +506,7 @@ int main(void) {
       cmocka_unit_test(test_spm_trained_roundtrip),
       cmocka_unit_test(test_detok_stream),
       cmocka_unit_test(test_detok_tokens),
+      cmocka_unit_test(test_word_cache),
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_qwen3_real),
   };
