@@ -44,6 +44,10 @@ static const cli_cmd_t commands[] = {
     {"bench-model", cmd_bench_model, "lotse bench-model [OPTIONEN] -m DATEI",
      "Geschwindigkeit eines Modells messen (Prompt und Erzeugung)",
      cmd_bench_model_opts, 0},
+    {"generate", cmd_generate, "lotse generate -m DATEI [OPTIONEN] PROMPT",
+     "Text mit einem Sprachmodell erzeugen", cmd_generate_opts, 1},
+    {"embed", cmd_embed, "lotse embed -m DATEI [OPTIONEN] TEXT",
+     "Einbettungsvektor eines Textes berechnen", cmd_embed_opts, 1},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {
