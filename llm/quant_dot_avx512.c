@@ -35,9 +35,6 @@
 #ifndef GEMM_MIN_M
 #define GEMM_MIN_M 4
 #endif
-#ifndef PF_DIST
-#define PF_DIST 0
-#endif
 
 /* ------------------------------------------------------------ helpers */
 
@@ -131,10 +128,10 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
   const bool one_type = T == T_Q4_1 || T == T_Q5_1;
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
-    __m512 acc[TILE], cor[TILE];
+    __m512 acc[TILE], acc2[TILE], cor[TILE];
     #pragma GCC unroll 8
     for (int j = 0; j < J; j++)
-      acc[j] = cor[j] = _mm512_setzero_ps();
+      acc[j] = acc2[j] = cor[j] = _mm512_setzero_ps();
     for (int64_t g = 0; g < nb; g += 16) {
       int cnt = nb - g < 16 ? (int)(nb - g) : 16;
       __mmask16 k = (__mmask16)(cnt == 16 ? 0xFFFF : (1u << cnt) - 1);
@@ -153,11 +150,31 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
           cor[j] = _mm512_fmadd_ps(
               dw, _mm512_maskz_loadu_ps(k, xr + L.off_ds + 4 * g), cor[j]);
       }
+      if (cnt == 16) { /* full group: unrolled, constant lane indices */
+        #pragma GCC unroll 8
+        for (int p = 0; p < 16; p += 2) {
+          __m512i wv = prep_simple(T, wg + (size_t)p * B, true);
+          __m512i idx = _mm512_add_epi32(
+              _mm512_set1_epi32(p), _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0,
+                                                      1, 1, 1, 1, 1, 1, 1, 1));
+          #pragma GCC unroll 8
+          for (int j = 0; j < J; j++) {
+            const uint8_t *xr = xq + (size_t)j * ab + (size_t)(g + p) * QK;
+            __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), wv,
+                                            load512(xr));
+            __m512 f = _mm512_cvtepi32_ps(d);
+            __m512 sc = _mm512_permutexvar_ps(idx, s16[j]);
+            if (p & 2)
+              acc2[j] = _mm512_fmadd_ps(f, sc, acc2[j]);
+            else
+              acc[j] = _mm512_fmadd_ps(f, sc, acc[j]);
+          }
+        }
+        continue;
+      }
       __m512i idx = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
                                       1, 1, 1);
       for (int p = 0; p < cnt; p += 2) {
-        if (PF_DIST)
-          _mm_prefetch((const char *)(wg + (size_t)p * B + PF_DIST), _MM_HINT_T0);
         __m512i wv = prep_simple(T, wg + (size_t)p * B, p + 1 < cnt);
         #pragma GCC unroll 8
         for (int j = 0; j < J; j++) {
@@ -173,7 +190,7 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
     #pragma GCC unroll 8
     for (int j = 0; j < J; j++) {
       float c = _mm512_reduce_add_ps(cor[j]);
-      float v = _mm512_reduce_add_ps(acc[j]);
+      float v = _mm512_reduce_add_ps(_mm512_add_ps(acc[j], acc2[j]));
       y[j * ldy + r] = one_type ? v + c : v - w_offset(T) * c;
     }
   }
@@ -194,6 +211,80 @@ INL void mm_simple(int T, const llm_mat_t *w, const void *xq, size_t ab,
       rows_simple(T, 2, w, xj, ab, yj, ldy, r0, r1);
     else
       rows_simple(T, 1, w, xj, ab, yj, ldy, r0, r1);
+  }
+}
+
+/* ------------------------------------------- Q4_0, m = 1
+ *
+ * Four blocks per register, one block per 128-bit lane: low nibbles against
+ * elements 0..15, high nibbles against 16..31 of the activation's q4 copy,
+ * which is stored in exactly that order. */
+
+INL __m512i q4_0_load4(const uint8_t *blk, int n) {
+  __m512i v = _mm512_castsi128_si512(load128(blk + 2));
+  if (n == 4) {
+    v = _mm512_inserti32x4(v, load128(blk + 20), 1);
+    v = _mm512_inserti32x4(v, load128(blk + 38), 2);
+    return _mm512_inserti32x4(v, load128(blk + 56), 3);
+  }
+  v = _mm512_maskz_mov_epi64(0x03, v);
+  if (n > 1)
+    v = _mm512_inserti32x4(v, load128(blk + 20), 1);
+  if (n > 2)
+    v = _mm512_inserti32x4(v, load128(blk + 38), 2);
+  return v;
+}
+
+INL __m512 q4_0_unit(const uint8_t *blk, int n, const uint8_t *x4, __m512 sc,
+                     __m512 acc) {
+  const __m512i m0f = _mm512_set1_epi8(0x0F);
+  __m512i q = q4_0_load4(blk, n);
+  __m512i lo = _mm512_and_si512(q, m0f);
+  __m512i hi = _mm512_and_si512(_mm512_srli_epi16(q, 4), m0f);
+  __m512i d = _mm512_dpbusd_epi32(_mm512_setzero_si512(), lo, load512(x4));
+  d = _mm512_dpbusd_epi32(d, hi, load512(x4 + 64));
+  return _mm512_fmadd_ps(_mm512_cvtepi32_ps(d), sc, acc);
+}
+
+static TGT void rows_q4_0_m1(const llm_mat_t *w, const uint8_t *xq, float *y,
+                             int64_t r0, int64_t r1) {
+  const act32_layout_t L = act32_layout(w->n_in);
+  const int64_t nb = L.nb;
+  const __m512i base = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+                                         3, 3, 3, 3);
+  for (int64_t r = r0; r < r1; r++) {
+    const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+    __m512 acc = _mm512_setzero_ps(), acc2 = acc, cor = acc;
+    for (int64_t g = 0; g < nb; g += 16) {
+      int cnt = nb - g < 16 ? (int)(nb - g) : 16;
+      __mmask16 k = (__mmask16)(cnt == 16 ? 0xFFFF : (1u << cnt) - 1);
+      const uint8_t *wg = wr + (size_t)g * 18;
+      const uint8_t *x4 = xq + L.off_q4 + (size_t)g * QK;
+      __m512 dw = gather_h16(wg, 18, k);
+      __m512 s16 = _mm512_mul_ps(dw, _mm512_maskz_loadu_ps(k, xq + L.off_d + 4 * g));
+      cor = _mm512_fmadd_ps(dw, _mm512_maskz_loadu_ps(k, xq + L.off_ds + 4 * g),
+                            cor);
+      if (cnt == 16) {
+        #pragma GCC unroll 4
+        for (int u = 0; u < 4; u++) {
+          __m512 sc = _mm512_permutexvar_ps(
+              _mm512_add_epi32(base, _mm512_set1_epi32(4 * u)), s16);
+          if (u & 1)
+            acc2 = q4_0_unit(wg + 72 * u, 4, x4 + 128 * u, sc, acc2);
+          else
+            acc = q4_0_unit(wg + 72 * u, 4, x4 + 128 * u, sc, acc);
+        }
+        continue;
+      }
+      for (int u = 0; 4 * u < cnt; u++) {
+        int n = cnt - 4 * u < 4 ? cnt - 4 * u : 4;
+        __m512 sc = _mm512_permutexvar_ps(
+            _mm512_add_epi32(base, _mm512_set1_epi32(4 * u)), s16);
+        acc = q4_0_unit(wg + 72 * u, n, x4 + 128 * u, sc, acc);
+      }
+    }
+    y[r] = _mm512_reduce_add_ps(_mm512_add_ps(acc, acc2)) -
+           8.0f * _mm512_reduce_add_ps(cor);
   }
 }
 
@@ -332,7 +423,16 @@ INL void gemm_simple(int T, const llm_mat_t *w, const uint8_t *xq, size_t ab,
     else                                                                    \
       mm_simple(T, w, xq, ab, m, y, ldy, r0, r1);                           \
   }
-MM_SIMPLE(q4_0, T_Q4_0)
+static TGT void mm512_q4_0(const llm_mat_t *w, const void *xq, size_t ab,
+                           int64_t m, float *y, int64_t ldy, int64_t r0,
+                           int64_t r1) {
+  if (m == 1)
+    rows_q4_0_m1(w, xq, y, r0, r1);
+  else if (m >= GEMM_MIN_M)
+    gemm_simple(T_Q4_0, w, xq, ab, m, y, ldy, r0, r1);
+  else
+    mm_simple(T_Q4_0, w, xq, ab, m, y, ldy, r0, r1);
+}
 MM_SIMPLE(q4_1, T_Q4_1)
 MM_SIMPLE(q5_0, T_Q5_0)
 MM_SIMPLE(q5_1, T_Q5_1)

@@ -129,13 +129,18 @@ void q_quant_q8_k(const float *x, void *dst, int64_t nb);
  *   float   s[nb]        f16(d * sum of the block): the Q8_1 "s" (as ggml)
  *   float   ds[nb]       d * sum of the block in f32 (SIMD kernels feed
  *                        unsigned weights and subtract offset * ds)
+ *   int8_t  q4[..]       qs again, in the order that matches Q4_0 nibbles
+ *                        of 4 consecutive blocks in one register: per group
+ *                        of 4 blocks (128 bytes), elements 0..15 of each
+ *                        block, then elements 16..31 of each block; a
+ *                        partial last group is zero-filled
  *   The padding after each part is zero.
  * Q8_K: the GGUF Q8_K blocks (float d, qs[256], bsums[16]).
  * F32: the floats.
  */
 typedef struct {
   int64_t nb;
-  size_t off_d, off_s, off_ds, bytes;
+  size_t off_d, off_s, off_ds, off_q4, bytes;
 } act32_layout_t;
 
 static inline size_t q_round64(size_t v) { return (v + 63) & ~(size_t)63; }
@@ -146,7 +151,8 @@ static inline act32_layout_t act32_layout(int64_t n) {
   L.off_d = q_round64((size_t)n + 64);
   L.off_s = L.off_d + q_round64((size_t)L.nb * 4 + 64);
   L.off_ds = L.off_s + q_round64((size_t)L.nb * 4 + 64);
-  L.bytes = L.off_ds + q_round64((size_t)L.nb * 4 + 64);
+  L.off_q4 = L.off_ds + q_round64((size_t)L.nb * 4 + 64);
+  L.bytes = L.off_q4 + q_round64((size_t)(L.nb + 3) / 4 * 128 + 64);
   return L;
 }
 

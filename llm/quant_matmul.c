@@ -57,6 +57,9 @@ static void act32_quantize(const float *x, int64_t n, uint8_t *row) {
     memcpy(row + L.off_d + 4 * b, &d, 4);
     memcpy(row + L.off_s + 4 * b, &s, 4);
     memcpy(row + L.off_ds + 4 * b, &ds, 4);
+    int8_t *q4 = (int8_t *)(row + L.off_q4) + (b / 4) * 128 + (b % 4) * 16;
+    memcpy(q4, qs + b * QK, 16);
+    memcpy(q4 + 64, qs + b * QK + 16, 16);
   }
 }
 
