@@ -13,6 +13,15 @@
  * an arena cap, so no template hangs or exhausts memory; (2) parser
  * recursion is bounded by JINJA_MAX_DEPTH; (3) every failure returns a
  * negative LOTSE_E* code with a one-line message naming line:column.
+ * Known differences from jinja2 (none matters to real chat templates; found
+ * by differential testing): range(), select/reject/map/reverse/items and
+ * dict.items()/keys()/values() give lists, not lazy objects (so they print
+ * as lists and an empty result is false); tuples equal lists; a slice of a
+ * non-sequence is undefined rather than a TypeError; `x is test if c else d`
+ * parses; {%- -%} strip ASCII whitespace only; case mapping is utf8proc's
+ * simple mapping plus ß -> SS. Left out on purpose (compile errors):
+ * macro, call, filter blocks, include/import/extends, block, with, raw,
+ * autoescape, recursive loops.
  * See also: llm/chat_template.h, tests/unit/llm/test_chat_template.c.
  */
 #ifndef LOTSE_LLM_JINJA_INTERNAL_H
