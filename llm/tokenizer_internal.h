@@ -97,6 +97,13 @@ int llm_strmap_init(llm_strmap_t *m, char *const *str, const size_t *len,
 int32_t llm_strmap_find(const llm_strmap_t *m, char *const *str,
                         const size_t *len, const char *s, size_t n);
 void llm_strmap_release(llm_strmap_t *m);
+/* llm/vocab_compile.c: shared hashing and lookups. */
+uint64_t llm_hash_bytes(const char *s, size_t n);
+int32_t llm_pair_rank(const llm_pairmap_t *m, int32_t a, int32_t b);
+/* Key of two adjacent characters a (na bytes) and the nb bytes after. */
+uint64_t llm_pair_hash(const char *a, size_t na, size_t nb);
+/* Could some token span these two characters? (SentencePiece) */
+int llm_pairs_has(const struct llm_tokenizer *t, uint64_t h);
 /* Token id of text (any string the tokenizer knows), -1 if none. */
 int32_t llm_strmap_get(const struct llm_tokenizer *t, const char *s,
                        size_t n);
