@@ -109,6 +109,19 @@ static int gen_emit(gen_t *g, size_t upto) {
              : 0;
 }
 
+/* Random or badly trained models can produce byte tokens that do not
+ * form UTF-8; callers (JSON, HTTP, terminals) get U+FFFD instead. */
+static int gen_append_valid(gen_t *g, const char *p, size_t n) {
+  if (lotse_utf8_valid(p, n))
+    return lotse_buf_append(&g->text, p, n);
+  char *clean = lotse_utf8_sanitize(p, n);
+  if (clean == NULL)
+    return LOTSE_ENOMEM;
+  int rc = lotse_buf_puts(&g->text, clean);
+  free(clean);
+  return rc;
+}
+
 /* Append one token's text; returns 1 when a stop string ended it. */
 static int gen_add_text(gen_t *g, int32_t id, lotse_err_t *err) {
   char piece[256], out[256 + 4];
@@ -116,7 +129,7 @@ static int gen_add_text(gen_t *g, int32_t id, lotse_err_t *err) {
   if (n < 0 || (size_t)n > sizeof(piece))
     return lotse_err_set(err, LOTSE_EINTERNAL, "token %d has no text", id);
   size_t m = llm_detok_push(&g->detok, piece, (size_t)n, out);
-  if (m > 0 && lotse_buf_append(&g->text, out, m) < 0)
+  if (m > 0 && gen_append_valid(g, out, m) < 0)
     return lotse_err_set(err, LOTSE_ETOOBIG, "generated text too long");
   if (g->req->n_stop > 0 && gen_find_stop(g)) {
     g->finish = "stop";
@@ -176,6 +189,27 @@ static int gen_step(gen_t *g, lotse_err_t *err) {
   return rc;
 }
 
+static int gen_finish_text(gen_t *g) {
+  char tail[12];
+  size_t m = llm_detok_flush(&g->detok, tail);
+  if (m == 0 || g->stop_hit)
+    return 0;
+  return lotse_buf_append(&g->text, tail, m);
+}
+
+/* A token limit may cut a JSON document short; close it with the
+ * smallest valid completion so the output always parses. The held-back
+ * bytes of a character are a valid prefix the matcher already knows. */
+static int gen_finish_json(gen_t *g) {
+  if (llm_jsonc_done(g->run))
+    return 0;
+  if (g->detok.n > 0 &&
+      lotse_buf_append(&g->text, g->detok.pend, (size_t)g->detok.n) < 0)
+    return LOTSE_ETOOBIG;
+  g->detok.n = 0;
+  return llm_jsonc_complete(g->run, &g->text);
+}
+
 static int gen_run(gen_t *g, llm_result_t *res, lotse_err_t *err) {
   engine_t *e = g->e;
   double t0 = lotse_now_mono();
@@ -196,10 +230,8 @@ static int gen_run(gen_t *g, llm_result_t *res, lotse_err_t *err) {
   res->gen_ms = (lotse_now_mono() - t1) * 1000.0;
   if (rc < 0)
     return rc;
-  char tail[12];
-  size_t m = llm_detok_flush(&g->detok, tail);
-  if (m > 0 && !g->stop_hit &&
-      lotse_buf_append(&g->text, tail, m) < 0)
+  rc = g->run != NULL ? gen_finish_json(g) : gen_finish_text(g);
+  if (rc < 0)
     return lotse_err_set(err, LOTSE_ETOOBIG, "generated text too long");
   return gen_emit(g, g->text.len);
 }
