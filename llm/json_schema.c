@@ -104,8 +104,22 @@ int llm_jsonc_advance(llm_jsonc_run_t *r, int32_t token) {
   return LOTSE_EINVAL;
 }
 
+bool llm_jsonc_can_end(const llm_jsonc_run_t *r) {
+  return r && (r->finished || jm_done(r->c, &r->st));
+}
+
+/* Complete and no byte may follow (a closed container at the top is the
+ * quick case; a top-level number is probed byte by byte). */
 bool llm_jsonc_done(const llm_jsonc_run_t *r) {
-  return r && jm_done(r->c, &r->st);
+  if (!r) return false;
+  if (r->finished || (r->st.depth == 1 && jm_done(r->c, &r->st))) return true;
+  if (!jm_done(r->c, &r->st)) return false;
+  for (int b = 0; b < 256; b++) {
+    jm_state_t s;
+    jm_copy(&s, &r->st);
+    if (jm_feed(r->c, &s, (uint8_t)b)) return false;
+  }
+  return true;
 }
 
 int llm_jsonc_complete(const llm_jsonc_run_t *r, lotse_buf_t *out) {

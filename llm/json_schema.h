@@ -16,8 +16,8 @@
  *
  * The matcher works on bytes; llm_jsonc_mask() checks every vocabulary
  * token against the current state (using a trie of token bytes so shared
- * prefixes are walked once) and allows end-of-generation tokens only when
- * the document is complete.
+ * prefixes are walked once) and allows end-of-generation tokens only where
+ * the document may end.
  */
 #ifndef LOTSE_LLM_JSON_SCHEMA_H
 #define LOTSE_LLM_JSON_SCHEMA_H
@@ -47,8 +47,9 @@ bool llm_jsonc_accepts(const llm_jsonc_run_t *r, const char *p, size_t n);
 /* Consume a chosen token. LOTSE_EINVAL if it was not allowed. After an
  * end-of-generation token nothing more is accepted. */
 int llm_jsonc_advance(llm_jsonc_run_t *r, int32_t token);
-/* The document is complete: end-of-generation may follow (only it, except
- * after a top-level number, which may still grow). */
+/* The document is complete and cannot grow: only end-of-generation may
+ * follow. (A top-level number such as 4 may end or grow: done() is false
+ * then, but the mask already allows end-of-generation.) */
 bool llm_jsonc_done(const llm_jsonc_run_t *r);
 /* Append to out the bytes that complete the document from the current
  * state (closing values, required properties and minItems/minLength with

@@ -120,7 +120,8 @@ static inline void jm_copy(jm_state_t *dst, const jm_state_t *src) {
 }
 /* Consume one byte; false (s then undefined) if it breaks the grammar. */
 bool jm_feed(const llm_jsonc_t *c, jm_state_t *s, uint8_t byte);
-/* The bytes so far form a complete document. */
+/* The bytes so far form a complete document (which may still grow when
+ * it is a top-level number or literal prefix such as 1 of [1, 12]). */
 bool jm_done(const llm_jsonc_t *c, const jm_state_t *s);
 /* Inside a string, after whole characters: every plain-text byte
  * sequence of k code points is accepted iff k <= *room. */
@@ -185,6 +186,9 @@ void llm_jsonc_vocab_free(llm_jsonc_vocab_t *v);
  * zero). llm_jsonc_start() builds its own (~tens of ms for 150k tokens). */
 int llm_jsonc_start_vocab(const llm_jsonc_t *c, const llm_jsonc_vocab_t *v,
                           llm_jsonc_run_t **out, lotse_err_t *err);
+/* The document may end here (end-of-generation is allowed), though it
+ * may also grow; llm_jsonc_done() additionally needs that it cannot. */
+bool llm_jsonc_can_end(const llm_jsonc_run_t *r);
 /* Consume raw bytes (tests, byte-level walks). LOTSE_EINVAL and no change
  * if they break the grammar. */
 int llm_jsonc_advance_bytes(llm_jsonc_run_t *r, const char *p, size_t n);

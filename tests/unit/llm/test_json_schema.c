@@ -221,7 +221,8 @@ static size_t walk_bytes(llm_jsonc_t *c, const char *schema, char *buf,
       char ch = (char)b;
       if (llm_jsonc_accepts(r, &ch, 1)) ok[m++] = (uint8_t)b;
     }
-    bool done = llm_jsonc_done(r);
+    bool done = llm_jsonc_can_end(r);
+    assert_true(!llm_jsonc_done(r) || (done && m == 0));
     if (m == 0 && !done) fail_msg("dead end after: %.*s", (int)n, buf);
     if (m == 0 || (done && rnd() % 4 == 0)) break;
     uint8_t pick = ok[rnd() % (uint32_t)m];
@@ -233,7 +234,7 @@ static size_t walk_bytes(llm_jsonc_t *c, const char *schema, char *buf,
     assert_int_equal(llm_jsonc_advance_bytes(r, &ch, 1), 0);
     buf[n++] = ch;
   }
-  if (!llm_jsonc_done(r)) fail_msg("walk too long: %.*s", (int)n, buf);
+  if (!llm_jsonc_can_end(r)) fail_msg("walk too long: %.*s", (int)n, buf);
   llm_jsonc_run_free(r);
   return n;
 }
@@ -251,7 +252,7 @@ static void test_byte_walks(void **state) {
       assert_int_equal(llm_jsonc_start(c, NULL, &r, NULL), 0);
       assert_false(llm_jsonc_done(r));
       assert_int_equal(llm_jsonc_advance_bytes(r, buf, n), 0);
-      assert_true(llm_jsonc_done(r));
+      assert_true(llm_jsonc_can_end(r));
       llm_jsonc_run_free(r);
     }
     llm_jsonc_free(c);
@@ -527,13 +528,26 @@ static void test_done(void **state) {
   assert_false(llm_jsonc_done(r));
   assert_int_equal(llm_jsonc_advance_bytes(r, "-", 1), 0);
   assert_false(llm_jsonc_done(r));
+  assert_false(llm_jsonc_can_end(r));
   assert_int_equal(llm_jsonc_advance_bytes(r, "4", 1), 0);
+  assert_true(llm_jsonc_can_end(r)); /* may end here ... */
+  assert_false(llm_jsonc_done(r));   /* ... or grow */
+  assert_true(llm_jsonc_accepts(r, "2", 1));
+  const char *more = "12345678901234567"; /* 18 digits: cannot grow */
+  assert_int_equal(llm_jsonc_advance_bytes(r, more, strlen(more)), 0);
   assert_true(llm_jsonc_done(r));
-  assert_true(llm_jsonc_accepts(r, "2", 1)); /* may still continue */
   assert_int_equal(llm_jsonc_advance(r, 0), LOTSE_EINVAL); /* no vocab */
   uint8_t mask[4] = {7, 7, 7, 7};
   llm_jsonc_mask(r, mask); /* no vocabulary: leaves the mask alone */
   assert_int_equal(mask[0], 7);
+  llm_jsonc_run_free(r);
+  llm_jsonc_free(c);
+  c = compile_ok("{\"enum\":[1,12]}");
+  assert_int_equal(llm_jsonc_start(c, NULL, &r, NULL), 0);
+  assert_int_equal(llm_jsonc_advance_bytes(r, "1", 1), 0);
+  assert_true(llm_jsonc_can_end(r) && !llm_jsonc_done(r));
+  assert_int_equal(llm_jsonc_advance_bytes(r, "2", 1), 0);
+  assert_true(llm_jsonc_done(r));
   llm_jsonc_run_free(r);
   llm_jsonc_free(c);
   llm_jsonc_free(NULL);
@@ -696,7 +710,7 @@ static void check_mask(const llm_jsonc_run_t *r, const llm_tokenizer_t *t,
     int32_t id = (int32_t)i;
     int type = llm_tok_type(t, id);
     bool want;
-    if (llm_tok_is_eog(t, id)) want = llm_jsonc_done(r);
+    if (llm_tok_is_eog(t, id)) want = llm_jsonc_can_end(r);
     else if (type != LLM_TOKT_NORMAL && type != LLM_TOKT_BYTE) want = false;
     else want = llm_jsonc_accepts(r, ts->bytes[i], (size_t)ts->len[i]);
     if (mask[i] != want)
@@ -737,7 +751,8 @@ static size_t walk_tokens(llm_jsonc_run_t *r, const llm_tokenizer_t *t,
       else ok[m++] = (int32_t)i;
       if (ts->closer[i]) close[mc++] = (int32_t)i;
     }
-    if (eog >= 0) assert_true(llm_jsonc_done(r));
+    if (eog >= 0) assert_true(llm_jsonc_can_end(r));
+    if (llm_jsonc_done(r)) assert_true(eog >= 0 && m == 0);
     if (m == 0 && eog < 0) fail_msg("empty mask after: %.*s", (int)n, out);
     if (eog >= 0 && (m == 0 || rnd() % 2 == 0)) {
       assert_int_equal(llm_jsonc_advance(r, eog), 0);
