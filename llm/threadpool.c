@@ -25,8 +25,8 @@
 
 /* How long a waiter spins before it sleeps. Inside a forward pass the
  * other threads arrive within microseconds; between passes they sleep. */
-#define SPIN_BARRIER_NS 100000
-#define SPIN_JOB_NS 300000
+#define SPIN_BARRIER_NS 30000
+#define SPIN_JOB_NS 100000
 
 typedef struct worker {
   llm_tp_t *tp;
