@@ -207,6 +207,8 @@ static void ctx_init(jinja_ctx_t *ctx, const jinja_render_opts_t *ropts,
   size_t cap = ro.max_output ? ro.max_output : JINJA_DEFAULT_OUTPUT;
   *ctx = (jinja_ctx_t){.out = out, .err = err};
   ctx->out_max = base + cap < base ? SIZE_MAX : base + cap;
+  if (out->max && out->max < ctx->out_max) ctx->out_max = out->max;
+  ctx->out_base = base;
   ctx->max_steps = ro.max_steps ? ro.max_steps : JINJA_DEFAULT_STEPS;
   ctx->now = ro.now ? ro.now : (int64_t)time(NULL);
   jinja_arena_init(&ctx->arena, ro.max_memory ? ro.max_memory

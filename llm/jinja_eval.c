@@ -129,7 +129,8 @@ static int emit(jinja_ctx_t *ctx, const jinja_node_t *at, const char *p,
                 size_t n) {
   if (n > ctx->out_max - ctx->out->len || lotse_buf_append(ctx->out, p, n))
     return jinja_fail(ctx, at, LOTSE_ETOOBIG,
-                      "rendered prompt exceeds %zu bytes", ctx->out_max);
+                      "rendered prompt exceeds %zu bytes",
+                      ctx->out_max - ctx->out_base);
   return 0;
 }
 
@@ -142,7 +143,8 @@ static int emit_val(jinja_ctx_t *ctx, const jinja_node_t *at,
                       JINJA_MAX_DEPTH);
   if (rc || ctx->out->len > ctx->out_max)
     return jinja_fail(ctx, at, LOTSE_ETOOBIG,
-                      "rendered prompt exceeds %zu bytes", ctx->out_max);
+                      "rendered prompt exceeds %zu bytes",
+                      ctx->out_max - ctx->out_base);
   return 0;
 }
 

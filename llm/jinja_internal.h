@@ -199,7 +199,8 @@ typedef struct jinja_scope jinja_scope_t;
 typedef struct jinja_ctx {
   jinja_arena_t arena;
   lotse_buf_t *out;
-  size_t out_max; /* absolute length limit of out */
+  size_t out_max;  /* absolute length limit of out */
+  size_t out_base; /* out->len when rendering began */
   uint64_t steps, max_steps;
   int64_t now;
   jinja_dict_t *globals;

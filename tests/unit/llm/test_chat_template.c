@@ -408,6 +408,16 @@ static void test_render_errors(void **state) {
                                "user/assistant/user/assistant/...");
   assert_string_equal(b.data, "kept");
   lotse_buf_release(&b);
+  /* The caller's buffer cap is the prompt limit when it is the smaller. */
+  const llm_chat_msg_t long_msg[] = {
+      {"user", "Bitte fassen Sie den folgenden Bescheid zusammen: ..."}};
+  lotse_buf_init(&b, 40);
+  lotse_buf_puts(&b, "kept");
+  assert_int_equal(llm_chat_render(t, long_msg, 1, &o, &b, &err),
+                   LOTSE_ETOOBIG);
+  assert_non_null(strstr(err.msg, "rendered prompt exceeds 36 bytes"));
+  assert_string_equal(b.data, "kept");
+  lotse_buf_release(&b);
   llm_chat_tmpl_free(t);
   free(src);
   free(path);
