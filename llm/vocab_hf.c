@@ -273,6 +273,9 @@ static int read_config(const char *path, llm_vocab_t *v, lotse_err_t *err) {
     return lotse_err_set(err, LOTSE_ECORRUPT, "unable to read '%s': %s (line %d)",
                          path, je.text, je.line);
   v->bos = find_token(v, token_content(json_object_get(c, "bos_token")));
+  /* Qwen's config names no BOS; its GGUF files carry <|endoftext|> (from
+   * config.json's bos_token_id), with add_bos_token false. */
+  if (v->bos < 0 && !spm) v->bos = find_token(v, "<|endoftext|>");
   v->eos = find_token(v, token_content(json_object_get(c, "eos_token")));
   v->pad = find_token(v, token_content(json_object_get(c, "pad_token")));
   int32_t unk = find_token(v, token_content(json_object_get(c, "unk_token")));

@@ -206,7 +206,7 @@ static void test_from_hf_bpe(void **state) {
   assert_string_equal(v.merges[1], "ha l");
   assert_string_equal(v.merges[2], "\xC4\xA0 h");
   assert_null(v.scores);
-  assert_int_equal(v.bos, -1);
+  assert_int_equal(v.bos, 262); /* no bos_token: <|endoftext|>, as Qwen's GGUFs */
   assert_int_equal(v.eos, 263);
   assert_int_equal(v.eot, 263);
   assert_int_equal(v.pad, 262);
@@ -419,6 +419,7 @@ static void test_qwen3_json(void **state) {
   assert_string_equal(v.tokens[151645], "<|im_end|>");
   assert_int_equal(v.eos, 151645);
   assert_int_equal(v.pad, 151643);
+  assert_int_equal(v.bos, 151643);
   assert_int_equal(v.types[151667], LLM_TOKT_USER_DEFINED); /* <think> */
   assert_false(v.add_bos);
   assert_non_null(strstr(v.chat_template, "<|im_start|>"));
