@@ -79,6 +79,10 @@ static void test_mask(void **state) {
     seen[t]++;
   }
   assert_true(seen[1] > 0 && seen[3] > 0);
+  llm_sampler_free(s);
+  p = params(5.0f, 1, 0.5f, 0.1f); /* top-k selection sees only the mask */
+  s = llm_sampler_new(&p);
+  for (int i = 0; i < 200; i++) assert_int_equal(sample_copy(s, l, 5, allowed), 1);
   uint8_t none[] = {0, 0, 0, 0, 0};
   assert_int_equal(sample_copy(s, l, 5, none), -1);
   llm_sampler_free(s);
