@@ -5,6 +5,7 @@
  * embeddings. The decode loop is in engine_generate.c.
  */
 #include "llm/engine_internal.h"
+#include "llm/json_schema_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,7 @@ static void engine_free(engine_t *e) {
   free(e->model_id);
   lotse_strv_release(&e->controls);
   llm_tokens_release(&e->cached);
+  llm_jsonc_vocab_free(e->jvocab);
   pthread_mutex_destroy(&e->mu);
   pthread_cond_destroy(&e->cv);
   free(e);

@@ -11,6 +11,7 @@
  */
 #include "llm/engine_internal.h"
 #include "llm/json_schema.h"
+#include "llm/json_schema_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,14 +57,27 @@ static int gen_init(gen_t *g, engine_t *e, const llm_request_t *req,
     return 0;
   int rc = llm_jsonc_compile(req->json_schema, strlen(req->json_schema),
                              &g->schema, err);
-  if (rc == 0)
-    rc = llm_jsonc_start(g->schema, e->tok, &g->run, err);
   if (rc == 0) {
-    g->mask = malloc(llm_tok_n_vocab(e->tok));
+    /* the model may have more logits than tokens (padding rows): those
+     * stay disallowed */
+    g->mask = calloc((size_t)llm_model_hparams(e->model)->n_vocab, 1);
     if (g->mask == NULL)
       rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   }
   return rc;
+}
+
+/* Under the engine lock: the token index is built once per model. */
+static int gen_start_schema(gen_t *g, lotse_err_t *err) {
+  engine_t *e = g->e;
+  if (g->schema == NULL)
+    return 0;
+  if (e->jvocab == NULL) {
+    int rc = llm_jsonc_vocab_new(e->tok, &e->jvocab, err);
+    if (rc < 0)
+      return rc;
+  }
+  return llm_jsonc_start_vocab(g->schema, e->jvocab, &g->run, err);
 }
 
 /* Longest suffix of text[from..] that is a proper prefix of a stop
@@ -213,7 +227,9 @@ static int gen_finish_json(gen_t *g) {
 static int gen_run(gen_t *g, llm_result_t *res, lotse_err_t *err) {
   engine_t *e = g->e;
   double t0 = lotse_now_mono();
-  int rc = engine_prompt_tokens(e, g->req, &g->hist, err);
+  int rc = gen_start_schema(g, err);
+  if (rc == 0)
+    rc = engine_prompt_tokens(e, g->req, &g->hist, err);
   if (rc < 0)
     return rc;
   res->prompt_tokens = (int)g->hist.n;

@@ -29,6 +29,7 @@ typedef struct engine {
   char *model_id;
   lotse_strv_t controls; /* texts of control tokens, for input checks */
   llm_tokens_t cached;   /* tokens whose keys/values are in ctx */
+  struct llm_jsonc_vocab *jvocab; /* token index for JSON schemas, lazy */
   pthread_mutex_t mu;
   pthread_cond_t cv;
   unsigned long next_ticket, serving;
