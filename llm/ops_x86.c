@@ -352,32 +352,110 @@ T5 static void load_kv_block(float *kt, float *vf, const uint16_t *k,
   }
 }
 
-/* One query vector against one K/V block: online softmax update of its
- * running max *m, sum *l and output o[hd]. */
-T5 static void attn_block_one(const float *q, const float *kt,
-                              const float *vf, int nvalid, int hd,
-                              float scale, float *m, float *l, float *o) {
-  __m512 acc = _mm512_setzero_ps();
-  for (int d = 0; d < hd; d++)
-    acc = _mm512_fmadd_ps(_mm512_set1_ps(q[d]), _mm512_loadu_ps(kt + d * 16), acc);
-  __mmask16 mk = nvalid >= 16 ? 0xffff : tail_mask(nvalid);
-  __m512 s = _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), mk,
-                                _mm512_mul_ps(acc, _mm512_set1_ps(scale)));
+#define I5 static inline __attribute__((always_inline, target( \
+    "avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
+
+/* Scores of NQ (<= 4, a constant after inlining) query vectors against a
+ * transposed block of 16 keys: independent accumulators, one K load per
+ * dimension shared by all vectors. */
+I5 void blk_scores(int NQ, const float *const *q, const float *kt, int hd,
+                   float scale, __mmask16 mk, __m512 *s) {
+  __m512 acc[4];
+  #pragma GCC unroll 8
+  for (int u = 0; u < NQ; u++) acc[u] = _mm512_setzero_ps();
+  #pragma GCC unroll 4
+  for (int d = 0; d < hd; d++) {
+    __m512 kv = _mm512_loadu_ps(kt + d * 16);
+    #pragma GCC unroll 8
+    for (int u = 0; u < NQ; u++)
+      acc[u] = _mm512_fmadd_ps(_mm512_set1_ps(q[u][d]), kv, acc[u]);
+  }
+  #pragma GCC unroll 8
+  for (int u = 0; u < NQ; u++)
+    s[u] = _mm512_mask_mov_ps(_mm512_set1_ps(-INFINITY), mk,
+                              _mm512_mul_ps(acc[u], _mm512_set1_ps(scale)));
+}
+
+/* o = o * corr + sum_t p[t] v[t]: HC (hd / 16, a constant after inlining)
+ * independent accumulators held in registers. */
+I5 void blk_pv(int HC, const float *pb, int nvalid, const float *vf, int hd,
+               float corr, float *o) {
+  __m512 ov[8];
+  __m512 cv = _mm512_set1_ps(corr);
+  #pragma GCC unroll 8
+  for (int c = 0; c < HC; c++) ov[c] = _mm512_mul_ps(_mm512_loadu_ps(o + 16 * c), cv);
+  for (int t = 0; t < nvalid; t++) {
+    __m512 pt = _mm512_set1_ps(pb[t]);
+    #pragma GCC unroll 8
+    for (int c = 0; c < HC; c++)
+      ov[c] = _mm512_fmadd_ps(pt, _mm512_loadu_ps(vf + (size_t)t * hd + 16 * c), ov[c]);
+  }
+  #pragma GCC unroll 8
+  for (int c = 0; c < HC; c++) _mm512_storeu_ps(o + 16 * c, ov[c]);
+}
+
+/* Online softmax step for one vector: update running max *m and sum *l,
+ * write the block's probabilities to pb, return the rescale factor. */
+I5 float blk_softmax(__m512 s, __mmask16 mk, float *m, float *l, float *pb) {
   float mx = _mm512_reduce_max_ps(s);
   float nm = mx > *m ? mx : *m;
-  float corr = expf(*m - nm);
+  float corr = *m == -INFINITY ? 0.0f : expf(*m - nm);
   __m512 p = _mm512_maskz_mov_ps(mk, exp16(_mm512_sub_ps(s, _mm512_set1_ps(nm))));
   *l = *l * corr + _mm512_reduce_add_ps(p);
   *m = nm;
-  float pb[16];
   _mm512_storeu_ps(pb, p);
-  __m512 cv = _mm512_set1_ps(corr);
-  for (int e = 0; e < hd; e += 16) {
-    __m512 ov = _mm512_mul_ps(_mm512_loadu_ps(o + e), cv);
-    for (int t = 0; t < nvalid; t++)
-      ov = _mm512_fmadd_ps(_mm512_set1_ps(pb[t]),
-                           _mm512_loadu_ps(vf + (size_t)t * hd + e), ov);
-    _mm512_storeu_ps(o + e, ov);
+  return corr;
+}
+
+/* NQ query vectors (same row, so the same nvalid) against one block. */
+I5 void blk_group(int NQ, int HC, const float *const *q, float *const *o,
+                  float *m, float *l, const float *kt, const float *vf,
+                  int nvalid, int hd, float scale) {
+  __mmask16 mk = nvalid >= 16 ? 0xffff : tail_mask(nvalid);
+  __m512 s[4];
+  float pb[16];
+  blk_scores(NQ, q, kt, hd, scale, mk, s);
+  #pragma GCC unroll 8
+  for (int u = 0; u < NQ; u++) {
+    float corr = blk_softmax(s[u], mk, &m[u], &l[u], pb);
+    blk_pv(HC, pb, nvalid, vf, hd, corr, o[u]);
+  }
+}
+
+#define BLK_CASE(NQ, HC) \
+  blk_group(NQ, HC, q, o, m, l, kt, vf, nvalid, hd, scale)
+#define BLK_NQ(HC)                                 \
+  switch (nq) {                                    \
+  case 4: BLK_CASE(4, HC); break;                  \
+  case 3: BLK_CASE(3, HC); break;                  \
+  case 2: BLK_CASE(2, HC); break;                  \
+  default: BLK_CASE(1, HC); break;                 \
+  }
+
+T5 static void blk_dispatch(int nq, const float *const *q, float *const *o,
+                            float *m, float *l, const float *kt,
+                            const float *vf, int nvalid, int hd,
+                            float scale) {
+  switch (hd) {
+  case 64: BLK_NQ(4); break;
+  case 128: BLK_NQ(8); break;
+  case 32: BLK_NQ(2); break;
+  default:
+    for (int u = 0; u < nq; u++) { /* any other multiple of 16 */
+      __mmask16 mk = nvalid >= 16 ? 0xffff : tail_mask(nvalid);
+      __m512 sv[1];
+      float pb[16];
+      blk_scores(1, q + u, kt, hd, scale, mk, sv);
+      float corr = blk_softmax(sv[0], mk, &m[u], &l[u], pb);
+      __m512 cv = _mm512_set1_ps(corr);
+      for (int e = 0; e < hd; e += 16) {
+        __m512 ov = _mm512_mul_ps(_mm512_loadu_ps(o[u] + e), cv);
+        for (int t = 0; t < nvalid; t++)
+          ov = _mm512_fmadd_ps(_mm512_set1_ps(pb[t]),
+                               _mm512_loadu_ps(vf + (size_t)t * hd + e), ov);
+        _mm512_storeu_ps(o[u] + e, ov);
+      }
+    }
   }
 }
 
@@ -401,10 +479,15 @@ T5 static void attn_rows_avx512(const llm_attn_rows_t *a) {
       int nv = a->n_kv0 + r - kb;
       if (nv <= 0) continue;
       if (nv > nk) nv = nk;
-      for (int i = 0; i < G; i++) {
-        int qv = r * G + i;
-        attn_block_one(a->q + r * a->q_stride + (size_t)i * hd, kt, vf, nv,
-                       hd, a->scale, &M[qv], &L[qv], O + (size_t)qv * hd);
+      for (int i = 0; i < G; i += 4) {
+        int nq = G - i < 4 ? G - i : 4, qv = r * G + i;
+        const float *q[4];
+        float *o[4];
+        for (int u = 0; u < nq; u++) {
+          q[u] = a->q + r * a->q_stride + (size_t)(i + u) * hd;
+          o[u] = O + (size_t)(qv + u) * hd;
+        }
+        blk_dispatch(nq, q, o, M + qv, L + qv, kt, vf, nv, hd, a->scale);
       }
     }
   }
