@@ -141,39 +141,46 @@ static int on_event(oai_call_t *c, const char *data, size_t len) {
   return rc;
 }
 
+/* The end of the first event in d[from..len) (the blank line after it,
+ * "\n\n" or "\n\r\n"), or NULL when it is not complete yet. */
+static char *event_end(const lotse_buf_t *d, size_t from) {
+  for (size_t i = from; i + 1 < d->len; i++)
+    if (d->data[i] == '\n' &&
+        (d->data[i + 1] == '\n' ||
+         (d->data[i + 1] == '\r' && i + 2 < d->len && d->data[i + 2] == '\n')))
+      return d->data + i;
+  return NULL;
+}
+
+/* The "data:" lines of the event p..end, joined by newlines, into ev. */
+static int event_data(const char *p, const char *end, lotse_buf_t *ev) {
+  int rc = 0;
+  while (p < end && !rc) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *le = nl ? nl : end;
+    size_t ll = (size_t)(le - p);
+    if (ll && p[ll - 1] == '\r') ll--;
+    if (ll >= 5 && memcmp(p, "data:", 5) == 0) {
+      const char *v = p + 5;
+      size_t vl = ll - 5;
+      if (vl && *v == ' ') v++, vl--;
+      if (ev->len) rc = lotse_buf_putc(ev, '\n');
+      if (!rc) rc = lotse_buf_append(ev, v, vl);
+    }
+    p = nl ? nl + 1 : end;
+  }
+  return rc;
+}
+
 /* Handle the complete events at the front of c->data. */
 static int drain_events(oai_call_t *c) {
   lotse_buf_t *d = &c->data;
   size_t start = 0;
-  for (;;) {
-    char *end = NULL;
-    for (size_t i = start; i + 1 < d->len; i++)
-      if (d->data[i] == '\n' && (d->data[i + 1] == '\n' ||
-                                 (d->data[i + 1] == '\r' && i + 2 < d->len &&
-                                  d->data[i + 2] == '\n'))) {
-        end = d->data + i;
-        break;
-      }
-    if (!end) break;
-    /* Lines of the event: collect the "data:" ones. */
+  char *end;
+  while ((end = event_end(d, start)) != NULL) {
     lotse_buf_t ev;
     lotse_buf_init(&ev, OAI_EVENT_MAX);
-    const char *p = d->data + start;
-    int rc = 0;
-    while (p < end && !rc) {
-      const char *nl = memchr(p, '\n', (size_t)(end - p));
-      const char *le = nl ? nl : end;
-      size_t ll = (size_t)(le - p);
-      if (ll && p[ll - 1] == '\r') ll--;
-      if (ll >= 5 && memcmp(p, "data:", 5) == 0) {
-        const char *v = p + 5;
-        size_t vl = ll - 5;
-        if (vl && *v == ' ') v++, vl--;
-        if (ev.len) rc = lotse_buf_putc(&ev, '\n');
-        if (!rc) rc = lotse_buf_append(&ev, v, vl);
-      }
-      p = nl ? nl + 1 : end;
-    }
+    int rc = event_data(d->data + start, end, &ev);
     if (!rc && ev.len) rc = on_event(c, ev.data, ev.len);
     lotse_buf_release(&ev);
     if (rc) return -1;
@@ -182,7 +189,7 @@ static int drain_events(oai_call_t *c) {
   if (start) {
     memmove(d->data, d->data + start, d->len - start);
     d->len -= start;
-    if (d->data) d->data[d->len] = '\0';
+    d->data[d->len] = '\0';
   }
   return 0;
 }
