@@ -10,8 +10,12 @@
  *                 | ?[^\s\p{L}\p{N}]+[\r\n]* |\s*[\r\n]+ |\s+(?!\S) |\s+
  *   default:      's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+
  *                 | ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
- *                 (GPT-2; llama.cpp's pre "gpt-2", "phi-2", ... — not its
- *                 "default" cascade for files without a pre name)
+ *                 (GPT-2; llama.cpp's pre "gpt-2", "phi-2", ...; other
+ *                 unknown names, which llama.cpp refuses)
+ *   cascade:      llama.cpp's "default" (pre "default" or none): runs of
+ *                 [\p{P}$+<=>^~|]+, then GPT-2 inside each piece, then
+ *                 \p{N}+ runs, then [0-9][0-9][0-9] groups; each split keeps
+ *                 the matches and the text between them as pieces
  * \s is the Unicode White_Space set (the one llama.cpp uses); categories
  * come from utf8proc. Every code point ends up in exactly one pre-token.
  */
@@ -144,7 +148,7 @@ llm_pre_t llm_pre_from_name(const char *name) {
                                        "falcon3", "falcon-h1", "pixtral",
                                        "midm-2.0", "lfm2", "jina-v5-nano",
                                        NULL};
-  if (!name) return LLM_PRE_DEFAULT;
+  if (!name || !*name || strcmp(name, "default") == 0) return LLM_PRE_CASCADE;
   if (name_in(name, qwen2)) return LLM_PRE_QWEN2;
   if (name_in(name, llama3)) return LLM_PRE_LLAMA3;
   return LLM_PRE_DEFAULT; /* GPT-2 rules ("gpt-2", "phi-2", ... exactly) */
@@ -232,8 +236,82 @@ static size_t match_gpt2(const scan_t *s, size_t i) {
   return match_space(s, i, 0);
 }
 
+/* ------------------------------------------------- llama.cpp default */
+
+typedef struct cuts {
+  size_t *end; /* piece ends, ascending; the last is n */
+  size_t n;
+} cuts_t;
+
+static int is_pish(uint32_t c) { /* [\p{P}$+<=>^~|] */
+  if (c < 0x80 && strchr("$+<=>^~|", (int)c) && c) return 1;
+  utf8proc_category_t k = utf8proc_category((utf8proc_int32_t)c);
+  return !is_ws(c) && k >= UTF8PROC_CATEGORY_PC && k <= UTF8PROC_CATEGORY_PO;
+}
+
+static int is_digit3(const uint32_t *cp, size_t i, size_t e) {
+  return i + 3 <= e && cp[i] - '0' < 10 && cp[i + 1] - '0' < 10 &&
+         cp[i + 2] - '0' < 10;
+}
+
+/* The first match in [i, e) of split stage k: its start (e if none) and end. */
+static size_t stage_match(int k, const uint32_t *cp, size_t i, size_t e,
+                          size_t *end) {
+  for (; i < e; i++) {
+    size_t j = i;
+    if (k == 0) while (j < e && is_pish(cp[j])) j++;
+    if (k == 2) while (j < e && cat(cp[j]) == C_N) j++;
+    if (k == 3 && is_digit3(cp, i, e)) j = i + 3;
+    if (j > i) { *end = j; return i; }
+  }
+  return e;
+}
+
+/* Refine every piece of in with stage k into out. */
+static void stage_split(int k, const uint32_t *cp, const cuts_t *in, cuts_t *out) {
+  out->n = 0;
+  for (size_t p = 0, a = 0; p < in->n; a = in->end[p++]) {
+    size_t b = in->end[p];
+    if (k == 1) { /* GPT-2 within the piece: lookahead stops at its end */
+      scan_t s = {cp + a, b - a};
+      for (size_t i = 0; i < b - a;) {
+        size_t e = match_gpt2(&s, i);
+        out->end[out->n++] = a + e;
+        i = e;
+      }
+      continue;
+    }
+    for (size_t i = a; i < b;) {
+      size_t me = b, ms = stage_match(k, cp, i, b, &me);
+      if (ms > i) out->end[out->n++] = ms; /* the text before the match */
+      if (ms < b) out->end[out->n++] = me;
+      i = ms < b ? me : b;
+    }
+  }
+}
+
+static int split_cascade(const uint32_t *cp, size_t n, llm_pretok_fn fn,
+                         void *ud) {
+  cuts_t x = {malloc((n + 1) * sizeof(size_t)), 1};
+  cuts_t y = {malloc((n + 1) * sizeof(size_t)), 0};
+  int rc = x.end && y.end ? 0 : LOTSE_ENOMEM;
+  if (!rc) {
+    x.end[0] = n;
+    for (int k = 0; k < 4; k++) {
+      stage_split(k, cp, &x, &y);
+      cuts_t t = x; x = y; y = t;
+    }
+  }
+  for (size_t p = 0, a = 0; !rc && p < x.n; a = x.end[p++])
+    rc = fn(ud, cp, a, x.end[p]);
+  free(x.end);
+  free(y.end);
+  return rc;
+}
+
 int llm_pretok_split(llm_pre_t pre, const uint32_t *cp, size_t n,
                      llm_pretok_fn fn, void *ud) {
+  if (pre == LLM_PRE_CASCADE) return n ? split_cascade(cp, n, fn, ud) : 0;
   scan_t s = {cp, n};
   size_t i = 0;
   while (i < n) {

