@@ -6,8 +6,10 @@
  *   "gpt2"  byte-level BPE with merges; the pre-tokenizer is chosen by
  *           tokenizer.ggml.pre: "qwen2" (digits one by one) and "llama-bpe"
  *           (llama3: digits in groups of up to 3, whole in-vocabulary words
- *           taken directly, ignore_merges). Other names fall back to
- *           "default" (GPT-2 rules) with a warning from the caller.
+ *           taken directly, ignore_merges), "gpt-2" (GPT-2 rules), and no
+ *           name or "default" (llama.cpp's default cascade). Other names
+ *           fall back to GPT-2 rules with a warning from the caller
+ *           (llama.cpp refuses them).
  *   "llama" SentencePiece: '▁' for spaces, score-ordered merges, <0xNN>
  *           byte fallback, BOS added by default.
  * Special (control / user-defined) tokens are matched in the input text

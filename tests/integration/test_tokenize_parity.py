@@ -16,8 +16,7 @@ treats Qwen's "</s>" as a control token). Also against llama.cpp alone:
 the Qwen3 vocabulary under the Llama 3, GPT-2 and llama.cpp "default"
 pre-tokenizers, and the vocabularies `lotse model synth` trains for
 synthetic models (byte-level BPE and SentencePiece). Skips (passes with a
-message)
-when tests/reference/node_modules or node is missing.
+message) when tests/reference/node_modules or node is missing.
 """
 import json
 import os
