@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
- * cli/cmd_serve.c — `lotse serve [--port N] [--bind ADDR] [--dev-tokens]`:
- * run the HTTP interface until SIGINT or SIGTERM.
+ * cli/cmd_serve.c — `lotse serve [--port N] [--bind ADDR] [--dev-tokens]
+ * [--model FILE [--threads N] [--ctx N]]`: run the HTTP interface until
+ * SIGINT or SIGTERM; with a model also the OpenAI-compatible /v1 API.
  */
 #include "cli/cli.h"
 #include "server/server.h"
@@ -11,14 +12,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { OPT_PORT = 256, OPT_BIND, OPT_DEV };
+enum { OPT_PORT = 256, OPT_BIND, OPT_DEV, OPT_MODEL, OPT_THREADS, OPT_CTX };
 
 const cli_opt_t cmd_serve_opts[] = {
     {"port", OPT_PORT, "N", "Port (Standard aus lotse.conf, sonst 8080; 0 = frei wählen)"},
     {"bind", OPT_BIND, "ADRESSE", "Adresse (Standard 127.0.0.1)"},
     {"dev-tokens", OPT_DEV, NULL,
      "NUR ENTWICKLUNG: 'Authorization: Bearer dev:NAME' benennt den Aufrufer"},
+    {"model", OPT_MODEL, "DATEI",
+     "Sprachmodell (GGUF) für /v1/… (Standard llm.model aus lotse.conf)"},
+    {"threads", OPT_THREADS, "N",
+     "Rechen-Threads des Sprachmodells (Standard: alle CPUs)"},
+    {"ctx", OPT_CTX, "N",
+     "Kontextlänge in Token (Standard: die des Modells, höchstens 4096)"},
     {0, 0, 0, 0}};
+
+/* A decimal number in [lo, hi]; -1 when v is not one. */
+static long parse_num(const char *v, long lo, long hi) {
+  char *end;
+  long n = strtol(v, &end, 10);
+  return (!*v || *end || n < lo || n > hi) ? -1 : n;
+}
+
+/* Open the model named by --model or llm.model, if any. */
+static int open_model(cli_ctx_t *ctx, const char *path, long threads,
+                      long n_ctx, llm_backend_t **out, lotse_err_t *err) {
+  *out = NULL;
+  if (!path) path = lotse_conf_get(ctx->conf, "llm.model", NULL);
+  if (!path || !*path) return 0;
+  llm_config_t cfg = {0};
+  cfg.backend = "builtin";
+  cfg.model_path = path;
+  cfg.n_threads = threads >= 0 ? (int)threads
+                               : (int)lotse_conf_get_int(ctx->conf,
+                                                         "llm.threads", 0);
+  cfg.n_ctx = n_ctx >= 0 ? (int)n_ctx
+                         : (int)lotse_conf_get_int(ctx->conf, "llm.ctx", 0);
+  int rc = llm_open(&cfg, out, err);
+  if (!rc)
+    fprintf(stderr, "lotse: Sprachmodell %s geladen\n", llm_model_id(*out));
+  return rc;
+}
 
 static int wait_for_signal(void) {
   sigset_t set;
@@ -32,7 +66,8 @@ static int wait_for_signal(void) {
 
 int cmd_serve(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("serve");
-  long port = -1;
+  long port = -1, threads = -1, n_ctx = -1;
+  const char *model = NULL;
   const char *bind = NULL;
   int dev = -1, c;
   char *val, *end;
@@ -45,6 +80,15 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *ctx) {
       break;
     case OPT_BIND: bind = val; break;
     case OPT_DEV: dev = 1; break;
+    case OPT_MODEL: model = val; break;
+    case OPT_THREADS:
+      if ((threads = parse_num(val, 0, 1024)) < 0)
+        return cli_usage_error(cmd, "ungültige Thread-Zahl '%s'", val);
+      break;
+    case OPT_CTX:
+      if ((n_ctx = parse_num(val, 0, 1L << 20)) < 0)
+        return cli_usage_error(cmd, "ungültige Kontextlänge '%s'", val);
+      break;
     case 'h': cli_usage(cmd, stdout); return CLI_EXIT_OK;
     default: return CLI_EXIT_USAGE;
     }
@@ -69,8 +113,14 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *ctx) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
+  llm_backend_t *llm;
+  if (open_model(ctx, model, threads, n_ctx, &llm, &err)) return cli_fail(&err);
+  o.llm = llm;
   server_t *srv;
-  if (server_start(&o, &srv, &err)) return cli_fail(&err);
+  if (server_start(&o, &srv, &err)) {
+    if (llm) llm_close(llm);
+    return cli_fail(&err);
+  }
   printf("lotse hört auf http://%s:%d/\n", o.bind, server_port(srv));
   if (o.dev_tokens)
     fprintf(stderr, "lotse: WARNUNG: Entwicklungs-Token sind eingeschaltet – "
@@ -78,6 +128,7 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *ctx) {
   fflush(stdout);
   wait_for_signal();
   server_stop(srv);
+  if (llm) llm_close(llm);
   printf("lotse beendet\n");
   return CLI_EXIT_OK;
 }

@@ -49,6 +49,55 @@ void server_metrics_record(server_metrics_t *m, route_id_t route,
   pthread_mutex_unlock(&m->lock);
 }
 
+void server_metrics_llm_record(server_metrics_t *m, int prompt_tokens,
+                               int completion_tokens, int cancelled) {
+  pthread_mutex_lock(&m->lock);
+  m->llm_generations++;
+  if (cancelled) m->llm_cancelled++;
+  if (prompt_tokens > 0) m->llm_prompt_tokens += (uint64_t)prompt_tokens;
+  if (completion_tokens > 0)
+    m->llm_completion_tokens += (uint64_t)completion_tokens;
+  pthread_mutex_unlock(&m->lock);
+}
+
+void server_metrics_llm_embedding(server_metrics_t *m) {
+  pthread_mutex_lock(&m->lock);
+  m->llm_embeddings++;
+  pthread_mutex_unlock(&m->lock);
+}
+
+static int render_counter(lotse_buf_t *b, const char *name, const char *help,
+                          uint64_t v) {
+  return lotse_buf_printf(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n",
+                          name, help, name, name, (unsigned long long)v);
+}
+
+/* The language-model counters of the /v1 endpoints. */
+static int render_llm(const server_metrics_t *m, lotse_buf_t *out) {
+  int rc = render_counter(out, "lotse_llm_generations_total",
+                          "Generations finished by /v1 requests (cancelled "
+                          "ones included).",
+                          m->llm_generations);
+  if (!rc)
+    rc = render_counter(out, "lotse_llm_generations_cancelled_total",
+                        "Generations stopped because the client went away "
+                        "or the server stopped.",
+                        m->llm_cancelled);
+  if (!rc)
+    rc = render_counter(out, "lotse_llm_prompt_tokens_total",
+                        "Prompt tokens of /v1 generations.",
+                        m->llm_prompt_tokens);
+  if (!rc)
+    rc = render_counter(out, "lotse_llm_completion_tokens_total",
+                        "Tokens generated for /v1 requests.",
+                        m->llm_completion_tokens);
+  if (!rc)
+    rc = render_counter(out, "lotse_llm_embeddings_total",
+                        "Texts embedded for /v1/embeddings.",
+                        m->llm_embeddings);
+  return rc;
+}
+
 static int render_counters(const server_metrics_t *m, lotse_buf_t *out) {
   int rc = lotse_buf_puts(out,
                           "# HELP lotse_http_requests_total HTTP requests "
@@ -105,8 +154,14 @@ int server_metrics_render(server_metrics_t *m, lotse_buf_t *out) {
   memcpy(snap.buckets, m->buckets, sizeof snap.buckets);
   memcpy(snap.count, m->count, sizeof snap.count);
   memcpy(snap.sum, m->sum, sizeof snap.sum);
+  snap.llm_generations = m->llm_generations;
+  snap.llm_cancelled = m->llm_cancelled;
+  snap.llm_prompt_tokens = m->llm_prompt_tokens;
+  snap.llm_completion_tokens = m->llm_completion_tokens;
+  snap.llm_embeddings = m->llm_embeddings;
   pthread_mutex_unlock(&m->lock);
   int rc = render_counters(&snap, out);
   if (!rc) rc = render_histograms(&snap, out);
+  if (!rc) rc = render_llm(&snap, out);
   return rc;
 }

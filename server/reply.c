@@ -106,6 +106,16 @@ enum MHD_Result server_reply_body(http_req_t *r, unsigned status,
   return queue(r, status, resp);
 }
 
+enum MHD_Result server_reply_response(http_req_t *r, unsigned status,
+                                      const char *ctype,
+                                      struct MHD_Response *resp) {
+  if (!add_common_headers(resp, ctype)) {
+    MHD_destroy_response(resp);
+    return reply_oom(r);
+  }
+  return queue(r, status, resp);
+}
+
 enum MHD_Result server_reply_json(http_req_t *r, unsigned status,
                                   json_t *body) {
   char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;

@@ -22,17 +22,29 @@ typedef struct route {
   route_fn fn;
   int needs_store;
   int needs_principal;
+  const char *allow; /* methods; GET implies HEAD (MHD sends no body) */
 } route_t;
 
-/* Every route answers GET (and HEAD, which MHD sends without body). */
 #define ROUTE_ALLOW "GET, HEAD"
+#define ROUTE_POST "POST"
 
 static const route_t ROUTES[] = {
-    {"/api/search", 0, ROUTE_ID_SEARCH, "search", route_search, 1, 1},
+    {"/api/search", 0, ROUTE_ID_SEARCH, "search", route_search, 1, 1,
+     ROUTE_ALLOW},
     {"/api/documents/", 1, ROUTE_ID_DOCUMENTS, "documents", route_documents,
-     1, 1},
-    {"/healthz", 0, ROUTE_ID_HEALTHZ, "healthz", route_health, 0, 0},
-    {"/metrics", 0, ROUTE_ID_METRICS, "metrics", route_metrics, 1, 0},
+     1, 1, ROUTE_ALLOW},
+    {"/healthz", 0, ROUTE_ID_HEALTHZ, "healthz", route_health, 0, 0,
+     ROUTE_ALLOW},
+    {"/metrics", 0, ROUTE_ID_METRICS, "metrics", route_metrics, 1, 0,
+     ROUTE_ALLOW},
+    {"/v1/chat/completions", 0, ROUTE_ID_V1_CHAT, "v1_chat_completions",
+     route_v1_chat, 1, 1, ROUTE_POST},
+    {"/v1/completions", 0, ROUTE_ID_V1_COMPLETIONS, "v1_completions",
+     route_v1_completions, 1, 1, ROUTE_POST},
+    {"/v1/embeddings", 0, ROUTE_ID_V1_EMBEDDINGS, "v1_embeddings",
+     route_v1_embeddings, 1, 1, ROUTE_POST},
+    {"/v1/models", 0, ROUTE_ID_V1_MODELS, "v1_models", route_v1_models, 1, 1,
+     ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 
@@ -58,19 +70,28 @@ const char *server_route_name(route_id_t id) {
   return "other";
 }
 
-static int method_allowed(const char *m) {
+int server_route_takes_body(route_id_t id) {
+  for (size_t i = 0; i < NROUTES; i++)
+    if (ROUTES[i].id == id) return strcmp(ROUTES[i].allow, ROUTE_POST) == 0;
+  return 0;
+}
+
+static int method_allowed(const route_t *rt, const char *m) {
+  if (strcmp(rt->allow, ROUTE_POST) == 0) return strcmp(m, MHD_HTTP_METHOD_POST) == 0;
   return strcmp(m, MHD_HTTP_METHOD_GET) == 0 ||
          strcmp(m, MHD_HTTP_METHOD_HEAD) == 0;
 }
 
 enum MHD_Result server_route_dispatch(http_req_t *r) {
+  if (r->v1) return server_v1_resume(r); /* woken by the model's answer */
   const route_t *rt = route_find(r->path);
   if (!rt)
     return server_reply_error(r, MHD_HTTP_NOT_FOUND,
                               "Unbekannter Pfad; siehe /api/search, "
-                              "/api/documents/{id}, /healthz, /metrics");
-  if (!method_allowed(r->method))
-    return server_reply_not_allowed(r, ROUTE_ALLOW);
+                              "/api/documents/{id}, /healthz, /metrics, "
+                              "/v1/models");
+  if (!method_allowed(rt, r->method))
+    return server_reply_not_allowed(r, rt->allow);
   if (rt->needs_store && server_worker_get_or_reply(r)) return r->result;
   if (rt->needs_principal && server_auth_principal_or_reply(r))
     return r->result;

@@ -56,8 +56,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
   (void)cls;
   (void)c;
-  (void)toe;
-  free(*con_cls);
+  http_req_t *r = *con_cls;
+  if (r && r->v1) server_v1_request_done(r, (int)toe);
+  if (r) lotse_buf_release(&r->body);
+  free(r);
   *con_cls = NULL;
 }
 
@@ -116,12 +118,19 @@ static enum MHD_Result request_begin(http_req_t *r, const char *url,
   return MHD_YES;
 }
 
-/* A piece of body: endpoints take none, so it is counted and dropped. */
-static enum MHD_Result request_body(http_req_t *r, size_t *n) {
+/* A piece of body: counted, and kept for the routes that read one (/v1),
+ * dropped for all others. */
+static enum MHD_Result request_body(http_req_t *r, const char *data,
+                                    size_t *n) {
   size_t max = r->srv->o.max_request_bytes;
   r->body_bytes += *n;
+  if (r->head_bytes + r->body_bytes > max) {
+    r->too_large = 1;
+  } else if (server_route_takes_body(r->route)) {
+    if (!r->body.max) lotse_buf_init(&r->body, max);
+    if (lotse_buf_append(&r->body, data, *n)) r->too_large = 1;
+  }
   *n = 0;
-  if (r->head_bytes + r->body_bytes > max) r->too_large = 1;
   if (r->body_bytes > max * SERVER_DISCARD_FACTOR) return MHD_NO;
   return MHD_YES;
 }
@@ -133,7 +142,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   (void)cls;
   (void)c;
   (void)version;
-  (void)data;
   http_req_t *r = *con_cls;
   if (!r) return MHD_NO; /* out of memory in on_uri */
   if (!r->started) return request_begin(r, url, method);
@@ -141,7 +149,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     *data_size = 0;
     return MHD_YES;
   }
-  if (*data_size) return request_body(r, data_size);
+  if (*data_size) return request_body(r, data, data_size);
   if (r->too_large) return reply_too_large(r);
   return server_route_dispatch(r);
 }
@@ -228,7 +236,10 @@ static int daemon_start(server_t *s, lotse_err_t *err) {
   int v6 = 0;
   int rc = parse_bind(s->o.bind, s->o.port, &ss, &v6, err);
   if (rc) return rc;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+  /* Suspend/resume: a /v1 request waits for the model without holding a
+   * pool thread (server/route_v1.c). */
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                   MHD_ALLOW_SUSPEND_RESUME;
   if (v6) flags |= MHD_USE_IPv6;
   size_t mem = s->url_max + HEADER_ROOM;
   struct MHD_OptionItem pool[] = {
@@ -269,6 +280,7 @@ int server_start(const server_opts_t *o, server_t **out, lotse_err_t *err) {
   else if (!rc)
     s->key_ok = 1;
   if (!rc) rc = db_check(s->db_path, err);
+  if (!rc) rc = server_v1_start(s, err);
   if (!rc) rc = daemon_start(s, err);
   if (rc) {
     server_stop(s);
@@ -280,7 +292,9 @@ int server_start(const server_opts_t *o, server_t **out, lotse_err_t *err) {
 
 void server_stop(server_t *s) {
   if (!s) return;
+  server_v1_stop(s); /* resumes every suspended connection first */
   if (s->daemon) MHD_stop_daemon(s->daemon); /* joins the worker threads */
+  server_v1_free(s);
   server_workers_free(s);
   if (s->key_ok) pthread_key_delete(s->key);
   if (s->wlock_ok) pthread_mutex_destroy(&s->wlock);

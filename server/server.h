@@ -3,7 +3,10 @@
  * server/server.h — the HTTP interface (libmicrohttpd).
  *
  * Endpoints (one page each in docs/api/): GET /api/search?q=…&limit=&offset=,
- * GET /api/documents/{id}, GET /healthz, GET /metrics (Prometheus text).
+ * GET /api/documents/{id}, GET /healthz, GET /metrics (Prometheus text),
+ * and, when a language model is configured, the OpenAI-compatible
+ * POST /v1/chat/completions, /v1/completions, /v1/embeddings and
+ * GET /v1/models.
  * Errors are JSON: {"error": {"code": …, "message": …, "type": …}}.
  *
  * Who is calling: until login exists, every request is the anonymous
@@ -18,6 +21,7 @@
 #define LOTSE_SERVER_H
 
 #include "base/base.h"
+#include "llm/llm.h"
 
 #include <stddef.h>
 
@@ -28,6 +32,8 @@ typedef struct server_opts {
   int dev_tokens;           /* accept development tokens (see above) */
   size_t max_request_bytes; /* URL + headers + body; larger is 413/414 */
   int threads;              /* worker threads, default 2 */
+  llm_backend_t *llm;       /* borrowed, outlives the server; NULL: the
+                               /v1 endpoints answer 503 */
 } server_opts_t;
 
 void server_opts_default(server_opts_t *o);

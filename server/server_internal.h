@@ -39,6 +39,10 @@ typedef enum {
   ROUTE_ID_DOCUMENTS,
   ROUTE_ID_HEALTHZ,
   ROUTE_ID_METRICS,
+  ROUTE_ID_V1_CHAT,
+  ROUTE_ID_V1_COMPLETIONS,
+  ROUTE_ID_V1_EMBEDDINGS,
+  ROUTE_ID_V1_MODELS,
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -54,6 +58,9 @@ typedef struct server_metrics {
   uint64_t buckets[ROUTE_ID_COUNT][METRICS_NBUCKETS]; /* cumulative le */
   uint64_t count[ROUTE_ID_COUNT];
   double sum[ROUTE_ID_COUNT];
+  /* language model (/v1): finished generations, those cancelled, tokens */
+  uint64_t llm_generations, llm_cancelled, llm_prompt_tokens,
+      llm_completion_tokens, llm_embeddings;
 } server_metrics_t;
 
 /* ------------------------------------------------------------- server */
@@ -79,6 +86,7 @@ struct server {
   size_t nworkers, capworkers;
   server_metrics_t metrics;
   int metrics_ok;
+  struct v1_state *v1; /* the /v1 job queue (route_v1.c); NULL without llm */
 };
 
 /* One HTTP request; created by the URI callback, freed when MHD reports
@@ -99,6 +107,9 @@ typedef struct http_req {
   double t0;
   server_worker_t *w;  /* set by server_worker_get_or_reply */
   store_principal_t principal; /* set by server_auth_principal_or_reply */
+  lotse_buf_t body;    /* request body of routes that take one (max set on
+                          first use, released in on_completed) */
+  struct v1_job *v1;   /* a /v1 request waiting for the model (route_v1.c) */
 } http_req_t;
 
 /* ------------------------------------------------------------- reply.c */
@@ -117,6 +128,11 @@ enum MHD_Result server_reply_error(http_req_t *r, unsigned status,
 enum MHD_Result server_reply_not_allowed(http_req_t *r, const char *allow);
 /* 401 with WWW-Authenticate. */
 enum MHD_Result server_reply_unauthorized(http_req_t *r, const char *msg);
+/* Queue a response built elsewhere (e.g. a stream from a callback) with the
+ * common headers and ctype; resp is consumed. */
+enum MHD_Result server_reply_response(http_req_t *r, unsigned status,
+                                      const char *ctype,
+                                      struct MHD_Response *resp);
 /* A JSON string for s, replacing invalid UTF-8; NULL only on OOM. */
 json_t *server_json_text(const char *s);
 
@@ -126,6 +142,8 @@ route_id_t server_route_classify(const char *path);
 const char *server_route_name(route_id_t id);
 /* Reply to a complete request: 404, 405, or the route's handler. */
 enum MHD_Result server_route_dispatch(http_req_t *r);
+/* Whether the route reads a request body (kept in r->body). */
+int server_route_takes_body(route_id_t id);
 
 /* ------------------------------------------------------------ worker.c */
 
@@ -145,6 +163,10 @@ int server_metrics_init(server_metrics_t *m);
 void server_metrics_release(server_metrics_t *m);
 void server_metrics_record(server_metrics_t *m, route_id_t route,
                            unsigned status, double seconds);
+/* One finished /v1 generation (cancelled or not) and its token counts. */
+void server_metrics_llm_record(server_metrics_t *m, int prompt_tokens,
+                               int completion_tokens, int cancelled);
+void server_metrics_llm_embedding(server_metrics_t *m);
 /* Append the HTTP counters and histograms in Prometheus text format. */
 int server_metrics_render(server_metrics_t *m, lotse_buf_t *out);
 
@@ -154,5 +176,25 @@ enum MHD_Result route_search(http_req_t *r);
 enum MHD_Result route_documents(http_req_t *r);
 enum MHD_Result route_health(http_req_t *r);
 enum MHD_Result route_metrics(http_req_t *r);
+enum MHD_Result route_v1_chat(http_req_t *r);
+enum MHD_Result route_v1_completions(http_req_t *r);
+enum MHD_Result route_v1_embeddings(http_req_t *r);
+enum MHD_Result route_v1_models(http_req_t *r);
+
+/* ------------------------------------------------------------ route_v1.c */
+
+/* Start / stop the workers that run /v1 jobs (no-op without a model).
+ * server_v1_stop cancels every job and waits until each suspended
+ * connection is resumed; call it before MHD_stop_daemon. New /v1 requests
+ * are answered 503 from then on. */
+int server_v1_start(server_t *s, lotse_err_t *err);
+void server_v1_stop(server_t *s);
+void server_v1_free(server_t *s); /* after MHD_stop_daemon */
+/* The access handler is called again for a request with r->v1 set (its
+ * connection was resumed): queue the reply. */
+enum MHD_Result server_v1_resume(http_req_t *r);
+/* MHD finished the request (toe: how); drops the request's hold on r->v1
+ * and cancels a generation whose client went away. */
+void server_v1_request_done(http_req_t *r, int toe);
 
 #endif
