@@ -156,9 +156,11 @@ static bool ref_matvec(const ref_t *r, const char *name, const double *x,
   return true;
 }
 
-static const float *ref_vec(const ref_t *r, const char *fmt, int il) {
+/* Tensor blk.<il>.<sfx>, or <sfx> itself when il < 0. */
+static const float *ref_vec(const ref_t *r, const char *sfx, int il) {
   char name[96];
-  snprintf(name, sizeof name, fmt, il);
+  if (il < 0) snprintf(name, sizeof name, "%s", sfx);
+  else snprintf(name, sizeof name, "blk.%d.%s", il, sfx);
   const gguf_tensor_t *t = gguf_find_tensor(r->g, name);
   return t ? t->data : NULL;
 }
@@ -188,7 +190,7 @@ static double f16r(double x) { return llm_f16_to_f32(llm_f32_to_f16((float)x)); 
 static void ref_proj(const ref_t *r, int il, const char *w, const char *b,
                      const double *x, double *y, int n) {
   char name[96];
-  snprintf(name, sizeof name, w, il);
+  snprintf(name, sizeof name, "blk.%d.%s", il, w);
   assert_true(ref_matvec(r, name, x, y));
   const float *bias = ref_vec(r, b, il);
   for (int i = 0; bias && i < n; i++) y[i] += bias[i];
@@ -200,11 +202,11 @@ static void ref_attention(const ref_t *r, int il, int pos, double *xn,
   double *q = calloc((size_t)nq, sizeof(double)), *s = calloc((size_t)pos + 1, sizeof(double));
   double *kc = r->kc + ((size_t)il * r->n_ctx + pos) * nkv;
   double *vc = r->vc + ((size_t)il * r->n_ctx + pos) * nkv;
-  ref_proj(r, il, "blk.%d.attn_q.weight", "blk.%d.attn_q.bias", xn, q, nq);
-  ref_proj(r, il, "blk.%d.attn_k.weight", "blk.%d.attn_k.bias", xn, kc, nkv);
-  ref_proj(r, il, "blk.%d.attn_v.weight", "blk.%d.attn_v.bias", xn, vc, nkv);
-  const float *qn = ref_vec(r, "blk.%d.attn_q_norm.weight", il);
-  const float *kn = ref_vec(r, "blk.%d.attn_k_norm.weight", il);
+  ref_proj(r, il, "attn_q.weight", "attn_q.bias", xn, q, nq);
+  ref_proj(r, il, "attn_k.weight", "attn_k.bias", xn, kc, nkv);
+  ref_proj(r, il, "attn_v.weight", "attn_v.bias", xn, vc, nkv);
+  const float *qn = ref_vec(r, "attn_q_norm.weight", il);
+  const float *kn = ref_vec(r, "attn_k_norm.weight", il);
   for (int h = 0; h < r->H; h++) {
     if (qn) ref_norm(q + h * hd, q + h * hd, qn, hd, r->eps);
     ref_rope(r, q + h * hd, pos);
@@ -250,12 +252,12 @@ static void ref_step(const ref_t *r, int tok, int pos, double *logits,
   for (int i = 0; i < E; i++) x[i] = row[i];
   char name[96];
   for (int il = 0; il < r->L; il++) {
-    ref_norm(xn, x, ref_vec(r, "blk.%d.attn_norm.weight", il), E, r->eps);
+    ref_norm(xn, x, ref_vec(r, "attn_norm.weight", il), E, r->eps);
     ref_attention(r, il, pos, xn, att);
     snprintf(name, sizeof name, "blk.%d.attn_output.weight", il);
     assert_true(ref_matvec(r, name, att, o));
     for (int i = 0; i < E; i++) x[i] += o[i];
-    ref_norm(xn, x, ref_vec(r, "blk.%d.ffn_norm.weight", il), E, r->eps);
+    ref_norm(xn, x, ref_vec(r, "ffn_norm.weight", il), E, r->eps);
     snprintf(name, sizeof name, "blk.%d.ffn_gate.weight", il);
     assert_true(ref_matvec(r, name, xn, g));
     snprintf(name, sizeof name, "blk.%d.ffn_up.weight", il);
@@ -265,7 +267,7 @@ static void ref_step(const ref_t *r, int tok, int pos, double *logits,
     assert_true(ref_matvec(r, name, g, o));
     for (int i = 0; i < E; i++) x[i] += o[i];
   }
-  ref_norm(xn, x, ref_vec(r, "output_norm.weight", 0), E, r->eps);
+  ref_norm(xn, x, ref_vec(r, "output_norm.weight", -1), E, r->eps);
   if (hidden) memcpy(hidden, xn, sizeof(double) * (size_t)E);
   if (logits && !ref_matvec(r, "output.weight", xn, logits))
     assert_true(ref_matvec(r, "token_embd.weight", xn, logits));
