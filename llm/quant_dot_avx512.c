@@ -714,6 +714,81 @@ MM_TILED(f32, CALL_F32)
 MM_TILED(f16, CALL_F16)
 MM_TILED(bf16, CALL_BF16)
 
+/* ------------------------------------------------------------ activations */
+
+/* Same bytes as q_act32_quantize: id = 127/amax, vcvtps2dq rounds half to
+ * even like nearbyintf in the default mode. */
+static TGT void act32_avx512(const float *x, int64_t n, uint8_t *row) {
+  const act32_layout_t L = act32_layout(n);
+  act32_zero_pads(row, &L);
+  const __m512 sign = _mm512_set1_ps(-0.0f);
+  for (int64_t b = 0; b < L.nb; b++, x += QK) {
+    __m512 a = _mm512_loadu_ps(x), c = _mm512_loadu_ps(x + 16);
+    float amax = _mm512_reduce_max_ps(
+        _mm512_max_ps(_mm512_andnot_ps(sign, a), _mm512_andnot_ps(sign, c)));
+    float d = amax / 127.0f, id = amax != 0.0f ? 127.0f / amax : 0.0f;
+    __m512 vid = _mm512_set1_ps(id);
+    __m512i qa = _mm512_cvtps_epi32(_mm512_mul_ps(a, vid));
+    __m512i qc = _mm512_cvtps_epi32(_mm512_mul_ps(c, vid));
+    const __m512i lim = _mm512_set1_epi32(127);
+    qa = _mm512_max_epi32(_mm512_min_epi32(qa, lim), _mm512_sub_epi32(_mm512_setzero_si512(), lim));
+    qc = _mm512_max_epi32(_mm512_min_epi32(qc, lim), _mm512_sub_epi32(_mm512_setzero_si512(), lim));
+    __m128i ba = _mm512_cvtepi32_epi8(qa), bc = _mm512_cvtepi32_epi8(qc);
+    _mm_storeu_si128((__m128i *)(void *)(row + b * QK), ba);
+    _mm_storeu_si128((__m128i *)(void *)(row + b * QK + 16), bc);
+    int sum = _mm512_reduce_add_epi32(_mm512_add_epi32(qa, qc));
+    float s = _cvtsh_ss(_cvtss_sh((float)sum * d, _MM_FROUND_TO_NEAREST_INT));
+    d = _cvtsh_ss(_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT));
+    float ds = d * (float)sum;
+    memcpy(row + L.off_d + 4 * b, &d, 4);
+    memcpy(row + L.off_s + 4 * b, &s, 4);
+    memcpy(row + L.off_ds + 4 * b, &ds, 4);
+    uint8_t *q4 = row + L.off_q4 + (b / 4) * 128 + (b % 4) * 16;
+    _mm_storeu_si128((__m128i *)(void *)q4, ba);
+    _mm_storeu_si128((__m128i *)(void *)(q4 + 64), bc);
+  }
+}
+
+/* Same bytes as q_quant_q8_k (scale from the first element of largest
+ * magnitude, round half to even, sums of 16). */
+static TGT void actk_avx512(const float *x, void *dst, int64_t nb) {
+  uint8_t *out = dst;
+  const __m512 sign = _mm512_set1_ps(-0.0f);
+  for (int64_t i = 0; i < nb; i++, x += QK_K, out += sizeof(blk_q8_k)) {
+    __m512 m = _mm512_setzero_ps();
+    #pragma GCC unroll 16
+    for (int j = 0; j < QK_K; j += 16)
+      m = _mm512_max_ps(m, _mm512_andnot_ps(sign, _mm512_loadu_ps(x + j)));
+    float amax = _mm512_reduce_max_ps(m), max = 0;
+    blk_q8_k blk;
+    memset(&blk, 0, sizeof blk);
+    if (amax > 0) {
+      for (int j = 0; j < QK_K; j += 16) {
+        __mmask16 hit = _mm512_cmp_ps_mask(
+            _mm512_andnot_ps(sign, _mm512_loadu_ps(x + j)),
+            _mm512_set1_ps(amax), _CMP_EQ_OQ);
+        if (hit) {
+          max = x[j + __builtin_ctz(hit)];
+          break;
+        }
+      }
+      float iscale = -127.f / max;
+      __m512 vs = _mm512_set1_ps(iscale);
+      const __m512i lim = _mm512_set1_epi32(127);
+      #pragma GCC unroll 4
+      for (int j = 0; j < QK_K; j += 16) {
+        __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(x + j), vs));
+        q = _mm512_max_epi32(_mm512_min_epi32(q, lim),
+                             _mm512_sub_epi32(_mm512_setzero_si512(), lim));
+        _mm_storeu_si128((__m128i *)(void *)(blk.qs + j), _mm512_cvtepi32_epi8(q));
+        blk.bsums[j / 16] = (int16_t)_mm512_reduce_add_epi32(q);
+      }
+      blk.d = 1.f / iscale;
+    }
+    memcpy(out, &blk, sizeof blk);
+  }
+}
+
 void q_kernels_avx512(q_kernels_t *k) {
   k->mm[LLM_TYPE_Q4_0] = mm512_q4_0;
   k->mm[LLM_TYPE_Q4_1] = mm512_q4_1;
@@ -726,6 +801,8 @@ void q_kernels_avx512(q_kernels_t *k) {
   k->mm[LLM_TYPE_F32] = mm512_f32;
   k->mm[LLM_TYPE_F16] = mm512_f16;
   k->mm[LLM_TYPE_BF16] = mm512_bf16;
+  k->act32 = act32_avx512;
+  k->actk = actk_avx512;
 }
 
 #else

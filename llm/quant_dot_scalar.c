@@ -254,4 +254,6 @@ void q_kernels_scalar(q_kernels_t *k) {
   k->mm[LLM_TYPE_F32] = mm_f32;
   k->mm[LLM_TYPE_F16] = mm_f16;
   k->mm[LLM_TYPE_BF16] = mm_bf16;
+  k->act32 = q_act32_quantize;
+  k->actk = q_quant_q8_k;
 }

@@ -156,6 +156,18 @@ static inline act32_layout_t act32_layout(int64_t n) {
   return L;
 }
 
+/* Zero the padding of an act32 row (everything the values do not cover,
+ * including the slots of missing blocks in a partial last q4 group). */
+static inline void act32_zero_pads(uint8_t *row, const act32_layout_t *L) {
+  size_t nb4 = (size_t)L->nb * 4;
+  memset(row + (size_t)L->nb * QK, 0, L->off_d - (size_t)L->nb * QK);
+  memset(row + L->off_d + nb4, 0, L->off_s - L->off_d - nb4);
+  memset(row + L->off_s + nb4, 0, L->off_ds - L->off_s - nb4);
+  memset(row + L->off_ds + nb4, 0, L->off_q4 - L->off_ds - nb4);
+  size_t full = L->off_q4 + (size_t)(L->nb / 4) * 128;
+  memset(row + full, 0, L->bytes - full);
+}
+
 /* Dequantised activation row (tests, reference kernels). */
 void q_act_dequantize(const llm_mat_t *w, const void *xq, float *y);
 
@@ -167,10 +179,20 @@ typedef void (*q_matmul_fn)(const llm_mat_t *w, const void *xq,
                             size_t act_bytes, int64_t m, float *y,
                             int64_t ldy, int64_t r0, int64_t r1);
 
+/* One activation row into the act32 layout / n/256 Q8_K blocks. Every
+ * level produces the same bytes. */
+typedef void (*q_act32_fn)(const float *x, int64_t n, uint8_t *row);
+typedef void (*q_actk_fn)(const float *x, void *dst, int64_t nb);
+
 /* Index by llm_type_t; NULL where no kernel at that level. */
 typedef struct {
   q_matmul_fn mm[LLM_TYPE_MAX_];
+  q_act32_fn act32;
+  q_actk_fn actk;
 } q_kernels_t;
+
+/* scalar activation quantisers (quant_matmul.c) */
+void q_act32_quantize(const float *x, int64_t n, uint8_t *row);
 
 void q_kernels_scalar(q_kernels_t *k);
 void q_kernels_avx2(q_kernels_t *k);   /* overrides what it has */

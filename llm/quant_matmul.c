@@ -32,10 +32,10 @@ size_t llm_act_bytes(const llm_mat_t *w) {
 
 /* One row of act32: Q8_0 rounding as ggml's x86 path (id = 127/amax, round
  * half to even, s from the unrounded d), plus the derived fields. */
-static void act32_quantize(const float *x, int64_t n, uint8_t *row) {
+void q_act32_quantize(const float *x, int64_t n, uint8_t *row) {
   act32_layout_t L = act32_layout(n);
   int8_t *qs = (int8_t *)row;
-  memset(row, 0, L.bytes);
+  act32_zero_pads(row, &L);
   for (int64_t b = 0; b < L.nb; b++, x += QK) {
     float amax = 0;
     for (int j = 0; j < QK; j++)
@@ -66,16 +66,18 @@ static void act32_quantize(const float *x, int64_t n, uint8_t *row) {
 void llm_act_quantize(const llm_mat_t *w, const float *x, int64_t j0,
                       int64_t j1, void *xq) {
   const llm_type_info_t *ti = llm_type_info(w->type);
+  const q_kernels_t *k = q_kernels();
   size_t ab = llm_act_bytes(w);
   for (int64_t j = j0; j < j1; j++) {
     const float *xr = x + j * w->n_in;
     uint8_t *row = (uint8_t *)xq + (size_t)j * ab;
     switch (ti->dot_type) {
     case LLM_TYPE_Q8_0:
-    case LLM_TYPE_Q8_1: act32_quantize(xr, w->n_in, row); break;
+    case LLM_TYPE_Q8_1: k->act32(xr, w->n_in, row); break;
     case LLM_TYPE_Q8_K:
-      memset(row, 0, ab);
-      q_quant_q8_k(xr, row, w->n_in / QK_K);
+      memset(row + llm_row_bytes(LLM_TYPE_Q8_K, w->n_in), 0,
+             ab - llm_row_bytes(LLM_TYPE_Q8_K, w->n_in));
+      k->actk(xr, row, w->n_in / QK_K);
       break;
     default:
       memset(row, 0, ab);

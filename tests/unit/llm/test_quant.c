@@ -400,6 +400,39 @@ static void test_matmul_levels(void **state) {
   q_cpu_force_level(-1);
 }
 
+/* Activation rows are the same bytes at every level (padding included). */
+static void test_act_levels(void **state) {
+  (void)state;
+  static const int types[] = {LLM_TYPE_Q8_0, LLM_TYPE_Q4_1, LLM_TYPE_Q4_K,
+                              LLM_TYPE_F16};
+  for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+    int64_t n = llm_type_info(types[t])->block == 256 ? 1280 : 864;
+    llm_mat_t w = {.type = types[t], .n_in = n, .n_out = 1};
+    size_t ab = llm_act_bytes(&w);
+    float *x = malloc((size_t)(3 * n) * sizeof *x);
+    fill_gauss(x, 3 * n, 2.0f);
+    x[7] = -9.0f;       /* a negative extreme */
+    x[n + 40] = 9.0f;   /* ties in magnitude: the first one counts */
+    x[n + 41] = -9.0f;
+    for (int64_t i = 0; i < 32; i++)
+      x[2 * n + 64 + i] = 0.0f; /* an all-zero block */
+    uint8_t *ref = malloc(ab * 3), *got = malloc(ab * 3);
+    q_cpu_force_level(Q_LEVEL_SCALAR);
+    memset(ref, 0xAB, ab * 3);
+    llm_act_quantize(&w, x, 0, 3, ref);
+    for (int level = 1; level <= q_cpu_max_level(); level++) {
+      q_cpu_force_level(level);
+      memset(got, 0xCD, ab * 3);
+      llm_act_quantize(&w, x, 0, 3, got);
+      assert_memory_equal(ref, got, ab * 3);
+    }
+    free(x);
+    free(ref);
+    free(got);
+  }
+  q_cpu_force_level(-1);
+}
+
 /* LOTSE_SIMD and the feature mask agree with the level in use. */
 static void test_cpu_levels(void **state) {
   (void)state;
@@ -426,6 +459,7 @@ int main(void) {
       cmocka_unit_test(test_quantize_edges),
       cmocka_unit_test(test_known_layouts),
       cmocka_unit_test(test_matmul_levels),
+      cmocka_unit_test(test_act_levels),
       cmocka_unit_test(test_cpu_levels),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
