@@ -128,6 +128,10 @@ static int cat(uint32_t c) {
     return is_ws(c) ? C_WS : 0;
   }
   if (is_ws(c)) return C_WS;
+  /* CJK Extension I (Unicode 15.1) is newer than Debian's utf8proc
+   * (Unicode 15.0); llama.cpp's tables have it. The only difference in
+   * \p{L}, \p{N} and \p{P} between the two over all code points. */
+  if (c >= 0x2EBF0 && c <= 0x2EE5D) return C_L;
   utf8proc_category_t k = utf8proc_category((utf8proc_int32_t)c);
   if (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) return C_L;
   if (k >= UTF8PROC_CATEGORY_ND && k <= UTF8PROC_CATEGORY_NO) return C_N;
