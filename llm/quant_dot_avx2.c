@@ -136,23 +136,32 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
   }
 }
 
+/* Blocked loops: act rows in blocks of 64 (they stay in L2), weight rows
+ * in blocks of 16 (they stay in L1/L2 while all act tiles pass), act rows
+ * in tiles of TILE inside. */
 #define MM_TILED(name, CALL)                                                \
-  static TGT void mm2_##name(const llm_mat_t *w, const void *xq, size_t ab, \
-                             int64_t m, float *y, int64_t ldy, int64_t r0,  \
-                             int64_t r1) {                                  \
+  static TGT void mm2_##name(const llm_mat_t *w, const void *xq,          \
+                               size_t ab, int64_t m, float *y, int64_t ldy, \
+                               int64_t r0_, int64_t r1_) {                  \
     const uint8_t *x = xq;                                                  \
-    for (int64_t j = 0; j < m; j += TILE) {                                 \
-      int64_t J = m - j < TILE ? m - j : TILE;                              \
-      const uint8_t *xj = x + (size_t)j * ab;                               \
-      float *yj = y + j * ldy;                                              \
-      if (J == 4)                                                           \
-        CALL(4);                                                            \
-      else if (J == 3)                                                      \
-        CALL(3);                                                            \
-      else if (J == 2)                                                      \
-        CALL(2);                                                            \
-      else                                                                  \
-        CALL(1);                                                            \
+    for (int64_t jb = 0; jb < m; jb += 64) {                                \
+      int64_t je = m - jb < 64 ? m : jb + 64;                               \
+      for (int64_t r0 = r0_; r0 < r1_; r0 += 16) {                          \
+        int64_t r1 = r1_ - r0 < 16 ? r1_ : r0 + 16;                         \
+        for (int64_t j = jb; j < je; j += TILE) {                           \
+          int64_t J = je - j < TILE ? je - j : TILE;                        \
+          const uint8_t *xj = x + (size_t)j * ab;                           \
+          float *yj = y + j * ldy;                                          \
+          if (J == 4)                                                       \
+            CALL(4);                                                        \
+          else if (J == 3)                                                  \
+            CALL(3);                                                        \
+          else if (J == 2)                                                  \
+            CALL(2);                                                        \
+          else                                                              \
+            CALL(1);                                                        \
+        }                                                                   \
+      }                                                                     \
     }                                                                       \
   }
 #define CALL_Q4_0(J) rows_simple(T_Q4_0, J, w, xj, ab, yj, ldy, r0, r1)
