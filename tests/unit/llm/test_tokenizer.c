@@ -161,6 +161,20 @@ static void test_byte_alphabet(void **state) {
     assert_int_equal(llm_cp_to_byte(llm_byte_to_cp((unsigned char)b)), b);
   assert_int_equal(llm_cp_to_byte(0x7F), -1);
   assert_int_equal(llm_cp_to_byte(0x200), -1);
+  /* Decoding as llama.cpp's unicode_cpt_from_utf8: lenient about overlong
+   * forms and surrogates, U+FFFD and one byte for anything else. */
+  struct { const char *s; uint32_t cp; size_t len; } cases[] = {
+      {"\xC0\x80", 0, 2},          {"\x80", 0xFFFD, 1},
+      {"\xE2\x82", 0xFFFD, 1},     {"\xF8\x88\x80\x80", 0xFFFD, 1},
+      {"\xED\xA0\x80", 0xD800, 3}, {"\xF0\x9F\x98\x80", 0x1F600, 4},
+      {"\xC3\xA4", 0xE4, 2},       {"\xC3(", 0xFFFD, 1}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t k;
+    uint32_t cp = llm_utf8_decode((const unsigned char *)cases[i].s,
+                                  strlen(cases[i].s), &k);
+    assert_int_equal(cp, cases[i].cp);
+    assert_int_equal(k, cases[i].len);
+  }
 }
 
 /* ------------------------------------------------------ byte-level BPE */
@@ -423,6 +437,60 @@ static void test_word_cache(void **state) {
   llm_tokenizer_free(t);
 }
 
+/* The text llama.cpp tokenizes for raw bytes: code points decoded
+ * leniently (a lead byte and its continuation bytes; overlong forms pass),
+ * U+FFFD for each byte that starts no such sequence, then encoded again. */
+static size_t llama_clean(const unsigned char *s, size_t n, char *out) {
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    size_t k;
+    o += llm_utf8_encode(llm_utf8_decode(s + i, n - i, &k), out + o);
+    i += k;
+  }
+  return o;
+}
+
+/* Random bytes (invalid UTF-8, NULs, lone continuation bytes): valid ids,
+ * and byte-level BPE decodes to the cleaned input. */
+static void test_random_bytes(void **state) {
+  (void)state;
+  const char *models[] = {"gpt2", "llama"};
+  uint32_t seed = 12345;
+  for (int m = 0; m < 2; m++) {
+    llm_vocab_t v;
+    lotse_err_t err = {0};
+    assert_int_equal(llm_vocab_train(models[m], corpus, strlen(corpus), 400, &v, &err), 0);
+    llm_tokenizer_t *t = compile(&v);
+    llm_vocab_release(&v);
+    for (int r = 0; r < 200; r++) {
+      unsigned char text[64];
+      size_t len = (size_t)(r % 64);
+      for (size_t i = 0; i < len; i++) {
+        seed = seed * 1103515245u + 12345u;
+        text[i] = (unsigned char)(seed >> 16);
+      }
+      llm_tokens_t ids = {0};
+      assert_int_equal(llm_tokenize(t, (const char *)text, len,
+                                    LLM_TOK_ADD_BOS | LLM_TOK_PARSE_SPECIAL, &ids, &err), 0);
+      char clean[256], out[1024];
+      size_t clean_n = llama_clean(text, len, clean);
+      size_t n = 0;
+      for (size_t i = 0; i < ids.n; i++) {
+        assert_true(ids.v[i] >= 0 && (size_t)ids.v[i] < llm_tok_n_vocab(t));
+        int k = llm_token_bytes(t, ids.v[i], false, out + n, sizeof out - n);
+        assert_true(k >= 0);
+        n += (size_t)k;
+      }
+      if (m == 0) { /* SentencePiece adds a space; checked elsewhere */
+        assert_int_equal(n, clean_n);
+        assert_memory_equal(out, clean, n);
+      }
+      llm_tokens_release(&ids);
+    }
+    llm_tokenizer_free(t);
+  }
+}
+
 /* -------------------------------------------------------- concurrency */
 
 typedef struct job {
@@ -515,6 +583,7 @@ int main(void) {
       cmocka_unit_test(test_detok_stream),
       cmocka_unit_test(test_detok_tokens),
       cmocka_unit_test(test_word_cache),
+      cmocka_unit_test(test_random_bytes),
       cmocka_unit_test(test_threads),
       cmocka_unit_test(test_qwen3_real),
   };
