@@ -20,6 +20,7 @@ message) when tests/reference/node_modules or node is missing.
 """
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -156,6 +157,37 @@ class TokenizeParity(lt.TestCase):
                                capture_output=True, text=True, timeout=600)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.llama_only("trained %s vocabulary" % tok, gguf)
+
+    def test_random_strings(self):
+        # 1000 random strings from pools of letters, digits, punctuation,
+        # kinds of whitespace, marks, emoji, scripts, contractions and
+        # special-token texts (fixed seed), against llama.cpp.
+        pools = [
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "äöüßÄÖÜẞéèêçñ", "0123456789", "٠١٢٣٤٥½²³Ⅻ", " ", "  ", "\t", "\n",
+            "\r\n", "\r", "\u00a0", "\u3000", "\u2009", "\x0b\x0c", "\u0085",
+            ".,;:!?'\"()[]{}<>-_/\\|@#$%^&*+=~`", "„“‚‘»«–—…•€§°",
+            "😀👍🏽👨‍👩‍👧🇩🇪❤️", "\u200d\ufe0f\u0301\u0308", "北京東京한국",
+            "مرحبا", "Привет", "Γειά", "'s", "'S", "'re", "'LL", "'ve", "'m",
+            "'d", "'t", "'", "<|im_start|>", "<|im_end|>", "<think>", "</s>",
+            "<s>", "<unk>", "▁", "Ġ", "\x00", "\x01", "\x7f"]
+        rnd = random.Random(7)
+        items = []
+        for _ in range(1000):
+            text = "".join(rnd.choice(rnd.choice(pools)) if rnd.random() < 0.7
+                           else rnd.choice(pools)
+                           for _ in range(rnd.randint(1, 12)))
+            items.append({"text": text, "special": rnd.random() < 0.3})
+        saved = (self.items, self.input)
+        self.items = items
+        self.input = "".join(json.dumps(x, ensure_ascii=False) + "\n"
+                             for x in items)
+        try:
+            for name in ("qwen3", "llama2"):
+                self.llama_only("random strings, %s" % name,
+                                self.vocab_gguf(name))
+        finally:
+            self.items, self.input = saved
 
     def test_llama2_sentencepiece(self):
         gguf = self.compare("llama2")
