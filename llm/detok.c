@@ -5,8 +5,8 @@
  *
  * llm_token_bytes() renders like llama.cpp's token_to_piece(): byte-level
  * BPE text decoded to its bytes, '▁' as a space and <0xNN> as the byte
- * (SentencePiece), user-defined tokens verbatim, control tokens only on
- * request, unused tokens as nothing.
+ * (SentencePiece), user-defined tokens verbatim, control and unknown
+ * tokens only on request (as their text), unused tokens as nothing.
  * llm_detok_push() holds back an incomplete UTF-8 tail (at most 3 bytes)
  * until the next push; invalid bytes pass through unchanged so that output
  * never grows beyond the input plus the held tail; llm_detok_flush() turns
@@ -66,26 +66,23 @@ int llm_token_bytes(const llm_tokenizer_t *t, int32_t id, bool render_special,
   size_t n = 0;
   switch (t->v.types[id]) {
   case LLM_TOKT_CONTROL:
+  case LLM_TOKT_UNKNOWN:
     if (render_special) put(buf, cap, &n, s, strlen(s));
     break;
   case LLM_TOKT_USER_DEFINED:
     put(buf, cap, &n, s, strlen(s));
     break;
-  case LLM_TOKT_UNUSED:
-    break;
-  case LLM_TOKT_UNKNOWN:
-    if (t->is_spm) put(buf, cap, &n, "\xE2\x96\x85", 3); /* ▅ */
-    else if (render_special) put(buf, cap, &n, s, strlen(s));
-    break;
   case LLM_TOKT_BYTE:
     if (strlen(s) == 6 && hexval(s[3]) >= 0 && hexval(s[4]) >= 0) {
       unsigned char c = (unsigned char)(hexval(s[3]) << 4 | hexval(s[4]));
       put(buf, cap, &n, &c, 1);
-      break;
     }
-    /* fall through */
-  default:
+    break;
+  case LLM_TOKT_NORMAL:
     n = t->is_spm ? render_spm(s, buf, cap) : render_bpe(s, buf, cap);
+    break;
+  default: /* unused or undefined types render as nothing */
+    break;
   }
   return n > INT32_MAX ? LOTSE_ETOOBIG : (int)n;
 }

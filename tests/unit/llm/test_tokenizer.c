@@ -316,6 +316,8 @@ static void test_spm(void **state) {
   assert_int_equal((unsigned char)buf[0], 0xC3);
   assert_int_equal(llm_token_bytes(t, 1, false, buf, sizeof buf), 0);
   assert_int_equal(llm_token_bytes(t, 1, true, buf, sizeof buf), 3);
+  assert_int_equal(llm_token_bytes(t, 0, false, buf, sizeof buf), 0); /* <unk> */
+  assert_int_equal(llm_token_bytes(t, 0, true, buf, sizeof buf), 5);
   assert_true(llm_token_bytes(t, 9999, false, buf, sizeof buf) < 0);
   assert_true(llm_token_bytes(t, -1, false, buf, sizeof buf) < 0);
   assert_int_equal(llm_token_bytes(t, 264, false, buf, 1), 3); /* too small */
