@@ -32,8 +32,11 @@
 #ifndef GEMM_JB
 #define GEMM_JB 256
 #endif
+#ifndef GEMM_K_MIN_M
+#define GEMM_K_MIN_M 20
+#endif
 #ifndef GEMM_MIN_M
-#define GEMM_MIN_M 4
+#define GEMM_MIN_M 12
 #endif
 
 /* ------------------------------------------------------------ helpers */
@@ -632,6 +635,177 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
   }
 }
 
+/* ------------------------------------------------ K-quants: m >= 4
+ *
+ * As for the simple types: 16-row panels unpacked per call into dword-
+ * interleaved registers (lane r = row r), one vpdpbusd per 4 elements of
+ * 16 rows against a broadcast activation dword; the sub-block scale, the
+ * min (Q4_K/Q5_K) or the offset 32 (Q6_K) are applied per sub-block in
+ * float for all 16 rows at once. */
+
+#define KCH 4 /* super-blocks per packed chunk (~22 KiB) */
+
+typedef struct {
+  uint8_t w[KCH][64][64];
+  float dsc[KCH][16][PANEL]; /* d * scale per sub-block (8 or 16) */
+  float dmn[KCH][8][PANEL];  /* dmin * min (Q4_K/Q5_K) */
+} kpanel_t;
+
+enum { K_Q6 = 2 };
+
+INL void pack_k(int T, const uint8_t *wr, size_t rb, int nr, int64_t i0,
+                int nbk, kpanel_t *P) {
+  const int B = T == K_Q4 ? 144 : T == K_Q5 ? 176 : 210;
+  memset(P->dsc, 0, sizeof P->dsc);
+  memset(P->dmn, 0, sizeof P->dmn);
+  if (nr < PANEL)
+    memset(P->w, 0, sizeof P->w);
+  for (int r = 0; r < nr; r++) {
+    for (int b = 0; b < nbk; b++) {
+      const uint8_t *blk = wr + (size_t)r * rb + (size_t)(i0 + b) * B;
+      uint32_t u[64];
+      __m512i q[4];
+      if (T == K_Q6) {
+        q6blk_t kb;
+        prep_q6(blk, &kb);
+        for (int c = 0; c < 4; c++)
+          q[c] = kb.q[c];
+        const int8_t *sc = (const int8_t *)(blk + 192);
+        for (int sb = 0; sb < 16; sb++)
+          P->dsc[b][sb][r] = kb.d * (float)sc[sb];
+      } else {
+        kblk_t kb;
+        prep_k45(T, blk, &kb);
+        for (int c = 0; c < 4; c++)
+          q[c] = kb.q[c];
+        uint64_t sc, mn;
+        k_unpack_scales(blk + 4, &sc, &mn);
+        for (int sb = 0; sb < 8; sb++) {
+          P->dsc[b][sb][r] = kb.d * (float)((sc >> (8 * sb)) & 0xFF);
+          P->dmn[b][sb][r] = kb.dmin * (float)((mn >> (8 * sb)) & 0xFF);
+        }
+      }
+      #pragma GCC unroll 4
+      for (int c = 0; c < 4; c++)
+        _mm512_storeu_si512(u + 16 * c, q[c]);
+      #pragma GCC unroll 64
+      for (int k = 0; k < 64; k++)
+        memcpy(&P->w[b][k][4 * r], &u[k], 4);
+    }
+  }
+}
+
+INL int16_t bsum_at(const uint8_t *a, int idx) {
+  int16_t v;
+  memcpy(&v, a + 4 + QK_K + 2 * idx, 2);
+  return v;
+}
+
+INL void panel_k(int T, int J, const kpanel_t *P, int nbk, int64_t i0,
+                 const uint8_t *xq, size_t ab, float *y, int64_t ldy,
+                 __mmask16 rows, bool add) {
+  const int SB = T == K_Q6 ? 16 : 8, KS = T == K_Q6 ? 4 : 8;
+  __m512 yf[TILE];
+  #pragma GCC unroll 4
+  for (int j = 0; j < J; j++)
+    yf[j] = _mm512_setzero_ps();
+  for (int b = 0; b < nbk; b++) {
+    __m512 t[TILE];
+    #pragma GCC unroll 4
+    for (int j = 0; j < J; j++)
+      t[j] = _mm512_setzero_ps();
+    for (int sb = 0; sb < SB; sb++) {
+      __m512i a0[TILE], a1[TILE];
+      #pragma GCC unroll 4
+      for (int j = 0; j < J; j++)
+        a0[j] = a1[j] = _mm512_setzero_si512();
+      #pragma GCC unroll 8
+      for (int k = 0; k < KS; k += 2) {
+        __m512i w0 = _mm512_load_si512(P->w[b][KS * sb + k]);
+        __m512i w1 = _mm512_load_si512(P->w[b][KS * sb + k + 1]);
+        #pragma GCC unroll 4
+        for (int j = 0; j < J; j++) {
+          const uint8_t *x = xq + (size_t)j * ab +
+                             (size_t)(i0 + b) * sizeof(blk_q8_k) + 4 +
+                             4 * (KS * sb + k);
+          a0[j] = _mm512_dpbusd_epi32(a0[j], w0, _mm512_set1_epi32((int)ld32(x)));
+          a1[j] = _mm512_dpbusd_epi32(a1[j], w1,
+                                      _mm512_set1_epi32((int)ld32(x + 4)));
+        }
+      }
+      __m512 dsc = _mm512_load_ps(P->dsc[b][sb]);
+      __m512 dmn = T == K_Q6 ? dsc : _mm512_load_ps(P->dmn[b][sb]);
+      #pragma GCC unroll 4
+      for (int j = 0; j < J; j++) {
+        const uint8_t *a = xq + (size_t)j * ab + (size_t)(i0 + b) * sizeof(blk_q8_k);
+        __m512 f = _mm512_cvtepi32_ps(_mm512_add_epi32(a0[j], a1[j]));
+        t[j] = _mm512_fmadd_ps(f, dsc, t[j]);
+        if (T == K_Q6) /* values carry +32: subtract 32 * sum of the 16 */
+          t[j] = _mm512_fmadd_ps(dsc, _mm512_set1_ps(-32.f * bsum_at(a, sb)), t[j]);
+        else
+          t[j] = _mm512_fnmadd_ps(
+              dmn, _mm512_set1_ps((float)(bsum_at(a, 2 * sb) + bsum_at(a, 2 * sb + 1))),
+              t[j]);
+      }
+    }
+    #pragma GCC unroll 4
+    for (int j = 0; j < J; j++) {
+      float dx;
+      memcpy(&dx, xq + (size_t)j * ab + (size_t)(i0 + b) * sizeof(blk_q8_k), 4);
+      yf[j] = _mm512_fmadd_ps(t[j], _mm512_set1_ps(dx), yf[j]);
+    }
+  }
+  #pragma GCC unroll 4
+  for (int j = 0; j < J; j++) {
+    float *yr = y + j * ldy;
+    if (add)
+      yf[j] = _mm512_add_ps(yf[j], _mm512_maskz_loadu_ps(rows, yr));
+    _mm512_mask_storeu_ps(yr, rows, yf[j]);
+  }
+}
+
+INL void gemm_k(int T, const llm_mat_t *w, const uint8_t *xq, size_t ab,
+                int64_t m, float *y, int64_t ldy, int64_t r0, int64_t r1) {
+  const int64_t nb = w->n_in / QK_K;
+  kpanel_t P __attribute__((aligned(64)));
+  for (int64_t jb = 0; jb < m; jb += GEMM_JB) {
+    int64_t je = m - jb < GEMM_JB ? m : jb + GEMM_JB;
+    for (int64_t r = r0; r < r1; r += PANEL) {
+      int nr = r1 - r < PANEL ? (int)(r1 - r) : PANEL;
+      __mmask16 rows = (__mmask16)(nr == 16 ? 0xFFFF : (1u << nr) - 1);
+      const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+      for (int64_t i0 = 0; i0 < nb; i0 += KCH) {
+        int nbk = nb - i0 < KCH ? (int)(nb - i0) : KCH;
+        pack_k(T, wr, w->row_bytes, nr, i0, nbk, &P);
+        for (int64_t j = jb; j < je; j += TILE) {
+          int64_t J = je - j < TILE ? je - j : TILE;
+          const uint8_t *xj = xq + (size_t)j * ab;
+          float *yj = y + j * ldy + r;
+          bool add = i0 > 0;
+          if (J == 4)
+            panel_k(T, 4, &P, nbk, i0, xj, ab, yj, ldy, rows, add);
+          else if (J == 3)
+            panel_k(T, 3, &P, nbk, i0, xj, ab, yj, ldy, rows, add);
+          else if (J == 2)
+            panel_k(T, 2, &P, nbk, i0, xj, ab, yj, ldy, rows, add);
+          else
+            panel_k(T, 1, &P, nbk, i0, xj, ab, yj, ldy, rows, add);
+        }
+      }
+    }
+  }
+}
+
+#define MM_K(name, T, TILED)                                                \
+  static TGT void mm512k_##name(const llm_mat_t *w, const void *xq,         \
+                                size_t ab, int64_t m, float *y,             \
+                                int64_t ldy, int64_t r0, int64_t r1) {      \
+    if (m >= GEMM_K_MIN_M)                                                  \
+      gemm_k(T, w, xq, ab, m, y, ldy, r0, r1);                              \
+    else                                                                    \
+      TILED(w, xq, ab, m, y, ldy, r0, r1);                                  \
+  }
+
 /* Blocked loops: act rows in blocks of 64 (they stay in L2), weight rows
  * in blocks of 16 (they stay in L1/L2 while all act tiles pass), act rows
  * in tiles of TILE inside. */
@@ -666,6 +840,9 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
 MM_TILED(q4_k, CALL_Q4K)
 MM_TILED(q5_k, CALL_Q5K)
 MM_TILED(q6_k, CALL_Q6K)
+MM_K(q4_k, K_Q4, mm512_q4_k)
+MM_K(q5_k, K_Q5, mm512_q5_k)
+MM_K(q6_k, K_Q6, mm512_q6_k)
 
 /* ------------------------------------------------------------ floats */
 
@@ -804,9 +981,9 @@ void q_kernels_avx512(q_kernels_t *k) {
   k->mm[LLM_TYPE_Q5_0] = mm512_q5_0;
   k->mm[LLM_TYPE_Q5_1] = mm512_q5_1;
   k->mm[LLM_TYPE_Q8_0] = mm512_q8_0;
-  k->mm[LLM_TYPE_Q4_K] = mm512_q4_k;
-  k->mm[LLM_TYPE_Q5_K] = mm512_q5_k;
-  k->mm[LLM_TYPE_Q6_K] = mm512_q6_k;
+  k->mm[LLM_TYPE_Q4_K] = mm512k_q4_k;
+  k->mm[LLM_TYPE_Q5_K] = mm512k_q5_k;
+  k->mm[LLM_TYPE_Q6_K] = mm512k_q6_k;
   k->mm[LLM_TYPE_F32] = mm512_f32;
   k->mm[LLM_TYPE_F16] = mm512_f16;
   k->mm[LLM_TYPE_BF16] = mm512_bf16;

@@ -388,7 +388,8 @@ static void test_matmul_levels(void **state) {
           {1, 5, 1, 0, 5},   {3, 37, 1, 0, 37}, {7, 19, 1, 3, 17},
           {2, 33, 2, 0, 33}, {3, 21, 5, 1, 20}, {9, 40, 9, 8, 40},
           {28, 17, 1, 0, 17}, {4, 11, 13, 0, 11},
-          {40, 37, 6, 3, 35}, /* several packed chunks, partial panels */
+          {40, 37, 13, 3, 35}, /* several packed chunks, partial panels */
+          {5, 21, 21, 2, 21},  /* K-quant chunks, prompt-sized m */
       };
       for (size_t i = 0; i < sizeof s / sizeof s[0]; i++) {
         int64_t n_in = s[i].nblk * unit + (blk == 1 && (i & 1) ? 5 : 0);
