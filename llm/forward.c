@@ -4,24 +4,26 @@
  * and the transformer forward pass over a batch of tokens.
  *
  * One pass is one llm_tp_run: every thread walks all layers and meets the
- * others at barriers. Matmuls split their output rows into contiguous
- * ranges by weight bytes (several matrices that share an input, Q/K/V and
- * gate/up, form one group split as a whole). Activations are quantised
- * once per input into the dot type of the weights.
+ * others at barriers. Matmuls cut their output rows into contiguous chunks
+ * of about 256 KiB of weights that threads claim from a counter (several
+ * matrices that share an input, Q/K/V and gate/up, form one group), so a
+ * thread the OS pauses on a busy machine delays the others by one chunk
+ * at most. Activations are quantised once per input into the dot type of
+ * the weights.
  *
  * Two modes. A batch (m > 1) splits normalisation, RoPE and attention by
- * token rows and attention by blocks of query rows: 10 barriers per
- * layer. A single token (m == 1, generation)
- * lets every thread normalise and quantise its own private copy of the
- * input row (no barrier), and splits attention by KV head, where the
- * thread owning a KV head also writes that head's cache entry: 5 barriers
- * per layer. Logits are computed for the last row only.
+ * token rows and attention by blocks of query rows, with barriers between
+ * stages (about 10 per layer). A single token (m == 1, generation) needs
+ * no barrier at all: see "one token" below. Logits are computed for the
+ * last row only.
  *
  * Invariants: (1) cache positions >= n_past are never read; (2) a failed
  * decode leaves n_past unchanged; (3) private rows of thread t live at
- * row t of xn, rope_cs, hpriv and the activation slots.
+ * row t of xn, rope_cs, hpriv and the activation slots; (4) stage
+ * counters are reset only between passes, while the workers wait.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,8 +33,15 @@
 #define MAX_SLOTS 4
 #define ROW_ALIGN 16
 #define MIN_BYTES_PER_THREAD (64 * 1024)
+#define CHUNK_BYTES (256 * 1024)
+#define MAX_CHUNKS_PER_THREAD 64
+#define STAGES 5 /* counters per layer: qkv, wo, gate/up, down, attention */
 #define MAX_THREADS 256
 #define ATT_ROWS 16 /* query rows per attention block in a batch */
+
+typedef struct stage_ctr {
+  _Atomic uint32_t claim, done;
+} stage_ctr_t;
 
 typedef struct act_slot {
   int dot_type;
@@ -50,6 +59,8 @@ struct llm_ctx {
   float *x, *xn, *tmp, *q, *k, *v, *att, *gate, *up, *hpriv, *scores;
   float *logits;
   size_t scores_per_thread;
+  stage_ctr_t *ctr; /* STAGES per layer, then embedding and output */
+  int n_ctr;
   act_slot_t slot[MAX_SLOTS];
   int n_slots;
 };
@@ -106,35 +117,54 @@ static int64_t cut_row(const llm_mat_t *w, size_t off, size_t b) {
   return ri > w->n_out ? w->n_out : ri;
 }
 
-/* y = w x for a group of matrices, output rows split by weight bytes. */
-static void matmul_group(const mm_job_t *jobs, int nj, int m, int ith,
-                         int nth) {
+/* Chunks of a matmul group: its output rows, in byte order, cut into
+ * contiguous pieces of about CHUNK_BYTES (at least MIN_BYTES_PER_THREAD,
+ * at most MAX_CHUNKS_PER_THREAD per thread), claimed by threads from a
+ * shared counter: a thread the OS pauses holds up one chunk at most. */
+static uint32_t group_nc(const mm_job_t *jobs, int nj, int nth) {
   size_t tot = 0;
   for (int i = 0; i < nj; i++) tot += (size_t)jobs[i].w->n_out * jobs[i].w->row_bytes;
-  int use = (int)(tot / MIN_BYTES_PER_THREAD);
-  use = use < 1 ? 1 : use > nth ? nth : use;
-  if (ith >= use) return;
-  size_t b0 = tot * (size_t)ith / (size_t)use;
-  size_t b1 = tot * (size_t)(ith + 1) / (size_t)use;
-  size_t off = 0;
+  size_t nc = tot / CHUNK_BYTES;
+  size_t lo = (size_t)nth, hi = (size_t)nth * MAX_CHUNKS_PER_THREAD;
+  nc = nc < lo ? lo : nc > hi ? hi : nc;
+  if (nc > tot / MIN_BYTES_PER_THREAD) nc = tot / MIN_BYTES_PER_THREAD;
+  return nc < 1 ? 1 : (uint32_t)nc;
+}
+
+/* Chunk ci of nc; with x, the chunk's y rows are added to x (ldx floats
+ * per activation row) right after. */
+static void group_chunk(const mm_job_t *jobs, int nj, int m, uint32_t ci,
+                        uint32_t nc, float *x, int64_t ldx,
+                        const llm_ops_t *ops) {
+  size_t tot = 0, off = 0;
+  for (int i = 0; i < nj; i++) tot += (size_t)jobs[i].w->n_out * jobs[i].w->row_bytes;
+  size_t b0 = tot * ci / nc, b1 = tot * (ci + 1) / nc;
   for (int i = 0; i < nj; i++) {
     const llm_mat_t *w = jobs[i].w;
     int64_t r0 = cut_row(w, off, b0), r1 = cut_row(w, off, b1);
-    if (r1 > r0) llm_matmul(w, jobs[i].xq, m, jobs[i].y, jobs[i].ldy, r0, r1);
     off += (size_t)w->n_out * w->row_bytes;
+    if (r1 <= r0) continue;
+    llm_matmul(w, jobs[i].xq, m, jobs[i].y, jobs[i].ldy, r0, r1);
+    for (int j = 0; x && j < m; j++)
+      ops->add(x + j * ldx + r0, jobs[i].y + j * jobs[i].ldy + r0,
+               (int)(r1 - r0));
   }
 }
 
-/* The same split for one matrix, for the residual add that follows. */
-static void matmul_rows(const llm_mat_t *w, int nth, int ith, int64_t *r0,
-                        int64_t *r1) {
-  size_t tot = (size_t)w->n_out * w->row_bytes;
-  int use = (int)(tot / MIN_BYTES_PER_THREAD);
-  use = use < 1 ? 1 : use > nth ? nth : use;
-  *r0 = *r1 = 0;
-  if (ith >= use) return;
-  *r0 = cut_row(w, 0, tot * (size_t)ith / (size_t)use);
-  *r1 = cut_row(w, 0, tot * (size_t)(ith + 1) / (size_t)use);
+static bool stage_claim(stage_ctr_t *s, uint32_t n, uint32_t *ci) {
+  *ci = atomic_fetch_add_explicit(&s->claim, 1, memory_order_relaxed);
+  return *ci < n;
+}
+
+static void stage_done(llm_tp_t *tp, stage_ctr_t *s, uint32_t n) {
+  if (atomic_fetch_add(&s->done, 1) + 1 == n) llm_tp_post(tp, &s->done);
+}
+
+/* y = w x for a group, every thread claiming chunks until none is left. */
+static void matmul_group(const mm_job_t *jobs, int nj, int m, stage_ctr_t *s,
+                         int nth, float *x, int64_t ldx, const llm_ops_t *ops) {
+  uint32_t nc = group_nc(jobs, nj, nth), ci;
+  while (stage_claim(s, nc, &ci)) group_chunk(jobs, nj, m, ci, nc, x, ldx, ops);
 }
 
 /* ------------------------------------------------------------ stages */
@@ -225,23 +255,6 @@ static void attend(const llm_ctx_t *c, int il, int j, int g, int n_kv,
   c->ops->attn(&a);
 }
 
-/* m == 1: per KV head, cache store + q prep + attention. */
-static void stage_attn_one(const pass_t *p, int il, int ith, int nth) {
-  llm_ctx_t *c = p->c;
-  const llm_hparams_t *hp = &c->m->hp;
-  const llm_layer_t *L = &c->m->layers[il];
-  int hd = hp->head_dim, G = hp->n_head / hp->n_head_kv;
-  const float *cs = c->rope_cs + (size_t)ith * hd;
-  int64_t g0, g1;
-  llm_tp_split(hp->n_head_kv, ith, nth, &g0, &g1);
-  for (int g = (int)g0; g < g1; g++) {
-    kv_store(c, L, il, 0, g, p->pos0, cs);
-    qk_prep(c, c->q + (size_t)g * G * hd, G,
-            L->bq ? L->bq + (size_t)g * G * hd : NULL, L->q_norm, cs);
-    attend(c, il, 0, g, p->pos0 + 1, ith);
-  }
-}
-
 /* m > 1: rows split for the cache store; then blocks of ATT_ROWS query
  * rows per KV head, interleaved over threads (cost grows with the
  * position); then the attention output quantised by rows. */
@@ -260,8 +273,11 @@ static void stage_attn_batch(const pass_t *p, int il, int ith, int nth) {
   }
   llm_tp_barrier(c->tp);
   int n_blk = (p->m + ATT_ROWS - 1) / ATT_ROWS;
-  for (int it = ith; it < n_blk * hp->n_head_kv; it += nth) {
-    int b = it / hp->n_head_kv, g = it % hp->n_head_kv, r0 = b * ATT_ROWS;
+  stage_ctr_t *ctr = &c->ctr[il * STAGES + 4];
+  uint32_t it;
+  while (stage_claim(ctr, (uint32_t)(n_blk * hp->n_head_kv), &it)) {
+    int b = (int)it / hp->n_head_kv, g = (int)it % hp->n_head_kv;
+    int r0 = b * ATT_ROWS;
     llm_attn_rows_t a = {
         .q = c->q + (size_t)r0 * nq + (size_t)g * G * hd,
         .q_stride = nq,
@@ -284,19 +300,13 @@ static void stage_attn_batch(const pass_t *p, int il, int ith, int nth) {
   llm_tp_barrier(c->tp);
 }
 
-/* x += w * input for this thread's output rows. */
+/* x += w * input, by chunks. */
 static void stage_residual(const pass_t *p, const llm_mat_t *w, bool priv,
-                           int ith, int nth) {
+                           int ith, int nth, int stage) {
   llm_ctx_t *c = p->c;
   int E = c->m->hp.n_embd;
-  int64_t r0, r1;
-  matmul_rows(w, nth, ith, &r0, &r1);
-  if (r1 > r0) {
-    llm_matmul(w, act_of(c, w, priv, ith), p->m, c->tmp, E, r0, r1);
-    for (int j = 0; j < p->m; j++)
-      c->ops->add(c->x + (size_t)j * E + r0, c->tmp + (size_t)j * E + r0,
-                  (int)(r1 - r0));
-  }
+  mm_job_t j = {w, act_of(c, w, priv, ith), c->tmp, E};
+  matmul_group(&j, 1, p->m, &c->ctr[stage], nth, c->x, E, c->ops);
   llm_tp_barrier(c->tp);
 }
 
@@ -319,37 +329,30 @@ static void stage_ffn_act(const pass_t *p, const llm_layer_t *L, int ith,
   llm_tp_barrier(c->tp);
 }
 
+/* One layer of a batch (m > 1). */
 static void layer_run(const pass_t *p, int il, int ith, int nth) {
   llm_ctx_t *c = p->c;
   const llm_hparams_t *hp = &c->m->hp;
   const llm_layer_t *L = &c->m->layers[il];
-  bool one = p->m == 1;
   int64_t nq = (int64_t)hp->n_head * hp->head_dim;
   int64_t nkv = (int64_t)hp->n_head_kv * hp->head_dim;
   const llm_mat_t *qkv[3] = {&L->wq, &L->wk, &L->wv};
   stage_norm_quant(p, L->attn_norm, qkv, 3, ith, nth);
-  mm_job_t j3[3] = {{&L->wq, act_of(c, &L->wq, one, ith), c->q, nq},
-                    {&L->wk, act_of(c, &L->wk, one, ith), c->k, nkv},
-                    {&L->wv, act_of(c, &L->wv, one, ith), c->v, nkv}};
-  matmul_group(j3, 3, p->m, ith, nth);
+  mm_job_t j3[3] = {{&L->wq, act_of(c, &L->wq, false, ith), c->q, nq},
+                    {&L->wk, act_of(c, &L->wk, false, ith), c->k, nkv},
+                    {&L->wv, act_of(c, &L->wv, false, ith), c->v, nkv}};
+  matmul_group(j3, 3, p->m, &c->ctr[il * STAGES], nth, NULL, 0, c->ops);
   llm_tp_barrier(c->tp);
-  if (one) {
-    stage_attn_one(p, il, ith, nth);
-    llm_tp_barrier(c->tp);
-    const llm_mat_t *wo = &L->wo;
-    act_quant(c, &wo, 1, c->att, 0, 1, true, ith);
-  } else {
-    stage_attn_batch(p, il, ith, nth);
-  }
-  stage_residual(p, &L->wo, one, ith, nth);
+  stage_attn_batch(p, il, ith, nth);
+  stage_residual(p, &L->wo, false, ith, nth, il * STAGES + 1);
   const llm_mat_t *gu[2] = {&L->w_gate, &L->w_up};
   stage_norm_quant(p, L->ffn_norm, gu, 2, ith, nth);
-  mm_job_t j2[2] = {{&L->w_gate, act_of(c, &L->w_gate, one, ith), c->gate, hp->n_ff},
-                    {&L->w_up, act_of(c, &L->w_up, one, ith), c->up, hp->n_ff}};
-  matmul_group(j2, 2, p->m, ith, nth);
+  mm_job_t j2[2] = {{&L->w_gate, act_of(c, &L->w_gate, false, ith), c->gate, hp->n_ff},
+                    {&L->w_up, act_of(c, &L->w_up, false, ith), c->up, hp->n_ff}};
+  matmul_group(j2, 2, p->m, &c->ctr[il * STAGES + 2], nth, NULL, 0, c->ops);
   llm_tp_barrier(c->tp);
   stage_ffn_act(p, L, ith, nth);
-  stage_residual(p, &L->w_down, one, ith, nth);
+  stage_residual(p, &L->w_down, false, ith, nth, il * STAGES + 3);
 }
 
 static void stage_final(const pass_t *p, int ith, int nth) {
@@ -370,15 +373,149 @@ static void stage_final(const pass_t *p, int ith, int nth) {
   const llm_mat_t *w = &md->output;
   act_quant(c, &w, 1, xn, 0, 1, true, ith);
   mm_job_t j1 = {w, act_of(c, w, true, ith), c->logits, md->hp.n_vocab};
-  matmul_group(&j1, 1, 1, ith, nth);
+  matmul_group(&j1, 1, 1, &c->ctr[md->hp.n_layer * STAGES + 1], nth, NULL, 0,
+               c->ops);
 }
 
-static void pass_run(void *arg, int ith, int nth) {
-  const pass_t *p = arg;
+static void batch_run(const pass_t *p, int ith, int nth) {
   stage_embed(p, ith, nth);
   llm_tp_barrier(p->c->tp);
   for (int il = 0; il < p->c->m->hp.n_layer; il++) layer_run(p, il, ith, nth);
   stage_final(p, ith, nth);
+}
+
+/* ------------------------------------------------------------ one token
+ *
+ * Generation (m == 1) uses no barriers: every stage is a set of chunks
+ * claimed from a counter, and a thread moves on once the stage's done
+ * counter is full. A thread the OS paused thus delays the others only
+ * while it holds a chunk. Each thread prepares its private copy of a
+ * stage's input (norm, quantisation) lazily, after its first successful
+ * claim: the stage is then incomplete, so its inputs are final and no
+ * later stage, which could overwrite them, has started. */
+
+typedef enum { PREP_QKV, PREP_WO, PREP_GU, PREP_DOWN, PREP_OUT } prep_t;
+
+static void one_prep(const pass_t *p, const llm_layer_t *L, prep_t k, int ith) {
+  llm_ctx_t *c = p->c;
+  const llm_model_t *md = c->m;
+  int E = md->hp.n_embd, F = md->hp.n_ff;
+  float eps = md->hp.rms_eps, *xn = c->xn + (size_t)ith * E;
+  const llm_mat_t *ws[3];
+  switch (k) {
+  case PREP_QKV:
+    ws[0] = &L->wq, ws[1] = &L->wk, ws[2] = &L->wv;
+    c->ops->rmsnorm(xn, c->x, L->attn_norm, E, eps);
+    act_quant(c, ws, 3, xn, 0, 1, true, ith);
+    break;
+  case PREP_WO:
+    ws[0] = &L->wo;
+    act_quant(c, ws, 1, c->att, 0, 1, true, ith);
+    break;
+  case PREP_GU:
+    ws[0] = &L->w_gate, ws[1] = &L->w_up;
+    c->ops->rmsnorm(xn, c->x, L->ffn_norm, E, eps);
+    act_quant(c, ws, 2, xn, 0, 1, true, ith);
+    break;
+  case PREP_DOWN:
+    ws[0] = &L->w_down;
+    c->ops->silu_mul(c->hpriv + (size_t)ith * F, c->gate, c->up, F);
+    act_quant(c, ws, 1, c->hpriv + (size_t)ith * F, 0, 1, true, ith);
+    break;
+  case PREP_OUT:
+    ws[0] = &md->output;
+    c->ops->rmsnorm(xn, c->x, md->output_norm, E, eps);
+    act_quant(c, ws, 1, xn, 0, 1, true, ith);
+    break;
+  }
+}
+
+static void one_matmul(const pass_t *p, const llm_layer_t *L, int st, prep_t k,
+                       const mm_job_t *jobs, int nj, bool residual, int ith,
+                       int nth) {
+  llm_ctx_t *c = p->c;
+  stage_ctr_t *s = &c->ctr[st];
+  uint32_t nc = group_nc(jobs, nj, nth), ci;
+  bool ready = false;
+  while (stage_claim(s, nc, &ci)) {
+    if (!ready) one_prep(p, L, k, ith);
+    ready = true;
+    group_chunk(jobs, nj, 1, ci, nc, residual ? c->x : NULL,
+                c->m->hp.n_embd, c->ops);
+    stage_done(c->tp, s, nc);
+  }
+  llm_tp_wait_ge(c->tp, &s->done, nc);
+}
+
+/* Per KV head: cache store, q preparation and attention. */
+static void one_attn(const pass_t *p, int il, int ith) {
+  llm_ctx_t *c = p->c;
+  const llm_hparams_t *hp = &c->m->hp;
+  const llm_layer_t *L = &c->m->layers[il];
+  int hd = hp->head_dim, G = hp->n_head / hp->n_head_kv;
+  const float *cs = c->rope_cs + (size_t)ith * hd;
+  stage_ctr_t *s = &c->ctr[il * STAGES + 4];
+  uint32_t n = (uint32_t)hp->n_head_kv, gi;
+  while (stage_claim(s, n, &gi)) {
+    int g = (int)gi;
+    kv_store(c, L, il, 0, g, p->pos0, cs);
+    qk_prep(c, c->q + (size_t)g * G * hd, G,
+            L->bq ? L->bq + (size_t)g * G * hd : NULL, L->q_norm, cs);
+    attend(c, il, 0, g, p->pos0 + 1, ith);
+    stage_done(c->tp, s, n);
+  }
+  llm_tp_wait_ge(c->tp, &s->done, n);
+}
+
+static void one_layer(const pass_t *p, int il, int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  const llm_hparams_t *hp = &c->m->hp;
+  const llm_layer_t *L = &c->m->layers[il];
+  int64_t E = hp->n_embd, nq = (int64_t)hp->n_head * hp->head_dim;
+  int64_t nkv = (int64_t)hp->n_head_kv * hp->head_dim;
+  mm_job_t j3[3] = {{&L->wq, act_of(c, &L->wq, true, ith), c->q, nq},
+                    {&L->wk, act_of(c, &L->wk, true, ith), c->k, nkv},
+                    {&L->wv, act_of(c, &L->wv, true, ith), c->v, nkv}};
+  one_matmul(p, L, il * STAGES, PREP_QKV, j3, 3, false, ith, nth);
+  one_attn(p, il, ith);
+  mm_job_t jo = {&L->wo, act_of(c, &L->wo, true, ith), c->tmp, E};
+  one_matmul(p, L, il * STAGES + 1, PREP_WO, &jo, 1, true, ith, nth);
+  mm_job_t j2[2] = {{&L->w_gate, act_of(c, &L->w_gate, true, ith), c->gate, hp->n_ff},
+                    {&L->w_up, act_of(c, &L->w_up, true, ith), c->up, hp->n_ff}};
+  one_matmul(p, L, il * STAGES + 2, PREP_GU, j2, 2, false, ith, nth);
+  mm_job_t jd = {&L->w_down, act_of(c, &L->w_down, true, ith), c->tmp, E};
+  one_matmul(p, L, il * STAGES + 3, PREP_DOWN, &jd, 1, true, ith, nth);
+}
+
+static void one_run(const pass_t *p, int ith, int nth) {
+  llm_ctx_t *c = p->c;
+  const llm_model_t *md = c->m;
+  int hd = md->hp.head_dim, E = md->hp.n_embd, nl = md->hp.n_layer;
+  llm_rope_table(c->rope_cs + (size_t)ith * hd, p->pos0, hd, c->inv_freq);
+  stage_ctr_t *se = &c->ctr[nl * STAGES];
+  uint32_t ci;
+  if (stage_claim(se, 1, &ci)) {
+    size_t rb = llm_row_bytes(md->tok_embd->type, E);
+    llm_dequantize_row(md->tok_embd->type,
+                       (const unsigned char *)md->tok_embd->data +
+                           (size_t)p->toks[0] * rb,
+                       c->x, E);
+    stage_done(c->tp, se, 1);
+  }
+  llm_tp_wait_ge(c->tp, &se->done, 1);
+  for (int il = 0; il < nl; il++) one_layer(p, il, ith, nth);
+  if (p->embed && ith == 0)
+    c->ops->rmsnorm(c->x, c->x, md->output_norm, E, md->hp.rms_eps);
+  if (!p->logits) return;
+  mm_job_t jl = {&md->output, act_of(c, &md->output, true, ith), c->logits,
+                 md->hp.n_vocab};
+  one_matmul(p, NULL, nl * STAGES + 1, PREP_OUT, &jl, 1, false, ith, nth);
+}
+
+static void pass_run(void *arg, int ith, int nth) {
+  const pass_t *p = arg;
+  if (p->m == 1) one_run(p, ith, nth);
+  else batch_run(p, ith, nth);
 }
 
 /* ------------------------------------------------------------ context */
@@ -443,6 +580,9 @@ static int buffers_init(llm_ctx_t *c) {
       (llm_attn_rows_scratch(ATT_ROWS, (int)G, (int)hd, c->n_ctx) + 15) & ~(size_t)15;
   c->scores = fbuf((size_t)c->nth * c->scores_per_thread, &rc);
   c->logits = fbuf((size_t)hp->n_vocab, &rc);
+  c->n_ctr = hp->n_layer * STAGES + 2;
+  c->ctr = calloc((size_t)c->n_ctr, sizeof *c->ctr);
+  if (!c->ctr) rc = LOTSE_ENOMEM;
   if (rc) return rc;
   memset(c->logits, 0, (size_t)hp->n_vocab * sizeof(float));
   llm_rope_inv_freq(c->inv_freq, hp->head_dim, hp->rope_base,
@@ -497,6 +637,7 @@ void llm_ctx_free(llm_ctx_t *c) {
                    c->logits};
   for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) free(bufs[i]);
   for (int i = 0; i < c->n_slots; i++) free(c->slot[i].buf);
+  free((void *)c->ctr);
   free(c);
 }
 
@@ -530,6 +671,10 @@ static void run_passes(llm_ctx_t *c, const int32_t *toks, size_t n,
     size_t mm = n - i < (size_t)c->n_batch ? n - i : (size_t)c->n_batch;
     pass_t p = {.c = c, .toks = toks + i, .m = (int)mm, .pos0 = c->n_past,
                 .logits = !embed && i + mm == n, .embed = embed};
+    for (int k = 0; k < c->n_ctr; k++) {
+      atomic_store_explicit(&c->ctr[k].claim, 0, memory_order_relaxed);
+      atomic_store_explicit(&c->ctr[k].done, 0, memory_order_relaxed);
+    }
     llm_tp_run(c->tp, pass_run, &p);
     c->n_past += (int)mm;
     if (!embed) continue;

@@ -47,6 +47,7 @@ struct llm_tp {
   _Atomic uint32_t bar_count;
   _Atomic uint32_t bar_gen;
   _Atomic uint32_t bar_waiters;
+  _Atomic uint32_t cnt_waiters;
 };
 
 /* ------------------------------------------------------------ waiting */
@@ -113,6 +114,20 @@ void llm_tp_barrier(llm_tp_t *tp) {
     return;
   }
   wait_change(&tp->bar_gen, gen, &tp->bar_waiters, SPIN_BARRIER_NS);
+}
+
+/* ------------------------------------------------------------ counters */
+
+void llm_tp_wait_ge(llm_tp_t *tp, _Atomic uint32_t *word, uint32_t want) {
+  for (;;) {
+    uint32_t v = atomic_load_explicit(word, memory_order_acquire);
+    if (v >= want) return;
+    wait_change(word, v, &tp->cnt_waiters, SPIN_BARRIER_NS);
+  }
+}
+
+void llm_tp_post(llm_tp_t *tp, _Atomic uint32_t *word) {
+  if (atomic_load(&tp->cnt_waiters)) futex_wake_all(word);
 }
 
 /* ------------------------------------------------------------ workers */

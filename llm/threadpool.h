@@ -13,6 +13,7 @@
 #ifndef LOTSE_LLM_THREADPOOL_H
 #define LOTSE_LLM_THREADPOOL_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 typedef struct llm_tp llm_tp_t;
@@ -24,6 +25,12 @@ void llm_tp_free(llm_tp_t *tp);
 int llm_tp_size(const llm_tp_t *tp);
 void llm_tp_run(llm_tp_t *tp, llm_tp_fn fn, void *arg);
 void llm_tp_barrier(llm_tp_t *tp);
+
+/* Completion counters, for work that needs no barrier: wait until
+ * *word >= want (spinning briefly, then sleeping); whoever raises a word
+ * calls llm_tp_post afterwards so sleepers re-check it. */
+void llm_tp_wait_ge(llm_tp_t *tp, _Atomic uint32_t *word, uint32_t want);
+void llm_tp_post(llm_tp_t *tp, _Atomic uint32_t *word);
 
 /* Contiguous share [*i0, *i1) of n items for thread ith of nth. */
 static inline void llm_tp_split(int64_t n, int ith, int nth, int64_t *i0,
