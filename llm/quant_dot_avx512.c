@@ -858,11 +858,50 @@ INL __m512 load_w16(int T, const uint8_t *wr, int64_t i, __mmask16 k) {
   return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
 }
 
+/* R weight rows x J activation rows of 16-element steps: each weight
+ * vector serves J FMAs, each activation vector R. */
+INL void tile_float(int T, int R, int J, const uint8_t *wr, size_t rb,
+                    const uint8_t *xq, size_t ab, int64_t n, float *y,
+                    int64_t ldy) {
+  __m512 acc[4][TILE];
+  #pragma GCC unroll 4
+  for (int r = 0; r < R; r++)
+    #pragma GCC unroll 4
+    for (int j = 0; j < J; j++)
+      acc[r][j] = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    __mmask16 k = (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
+    __m512 wv[4];
+    #pragma GCC unroll 4
+    for (int r = 0; r < R; r++)
+      wv[r] = load_w16(T, wr + (size_t)r * rb, i, k);
+    #pragma GCC unroll 4
+    for (int j = 0; j < J; j++) {
+      const float *x = (const float *)(const void *)(xq + (size_t)j * ab);
+      __m512 xv = _mm512_maskz_loadu_ps(k, x + i);
+      #pragma GCC unroll 4
+      for (int r = 0; r < R; r++)
+        acc[r][j] = _mm512_fmadd_ps(wv[r], xv, acc[r][j]);
+    }
+  }
+  #pragma GCC unroll 4
+  for (int r = 0; r < R; r++)
+    #pragma GCC unroll 4
+    for (int j = 0; j < J; j++)
+      y[j * ldy + r] = _mm512_reduce_add_ps(acc[r][j]);
+}
+
 INL void rows_float(int T, int J, const llm_mat_t *w, const uint8_t *xq,
                     size_t ab, float *y, int64_t ldy, int64_t r0, int64_t r1) {
   const int64_t n = w->n_in;
-  for (int64_t r = r0; r < r1; r++) {
-    const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
+  const size_t rb = w->row_bytes;
+  const uint8_t *base = (const uint8_t *)w->data;
+  int64_t r = r0;
+  if (J > 1) /* m = 1 keeps one weight stream */
+    for (; r + 4 <= r1; r += 4)
+      tile_float(T, 4, J, base + (size_t)r * rb, rb, xq, ab, n, y + r, ldy);
+  for (; r < r1; r++) {
+    const uint8_t *wr = base + (size_t)r * rb;
     __m512 acc[TILE][2];
     #pragma GCC unroll 8
     for (int j = 0; j < J; j++)
