@@ -63,6 +63,57 @@ static void run_rounds(int nth, int rounds, bool sleep_between) {
   free(j);
 }
 
+/* Stages of claimed chunks with done counters instead of barriers: a
+ * stage's results are all visible to every thread after its wait. */
+#define N_STAGES 50
+#define N_CHUNKS 37
+typedef struct staged {
+  llm_tp_t *tp;
+  _Atomic uint32_t claim[N_STAGES], done[N_STAGES];
+  int val[N_STAGES][N_CHUNKS];
+  _Atomic int bad;
+} staged_t;
+
+static void staged_fn(void *arg, int ith, int nth) {
+  staged_t *s = arg;
+  (void)ith, (void)nth;
+  for (int st = 0; st < N_STAGES; st++) {
+    uint32_t c;
+    while ((c = atomic_fetch_add(&s->claim[st], 1)) < N_CHUNKS) {
+      /* each chunk reads the whole previous stage */
+      int sum = 0;
+      for (int k = 0; st && k < N_CHUNKS; k++) sum += s->val[st - 1][k];
+      if (st && sum != N_CHUNKS * st) atomic_fetch_add(&s->bad, 1);
+      s->val[st][c] = st + 1;
+      if (atomic_fetch_add(&s->done[st], 1) + 1 == N_CHUNKS)
+        llm_tp_post(s->tp, &s->done[st]);
+    }
+    llm_tp_wait_ge(s->tp, &s->done[st], N_CHUNKS);
+  }
+}
+
+static void test_stage_counters(void **state) {
+  (void)state;
+  for (int nth = 1; nth <= 3; nth++) {
+    staged_t *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->tp = llm_tp_new(nth);
+    for (int round = 0; round < 20; round++) {
+      for (int st = 0; st < N_STAGES; st++) {
+        atomic_store(&s->claim[st], 0);
+        atomic_store(&s->done[st], 0);
+      }
+      memset(s->val, 0, sizeof s->val);
+      llm_tp_run(s->tp, staged_fn, s);
+      for (int st = 0; st < N_STAGES; st++)
+        for (int k = 0; k < N_CHUNKS; k++) assert_int_equal(s->val[st][k], st + 1);
+    }
+    assert_int_equal(atomic_load(&s->bad), 0);
+    llm_tp_free(s->tp);
+    free(s);
+  }
+}
+
 static void test_split_covers(void **state) {
   (void)state;
   for (int nth = 1; nth <= 7; nth++)
@@ -109,6 +160,7 @@ int main(void) {
       cmocka_unit_test(test_two_threads),
       cmocka_unit_test(test_four_threads_sleeping),
       cmocka_unit_test(test_free_idle),
+      cmocka_unit_test(test_stage_counters),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
