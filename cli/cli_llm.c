@@ -80,6 +80,8 @@ int cli_llm_open(cli_llm_t *l, llm_backend_t **b, lotse_err_t *err) {
                          "kein Modell angegeben: -m DATEI.gguf");
   if (openai && g->api_key == NULL)
     g->api_key = getenv("LOTSE_API_KEY");
+  if (openai && g->retries == 0)
+    g->retries = 2; /* connection errors, 429 and 5xx, as documented */
   return llm_open(g, b, err);
 }
 

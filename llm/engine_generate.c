@@ -262,8 +262,10 @@ int engine_generate(void *impl, const llm_request_t *req, llm_result_t *res,
     rc = gen_run(&g, res, err);
     engine_unlock(e);
   }
-  if (rc == LOTSE_ECANCELED)
+  if (rc == LOTSE_ECANCELED) { /* the tokens were computed all the same */
     lotse_err_set(err, rc, "generation cancelled by the caller");
+    res->completion_tokens = g.n_gen;
+  }
   if (rc == 0) {
     res->completion_tokens = g.n_gen;
     snprintf(res->finish_reason, sizeof(res->finish_reason), "%s", g.finish);
