@@ -182,23 +182,15 @@ static void stage_embed(const pass_t *p, int ith, int nth) {
     llm_dequantize_row(md->tok_embd->type, row, c->x + j * E, E);
     llm_rope_table(c->rope_cs + j * hd, p->pos0 + (int)j, hd, c->inv_freq);
   }
-  if (p->m == 1) /* private copy for every thread */
-    llm_rope_table(c->rope_cs + (size_t)ith * hd, p->pos0, hd, c->inv_freq);
 }
 
-/* rmsnorm + quantise the input of ws. Shared mode ends with a barrier. */
+/* rmsnorm + quantise the input of ws, by rows; ends with a barrier. */
 static void stage_norm_quant(const pass_t *p, const float *nw,
                              const llm_mat_t *const *ws, int nwm, int ith,
                              int nth) {
   llm_ctx_t *c = p->c;
   int E = c->m->hp.n_embd;
   float eps = c->m->hp.rms_eps;
-  if (p->m == 1) {
-    float *xn = c->xn + (size_t)ith * E;
-    c->ops->rmsnorm(xn, c->x, nw, E, eps);
-    act_quant(c, ws, nwm, xn, 0, 1, true, ith);
-    return;
-  }
   int64_t j0, j1;
   llm_tp_split(p->m, ith, nth, &j0, &j1);
   for (int64_t j = j0; j < j1; j++)
@@ -300,12 +292,12 @@ static void stage_attn_batch(const pass_t *p, int il, int ith, int nth) {
   llm_tp_barrier(c->tp);
 }
 
-/* x += w * input, by chunks. */
-static void stage_residual(const pass_t *p, const llm_mat_t *w, bool priv,
-                           int ith, int nth, int stage) {
+/* x += w * input, by chunks; ends with a barrier. */
+static void stage_residual(const pass_t *p, const llm_mat_t *w, int ith,
+                           int nth, int stage) {
   llm_ctx_t *c = p->c;
   int E = c->m->hp.n_embd;
-  mm_job_t j = {w, act_of(c, w, priv, ith), c->tmp, E};
+  mm_job_t j = {w, act_of(c, w, false, ith), c->tmp, E};
   matmul_group(&j, 1, p->m, &c->ctr[stage], nth, c->x, E, c->ops);
   llm_tp_barrier(c->tp);
 }
@@ -315,12 +307,6 @@ static void stage_ffn_act(const pass_t *p, const llm_layer_t *L, int ith,
   llm_ctx_t *c = p->c;
   int F = c->m->hp.n_ff;
   const llm_mat_t *wd = &L->w_down;
-  if (p->m == 1) {
-    float *h = c->hpriv + (size_t)ith * F;
-    c->ops->silu_mul(h, c->gate, c->up, F);
-    act_quant(c, &wd, 1, h, 0, 1, true, ith);
-    return;
-  }
   int64_t j0, j1;
   llm_tp_split(p->m, ith, nth, &j0, &j1);
   for (int64_t j = j0; j < j1; j++)
@@ -344,7 +330,7 @@ static void layer_run(const pass_t *p, int il, int ith, int nth) {
   matmul_group(j3, 3, p->m, &c->ctr[il * STAGES], nth, NULL, 0, c->ops);
   llm_tp_barrier(c->tp);
   stage_attn_batch(p, il, ith, nth);
-  stage_residual(p, &L->wo, false, ith, nth, il * STAGES + 1);
+  stage_residual(p, &L->wo, ith, nth, il * STAGES + 1);
   const llm_mat_t *gu[2] = {&L->w_gate, &L->w_up};
   stage_norm_quant(p, L->ffn_norm, gu, 2, ith, nth);
   mm_job_t j2[2] = {{&L->w_gate, act_of(c, &L->w_gate, false, ith), c->gate, hp->n_ff},
@@ -352,7 +338,7 @@ static void layer_run(const pass_t *p, int il, int ith, int nth) {
   matmul_group(j2, 2, p->m, &c->ctr[il * STAGES + 2], nth, NULL, 0, c->ops);
   llm_tp_barrier(c->tp);
   stage_ffn_act(p, L, ith, nth);
-  stage_residual(p, &L->w_down, false, ith, nth, il * STAGES + 3);
+  stage_residual(p, &L->w_down, ith, nth, il * STAGES + 3);
 }
 
 static void stage_final(const pass_t *p, int ith, int nth) {

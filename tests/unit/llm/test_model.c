@@ -399,12 +399,14 @@ static void test_batch_equals_steps(void **state) {
   float *b = prompt_logits(m, 2, 512, false);
   float *c = prompt_logits(m, 3, 5, false);
   float *d = prompt_logits(m, 1, 7, false);
+  float *e = prompt_logits(m, 2, N_PROMPT - 1, false); /* 1-token tail */
   for (int i = 0; i < V; i++) {
     assert_true(fabsf(a[i] - b[i]) < 1e-3f);
     assert_true(fabsf(a[i] - c[i]) < 1e-3f);
     assert_true(fabsf(a[i] - d[i]) < 1e-3f);
+    assert_true(fabsf(a[i] - e[i]) < 1e-3f);
   }
-  free(a), free(b), free(c), free(d);
+  free(a), free(b), free(c), free(d), free(e);
   llm_model_free(m);
   free(path);
 }
