@@ -364,6 +364,12 @@ static void test_quantised_types(void **state) {
   check_vs_ref("qwen2-q4_0.gguf", &b, 2e-3, 2, 0.5, 2);
   spec_t k = {"qwen3", LLM_TYPE_Q4_K, 256, 1, 4, 2, 64, 512, true, false};
   check_vs_ref("qwen3-q4_k.gguf", &k, 2e-3, 2, 0.5, 2);
+  /* Rows of 64 fall back to Q5_0 (dot type Q8_0), ffn_down (rows of 256)
+   * stays Q4_K (dot type Q8_K): two activation types in one model. */
+  spec_t mix = {"qwen2", LLM_TYPE_Q4_K, 64, 2, 4, 2, 16, 256, false, false};
+  check_vs_ref("qwen2-q4_k-mixed.gguf", &mix, 2e-3, 2, 0.5, 2);
+  spec_t k5 = {"llama", LLM_TYPE_Q5_K, 256, 1, 4, 2, 64, 256, true, true};
+  check_vs_ref("llama-q5_k.gguf", &k5, 2e-3, 2, 0.5, 2);
   spec_t k6 = {"llama", LLM_TYPE_Q6_K, 256, 1, 4, 1, 64, 512, false, false};
   check_vs_ref("llama-q6_k.gguf", &k6, 2e-3, 2, 0.5, 3);
   spec_t h = {"qwen2", LLM_TYPE_F16, 64, 1, 4, 2, 16, 96, true, false};
