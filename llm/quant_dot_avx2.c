@@ -146,8 +146,9 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
     const uint8_t *x = xq;                                                  \
     for (int64_t jb = 0; jb < m; jb += 64) {                                \
       int64_t je = m - jb < 64 ? m : jb + 64;                               \
-      for (int64_t r0 = r0_; r0 < r1_; r0 += 16) {                          \
-        int64_t r1 = r1_ - r0 < 16 ? r1_ : r0 + 16;                         \
+      int64_t rstep = m == 1 ? r1_ - r0_ : 16; /* m = 1: one stream */     \
+      for (int64_t r0 = r0_; r0 < r1_; r0 += rstep) {                       \
+        int64_t r1 = r1_ - r0 < rstep ? r1_ : r0 + rstep;                   \
         for (int64_t j = jb; j < je; j += TILE) {                           \
           int64_t J = je - j < TILE ? je - j : TILE;                        \
           const uint8_t *xj = x + (size_t)j * ab;                           \

@@ -29,6 +29,12 @@
 #define INL static inline __attribute__((always_inline)) TGT
 
 #define TILE 4
+#ifndef PF_HEAD
+#define PF_HEAD 4096
+#endif
+#ifndef PF_DIST
+#define PF_DIST 4096
+#endif
 #ifndef GEMM_JB
 #define GEMM_JB 256
 #endif
@@ -49,6 +55,22 @@ INL __m512 gather_h16(const uint8_t *p, int stride, __mmask16 k) {
   __m512i g = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), k, idx,
                                           (const void *)p, 1);
   return _mm512_cvtph_ps(_mm512_cvtepi32_epi16(g));
+}
+
+/* Start of a weight stream: put the first PF_HEAD bytes in flight at once
+ * (the hardware prefetcher needs a few misses to ramp up, and a token pass
+ * is ~170 short streams); inside the loop, stay PF_DIST bytes ahead. */
+INL void prefetch_head(const uint8_t *p, size_t bytes) {
+  size_t n = bytes < PF_HEAD ? bytes : PF_HEAD;
+  for (size_t o = 0; o < n; o += 64)
+    _mm_prefetch((const char *)(p + o), _MM_HINT_T0);
+}
+
+/* Lines [p + PF_DIST, p + PF_DIST + bytes) that lie before end. */
+INL void prefetch_ahead(const uint8_t *p, int bytes, const uint8_t *end) {
+  for (int o = 0; o < bytes; o += 64)
+    if (p + PF_DIST + o < end)
+      _mm_prefetch((const char *)(p + PF_DIST + o), _MM_HINT_T0);
 }
 
 INL __m128i load128(const uint8_t *p) {
@@ -129,6 +151,10 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
   const act32_layout_t L = act32_layout(w->n_in);
   const int64_t nb = L.nb;
   const bool one_type = T == T_Q4_1 || T == T_Q5_1;
+  const uint8_t *end = (const uint8_t *)w->data + (size_t)r1 * w->row_bytes;
+  if (J == 1 && PF_HEAD)
+    prefetch_head((const uint8_t *)w->data + (size_t)r0 * w->row_bytes,
+                  (size_t)(r1 - r0) * w->row_bytes);
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc[TILE], acc2[TILE], cor[TILE];
@@ -139,6 +165,8 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
       int cnt = nb - g < 16 ? (int)(nb - g) : 16;
       __mmask16 k = (__mmask16)(cnt == 16 ? 0xFFFF : (1u << cnt) - 1);
       const uint8_t *wg = wr + (size_t)g * B;
+      if (J == 1 && PF_DIST)
+        prefetch_ahead(wg, 16 * B, end);
       __m512 dw = gather_h16(wg, B, k), s16[TILE];
       __m512 mw = one_type ? gather_h16(wg + 2, B, k) : _mm512_setzero_ps();
       #pragma GCC unroll 8
@@ -255,6 +283,10 @@ static TGT void rows_q4_0_m1(const llm_mat_t *w, const uint8_t *xq, float *y,
   const int64_t nb = L.nb;
   const __m512i base = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
                                          3, 3, 3, 3);
+  const uint8_t *end = (const uint8_t *)w->data + (size_t)r1 * w->row_bytes;
+  if (PF_HEAD)
+    prefetch_head((const uint8_t *)w->data + (size_t)r0 * w->row_bytes,
+                  (size_t)(r1 - r0) * w->row_bytes);
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc = _mm512_setzero_ps(), acc2 = acc, cor = acc;
@@ -262,6 +294,8 @@ static TGT void rows_q4_0_m1(const llm_mat_t *w, const uint8_t *xq, float *y,
       int cnt = nb - g < 16 ? (int)(nb - g) : 16;
       __mmask16 k = (__mmask16)(cnt == 16 ? 0xFFFF : (1u << cnt) - 1);
       const uint8_t *wg = wr + (size_t)g * 18;
+      if (PF_DIST)
+        prefetch_ahead(wg, 18 * 16, end);
       const uint8_t *x4 = xq + L.off_q4 + (size_t)g * QK;
       __m512 dw = gather_h16(wg, 18, k);
       __m512 s16 = _mm512_mul_ps(dw, _mm512_maskz_loadu_ps(k, xq + L.off_d + 4 * g));
@@ -504,6 +538,7 @@ INL void rows_k45(int T, int J, const llm_mat_t *w, const uint8_t *xq,
                   size_t ab, float *y, int64_t ldy, int64_t r0, int64_t r1) {
   const int B = T == K_Q4 ? 144 : 176;
   const int64_t nb = w->n_in / QK_K;
+  const uint8_t *end = (const uint8_t *)w->data + (size_t)r1 * w->row_bytes;
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc[TILE];
@@ -515,6 +550,8 @@ INL void rows_k45(int T, int J, const llm_mat_t *w, const uint8_t *xq,
     }
     for (int64_t i = 0; i < nb; i++) {
       kblk_t kb;
+      if (J == 1 && PF_DIST)
+        prefetch_ahead(wr + (size_t)i * B, B, end);
       prep_k45(T, wr + (size_t)i * B, &kb);
       #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
@@ -601,6 +638,7 @@ INL void prep_q6(const uint8_t *blk, q6blk_t *kb) {
 INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
                  float *y, int64_t ldy, int64_t r0, int64_t r1) {
   const int64_t nb = w->n_in / QK_K;
+  const uint8_t *end = (const uint8_t *)w->data + (size_t)r1 * w->row_bytes;
   for (int64_t r = r0; r < r1; r++) {
     const uint8_t *wr = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
     __m512 acc[TILE];
@@ -609,6 +647,8 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
       acc[j] = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
       q6blk_t kb;
+      if (J == 1 && PF_DIST)
+        prefetch_ahead(wr + (size_t)i * 210, 210, end);
       prep_q6(wr + (size_t)i * 210, &kb);
       #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
@@ -816,8 +856,9 @@ INL void gemm_k(int T, const llm_mat_t *w, const uint8_t *xq, size_t ab,
     const uint8_t *x = xq;                                                  \
     for (int64_t jb = 0; jb < m; jb += 64) {                                \
       int64_t je = m - jb < 64 ? m : jb + 64;                               \
-      for (int64_t r0 = r0_; r0 < r1_; r0 += 16) {                          \
-        int64_t r1 = r1_ - r0 < 16 ? r1_ : r0 + 16;                         \
+      int64_t rstep = m == 1 ? r1_ - r0_ : 16; /* m = 1: one stream */     \
+      for (int64_t r0 = r0_; r0 < r1_; r0 += rstep) {                       \
+        int64_t r1 = r1_ - r0 < rstep ? r1_ : r0 + rstep;                   \
         for (int64_t j = jb; j < je; j += TILE) {                           \
           int64_t J = je - j < TILE ? je - j : TILE;                        \
           const uint8_t *xj = x + (size_t)j * ab;                           \
@@ -896,6 +937,8 @@ INL void rows_float(int T, int J, const llm_mat_t *w, const uint8_t *xq,
   const int64_t n = w->n_in;
   const size_t rb = w->row_bytes;
   const uint8_t *base = (const uint8_t *)w->data;
+  const uint8_t *end = base + (size_t)r1 * rb;
+  const int esz = T == F_F32 ? 4 : 2;
   int64_t r = r0;
   if (J > 1) /* m = 1 keeps one weight stream */
     for (; r + 4 <= r1; r += 4)
@@ -908,6 +951,8 @@ INL void rows_float(int T, int J, const llm_mat_t *w, const uint8_t *xq,
       acc[j][0] = acc[j][1] = _mm512_setzero_ps();
     int64_t i = 0;
     for (; i + 32 <= n; i += 32) {
+      if (J == 1 && PF_DIST)
+        prefetch_ahead(wr + esz * i, 32 * esz, end);
       __m512 w0 = load_w16(T, wr, i, 0xFFFF), w1 = load_w16(T, wr, i + 16, 0xFFFF);
       #pragma GCC unroll 8
       for (int j = 0; j < J; j++) {
