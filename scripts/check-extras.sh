@@ -4,7 +4,9 @@
 #     <= 30, file <= 2500 lines;
 #  2. the code also builds warning-free with clang (ARCHITECTURE.md §6);
 #  3. retrieval quality gate on LegalQuAD when ../shared/data is present:
-#     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831.
+#     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831;
+#  4. a short libFuzzer run over the GGUF reader (longer runs:
+#     scripts/fuzz-gguf.sh SECONDS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +19,7 @@ need() { # install a Debian package for a missing command
   }
 }
 need pmccabe pmccabe
-src=$(ls base/*.c store/*.c text/*.c ingest/*.c search/*.c server/*.c cli/*.c)
+src=$(ls base/*.c store/*.c text/*.c ingest/*.c search/*.c server/*.c llm/*.c cli/*.c)
 over=$(pmccabe $src | awk '$2 > 30 || $5 > 200 {print}')
 if [ -n "$over" ]; then
   echo "== functions over budget (complexity > 30 or > 200 lines):"; echo "$over"; exit 1
@@ -38,3 +40,12 @@ if [ -f "$data" ]; then
 else
   echo "== skipping LegalQuAD evaluation: ../shared/data not present"
 fi
+
+echo "== fuzzing the GGUF reader for 60 s"
+dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed" ||
+  need /nonexistent/libclang-rt libclang-rt-14-dev
+mkdir -p build-fuzz
+LOTSE_BIN=build/lotse scripts/fuzz-gguf.sh 60 >build-fuzz/ci.log 2>&1 || {
+  tail -40 build-fuzz/ci.log; echo "== fuzzer found a problem"; exit 1; }
+grep -E "^#[0-9]+ +DONE" build-fuzz/ci.log || tail -3 build-fuzz/ci.log
+echo "== fuzzing ok"
