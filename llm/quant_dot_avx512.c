@@ -152,7 +152,7 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
   const int64_t nb = L.nb;
   const bool one_type = T == T_Q4_1 || T == T_Q5_1;
   const uint8_t *end = (const uint8_t *)w->data + (size_t)r1 * w->row_bytes;
-  if (J == 1 && PF_HEAD)
+  if (J == 1 && PF_HEAD > 0)
     prefetch_head((const uint8_t *)w->data + (size_t)r0 * w->row_bytes,
                   (size_t)(r1 - r0) * w->row_bytes);
   for (int64_t r = r0; r < r1; r++) {
@@ -165,7 +165,7 @@ INL void rows_simple(int T, int J, const llm_mat_t *w, const uint8_t *xq,
       int cnt = nb - g < 16 ? (int)(nb - g) : 16;
       __mmask16 k = (__mmask16)(cnt == 16 ? 0xFFFF : (1u << cnt) - 1);
       const uint8_t *wg = wr + (size_t)g * B;
-      if (J == 1 && PF_DIST)
+      if (J == 1 && PF_DIST > 0)
         prefetch_ahead(wg, 16 * B, end);
       __m512 dw = gather_h16(wg, B, k), s16[TILE];
       __m512 mw = one_type ? gather_h16(wg + 2, B, k) : _mm512_setzero_ps();
@@ -284,7 +284,7 @@ static TGT void rows_q4_0_m1(const llm_mat_t *w, const uint8_t *xq, float *y,
   const __m512i base = _mm512_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
                                          3, 3, 3, 3);
   const uint8_t *end = (const uint8_t *)w->data + (size_t)r1 * w->row_bytes;
-  if (PF_HEAD)
+  if (PF_HEAD > 0)
     prefetch_head((const uint8_t *)w->data + (size_t)r0 * w->row_bytes,
                   (size_t)(r1 - r0) * w->row_bytes);
   for (int64_t r = r0; r < r1; r++) {
@@ -294,7 +294,7 @@ static TGT void rows_q4_0_m1(const llm_mat_t *w, const uint8_t *xq, float *y,
       int cnt = nb - g < 16 ? (int)(nb - g) : 16;
       __mmask16 k = (__mmask16)(cnt == 16 ? 0xFFFF : (1u << cnt) - 1);
       const uint8_t *wg = wr + (size_t)g * 18;
-      if (PF_DIST)
+      if (PF_DIST > 0)
         prefetch_ahead(wg, 18 * 16, end);
       const uint8_t *x4 = xq + L.off_q4 + (size_t)g * QK;
       __m512 dw = gather_h16(wg, 18, k);
@@ -550,7 +550,7 @@ INL void rows_k45(int T, int J, const llm_mat_t *w, const uint8_t *xq,
     }
     for (int64_t i = 0; i < nb; i++) {
       kblk_t kb;
-      if (J == 1 && PF_DIST)
+      if (J == 1 && PF_DIST > 0)
         prefetch_ahead(wr + (size_t)i * B, B, end);
       prep_k45(T, wr + (size_t)i * B, &kb);
       #pragma GCC unroll 8
@@ -647,7 +647,7 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
       acc[j] = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
       q6blk_t kb;
-      if (J == 1 && PF_DIST)
+      if (J == 1 && PF_DIST > 0)
         prefetch_ahead(wr + (size_t)i * 210, 210, end);
       prep_q6(wr + (size_t)i * 210, &kb);
       #pragma GCC unroll 8
@@ -951,7 +951,7 @@ INL void rows_float(int T, int J, const llm_mat_t *w, const uint8_t *xq,
       acc[j][0] = acc[j][1] = _mm512_setzero_ps();
     int64_t i = 0;
     for (; i + 32 <= n; i += 32) {
-      if (J == 1 && PF_DIST)
+      if (J == 1 && PF_DIST > 0)
         prefetch_ahead(wr + esz * i, 32 * esz, end);
       __m512 w0 = load_w16(T, wr, i, 0xFFFF), w1 = load_w16(T, wr, i + 16, 0xFFFF);
       #pragma GCC unroll 8
