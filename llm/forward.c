@@ -33,7 +33,9 @@
 #define MAX_SLOTS 4
 #define ROW_ALIGN 16
 #define MIN_BYTES_PER_THREAD (64 * 1024)
+#ifndef CHUNK_BYTES /* -DCHUNK_BYTES=... for tuning experiments */
 #define CHUNK_BYTES (256 * 1024)
+#endif
 #define MAX_CHUNKS_PER_THREAD 64
 #define STAGES 5 /* counters per layer: qkv, wo, gate/up, down, attention */
 #define MAX_THREADS 256
