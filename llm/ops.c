@@ -70,7 +70,7 @@ static void to_f16_scalar(uint16_t *dst, const float *src, int n) {
 
 size_t llm_attn_rows_scratch(int nr, int G, int hd, int n_ctx) {
   size_t a = (size_t)G * (size_t)n_ctx;              /* row-by-row scores */
-  size_t b = (size_t)nr * G * (hd + 2) + 2 * 16 * (size_t)hd + 64; /* tiles */
+  size_t b = (size_t)nr * G * (hd + 2) + 2 * 64 * (size_t)hd + 64; /* tiles */
   return a > b ? a : b;
 }
 

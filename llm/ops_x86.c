@@ -35,6 +35,7 @@
 #define P4 1.6666665459e-1f
 #define P5 5.0000001201e-1f
 #define MAX_HD 512
+#define KT 64 /* keys per attention tile (multiple of 16) */
 
 /* ================================================================ AVX2 */
 
@@ -331,12 +332,15 @@ T5 static void attn_avx512(const llm_attn_t *a) {
   }
 }
 
-/* K block of nk <= 16 rows, transposed to kt[d * 16 + t] (zero padded),
- * and V rows converted to vf[t * hd + e]. */
+/* K tile of nk <= KT rows, transposed per 16 keys to
+ * kt[(t / 16) * hd * 16 + d * 16 + t % 16] (zero padded to a multiple of
+ * 16), and V rows converted to vf[t * hd + e]. */
 T5 static void load_kv_block(float *kt, float *vf, const uint16_t *k,
                              const uint16_t *v, int nk, int hd) {
   float tmp[16];
-  for (int t = 0; t < 16; t++) {
+  int n16 = (nk + 15) & ~15;
+  for (int t = 0; t < n16; t++) {
+    float *kb = kt + (size_t)(t / 16) * hd * 16 + t % 16;
     for (int e = 0; e < hd; e += 16) {
       if (t < nk) {
         _mm512_storeu_ps(tmp, _mm512_cvtph_ps(_mm256_loadu_si256(
@@ -347,7 +351,7 @@ T5 static void load_kv_block(float *kt, float *vf, const uint16_t *k,
       } else {
         memset(tmp, 0, sizeof tmp);
       }
-      for (int i = 0; i < 16; i++) kt[(e + i) * 16 + t] = tmp[i];
+      for (int i = 0; i < 16; i++) kb[(e + i) * 16] = tmp[i];
     }
   }
 }
@@ -394,30 +398,44 @@ I5 void blk_pv(int HC, const float *pb, int nvalid, const float *vf, int hd,
   for (int c = 0; c < HC; c++) _mm512_storeu_ps(o + 16 * c, ov[c]);
 }
 
-/* Online softmax step for one vector: update running max *m and sum *l,
- * write the block's probabilities to pb, return the rescale factor. */
-I5 float blk_softmax(__m512 s, __mmask16 mk, float *m, float *l, float *pb) {
-  float mx = _mm512_reduce_max_ps(s);
+/* Online softmax step for one vector over a tile of nsb score vectors
+ * (16 keys each, masks mk): update running max *m and sum *l, write the
+ * probabilities to pb, return the rescale factor of the old output. */
+I5 float blk_softmax(const __m512 *s, const __mmask16 *mk, int nsb, float *m,
+                     float *l, float *pb) {
+  __m512 vm = s[0];
+  for (int b = 1; b < nsb; b++) vm = _mm512_max_ps(vm, s[b]);
+  float mx = _mm512_reduce_max_ps(vm);
   float nm = mx > *m ? mx : *m;
   float corr = *m == -INFINITY ? 0.0f : expf(*m - nm);
-  __m512 p = _mm512_maskz_mov_ps(mk, exp16(_mm512_sub_ps(s, _mm512_set1_ps(nm))));
-  *l = *l * corr + _mm512_reduce_add_ps(p);
+  __m512 nmv = _mm512_set1_ps(nm), sum = _mm512_setzero_ps();
+  for (int b = 0; b < nsb; b++) {
+    __m512 p = _mm512_maskz_mov_ps(mk[b], exp16(_mm512_sub_ps(s[b], nmv)));
+    sum = _mm512_add_ps(sum, p);
+    _mm512_storeu_ps(pb + 16 * b, p);
+  }
+  *l = *l * corr + _mm512_reduce_add_ps(sum);
   *m = nm;
-  _mm512_storeu_ps(pb, p);
   return corr;
 }
 
-/* NQ query vectors (same row, so the same nvalid) against one block. */
+/* NQ query vectors (same row, so the same nvalid) against one tile. */
 I5 void blk_group(int NQ, int HC, const float *const *q, float *const *o,
                   float *m, float *l, const float *kt, const float *vf,
                   int nvalid, int hd, float scale) {
-  __mmask16 mk = nvalid >= 16 ? 0xffff : tail_mask(nvalid);
-  __m512 s[4];
-  float pb[16];
-  blk_scores(NQ, q, kt, hd, scale, mk, s);
-  #pragma GCC unroll 8
+  int nsb = (nvalid + 15) / 16;
+  __mmask16 mk[KT / 16];
+  __m512 s[4][KT / 16], t4[4];
+  float pb[KT];
+  for (int b = 0; b < nsb; b++) {
+    int nv = nvalid - 16 * b;
+    mk[b] = nv >= 16 ? 0xffff : tail_mask(nv);
+    blk_scores(NQ, q, kt + (size_t)b * hd * 16, hd, scale, mk[b], t4);
+#pragma GCC unroll 8
+    for (int u = 0; u < NQ; u++) s[u][b] = t4[u];
+  }
   for (int u = 0; u < NQ; u++) {
-    float corr = blk_softmax(s[u], mk, &m[u], &l[u], pb);
+    float corr = blk_softmax(s[u], mk, nsb, &m[u], &l[u], pb);
     blk_pv(HC, pb, nvalid, vf, hd, corr, o[u]);
   }
 }
@@ -440,13 +458,18 @@ T5 static void blk_dispatch(int nq, const float *const *q, float *const *o,
   case 64: BLK_NQ(4); break;
   case 128: BLK_NQ(8); break;
   case 32: BLK_NQ(2); break;
-  default:
-    for (int u = 0; u < nq; u++) { /* any other multiple of 16 */
-      __mmask16 mk = nvalid >= 16 ? 0xffff : tail_mask(nvalid);
-      __m512 sv[1];
-      float pb[16];
-      blk_scores(1, q + u, kt, hd, scale, mk, sv);
-      float corr = blk_softmax(sv[0], mk, &m[u], &l[u], pb);
+  default: /* any other multiple of 16 */
+    for (int u = 0; u < nq; u++) {
+      int nsb = (nvalid + 15) / 16;
+      __mmask16 mk[KT / 16];
+      __m512 sv[KT / 16];
+      float pb[KT];
+      for (int b = 0; b < nsb; b++) {
+        int nv = nvalid - 16 * b;
+        mk[b] = nv >= 16 ? 0xffff : tail_mask(nv);
+        blk_scores(1, q + u, kt + (size_t)b * hd * 16, hd, scale, mk[b], &sv[b]);
+      }
+      float corr = blk_softmax(sv, mk, nsb, &m[u], &l[u], pb);
       __m512 cv = _mm512_set1_ps(corr);
       for (int e = 0; e < hd; e += 16) {
         __m512 ov = _mm512_mul_ps(_mm512_loadu_ps(o[u] + e), cv);
@@ -468,12 +491,12 @@ T5 static void attn_rows_avx512(const llm_attn_rows_t *a) {
     return;
   }
   float *O = a->scratch, *M = O + (size_t)NQ * hd, *L = M + NQ;
-  float *kt = L + NQ, *vf = kt + 16 * hd;
+  float *kt = L + NQ, *vf = kt + KT * hd;
   for (int i = 0; i < NQ; i++) M[i] = -INFINITY, L[i] = 0;
   memset(O, 0, sizeof(float) * (size_t)NQ * hd);
   int n_max = a->n_kv0 + nr - 1;
-  for (int kb = 0; kb < n_max; kb += 16) {
-    int nk = n_max - kb < 16 ? n_max - kb : 16;
+  for (int kb = 0; kb < n_max; kb += KT) {
+    int nk = n_max - kb < KT ? n_max - kb : KT;
     load_kv_block(kt, vf, a->k + (size_t)kb * hd, a->v + (size_t)kb * hd, nk, hd);
     for (int r = 0; r < nr; r++) {
       int nv = a->n_kv0 + r - kb;

@@ -181,10 +181,10 @@ static void test_attention_rows(void **state) {
   (void)state;
   const llm_ops_t *L[3];
   int nl = levels(L);
-  const int hds[] = {16, 64, 24, 32, 128}, nrs[] = {1, 5, 16}, n0s[] = {1, 17, 40};
+  const int hds[] = {16, 64, 24, 32, 128}, nrs[] = {1, 5, 16}, n0s[] = {1, 17, 40, 100};
   for (int a = 0; a < 5; a++)
     for (int b = 0; b < 3; b++)
-      for (int c = 0; c < 3; c++) {
+      for (int c = 0; c < 4; c++) {
         int hd = hds[a], nr = nrs[b], n0 = n0s[c], G = 1 + (a + b + c) % 7;
         int n = n0 + nr - 1;
         int qs = 3 * G * hd; /* query rows hold more heads than the group */
