@@ -379,6 +379,63 @@ MM_TILED(f32, CALL_F32)
 MM_TILED(f16, CALL_F16)
 MM_TILED(bf16, CALL_BF16)
 
+/* ------------------------------------------------ activations */
+
+INL float hmax8(__m256 v) {
+  __m128 h = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+  h = _mm_max_ss(h, _mm_movehdup_ps(h));
+  return _mm_cvtss_f32(h);
+}
+INL int hsum8i(__m256i v) {
+  __m128i h = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4E));
+  h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xB1));
+  return _mm_cvtsi128_si32(h);
+}
+/* 32 int32 (4 registers, values in [-127, 127]) -> 32 int8 in order */
+INL __m256i pack32(__m256i a, __m256i b, __m256i c, __m256i d) {
+  __m256i ab = _mm256_packs_epi32(a, b), cd = _mm256_packs_epi32(c, d);
+  __m256i v = _mm256_packs_epi16(ab, cd);
+  return _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+/* Same bytes as q_act32_quantize (vcvtps2dq rounds half to even). */
+static TGT void act32_avx2(const float *x, int64_t n, uint8_t *row) {
+  const act32_layout_t L = act32_layout(n);
+  act32_zero_pads(row, &L);
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  const __m256i lim = _mm256_set1_epi32(127), nlim = _mm256_set1_epi32(-127);
+  for (int64_t b = 0; b < L.nb; b++, x += QK) {
+    __m256 v[4], m = _mm256_setzero_ps();
+    for (int i = 0; i < 4; i++) {
+      v[i] = _mm256_loadu_ps(x + 8 * i);
+      m = _mm256_max_ps(m, _mm256_andnot_ps(sign, v[i]));
+    }
+    float amax = hmax8(m);
+    float d = amax / 127.0f, id = amax != 0.0f ? 127.0f / amax : 0.0f;
+    __m256 vid = _mm256_set1_ps(id);
+    __m256i q[4], sum = _mm256_setzero_si256();
+    for (int i = 0; i < 4; i++) {
+      q[i] = _mm256_cvtps_epi32(_mm256_mul_ps(v[i], vid));
+      q[i] = _mm256_max_epi32(_mm256_min_epi32(q[i], lim), nlim);
+      sum = _mm256_add_epi32(sum, q[i]);
+    }
+    __m256i qb = pack32(q[0], q[1], q[2], q[3]);
+    _mm256_storeu_si256((__m256i *)(void *)(row + b * QK), qb);
+    int s32 = hsum8i(sum);
+    float s = _cvtsh_ss(_cvtss_sh((float)s32 * d, _MM_FROUND_TO_NEAREST_INT));
+    d = _cvtsh_ss(_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT));
+    float ds = d * (float)s32;
+    memcpy(row + L.off_d + 4 * b, &d, 4);
+    memcpy(row + L.off_s + 4 * b, &s, 4);
+    memcpy(row + L.off_ds + 4 * b, &ds, 4);
+    uint8_t *q4 = row + L.off_q4 + (b / 4) * 128 + (b % 4) * 16;
+    _mm_storeu_si128((__m128i *)(void *)q4, _mm256_castsi256_si128(qb));
+    _mm_storeu_si128((__m128i *)(void *)(q4 + 64), _mm256_extracti128_si256(qb, 1));
+  }
+}
+
 void q_kernels_avx2(q_kernels_t *k) {
   k->mm[LLM_TYPE_Q4_0] = mm2_q4_0;
   k->mm[LLM_TYPE_Q4_1] = mm2_q4_1;
@@ -391,6 +448,7 @@ void q_kernels_avx2(q_kernels_t *k) {
   k->mm[LLM_TYPE_F32] = mm2_f32;
   k->mm[LLM_TYPE_F16] = mm2_f16;
   k->mm[LLM_TYPE_BF16] = mm2_bf16;
+  k->act32 = act32_avx2;
 }
 
 #else
