@@ -42,7 +42,7 @@
 #define GEMM_K_MIN_M 20
 #endif
 #ifndef GEMM_MIN_M
-#define GEMM_MIN_M 12
+#define GEMM_MIN_M 4
 #endif
 
 /* ------------------------------------------------------------ helpers */
@@ -343,23 +343,52 @@ typedef struct {
   float cw[CHUNK][PANEL]; /* -offset * d, or the _1 types' m */
 } panel_t;
 
+/* W_k (k = 0..7) of one block from 8 registers Z_i = [row i | row i + 8]
+ * (8 dwords each): an 8x8 dword transpose in both 256-bit halves, then the
+ * 128-bit pieces put in row order. */
+INL void transpose_16x8(const __m512i z[8], uint8_t out[8][64]) {
+  __m512i t[8], u[8];
+  #pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) {
+    t[2 * i] = _mm512_unpacklo_epi32(z[2 * i], z[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_epi32(z[2 * i], z[2 * i + 1]);
+  }
+  #pragma GCC unroll 2
+  for (int h = 0; h < 2; h++) { /* rows 0-3 (h = 0) and 4-7 (h = 1) */
+    __m512i *o = u + 4 * h, *s = t + 4 * h;
+    o[0] = _mm512_unpacklo_epi64(s[0], s[2]);
+    o[1] = _mm512_unpackhi_epi64(s[0], s[2]);
+    o[2] = _mm512_unpacklo_epi64(s[1], s[3]);
+    o[3] = _mm512_unpackhi_epi64(s[1], s[3]);
+  }
+  const __m512i lo = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13);
+  const __m512i hi = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+  #pragma GCC unroll 4
+  for (int e = 0; e < 4; e++) {
+    _mm512_store_si512(out[e], _mm512_permutex2var_epi64(u[e], lo, u[e + 4]));
+    _mm512_store_si512(out[e + 4], _mm512_permutex2var_epi64(u[e], hi, u[e + 4]));
+  }
+}
+
 INL void pack_simple(int T, const uint8_t *wr, size_t rb, int nr, int64_t b0,
                      int nbk, panel_t *P) {
   const int B = blk_bytes(T);
   const bool one_type = T == T_Q4_1 || T == T_Q5_1;
   memset(P->dw, 0, sizeof P->dw);
   memset(P->cw, 0, sizeof P->cw);
-  if (nr < PANEL)
-    memset(P->w, 0, sizeof P->w);
-  for (int r = 0; r < nr; r++) {
-    const uint8_t *row = wr + (size_t)r * rb + (size_t)b0 * B;
-    for (int b = 0; b < nbk; b++) {
-      const uint8_t *blk = row + (size_t)b * B;
-      uint32_t u[16];
-      _mm512_storeu_si512(u, prep_simple(T, blk, false));
-      #pragma GCC unroll 8
-      for (int k = 0; k < 8; k++)
-        memcpy(&P->w[b][k][4 * r], &u[k], 4);
+  for (int b = 0; b < nbk; b++) {
+    __m512i z[8];
+    #pragma GCC unroll 8
+    for (int i = 0; i < 8; i++) {
+      const uint8_t *b0p = wr + (size_t)i * rb + (size_t)(b0 + b) * B;
+      __m512i lo = i < nr ? prep_simple(T, b0p, false) : _mm512_setzero_si512();
+      __m512i hi = i + 8 < nr ? prep_simple(T, b0p + 8 * rb, false)
+                              : _mm512_setzero_si512();
+      z[i] = _mm512_inserti64x4(lo, _mm512_castsi512_si256(hi), 1);
+    }
+    transpose_16x8(z, P->w[b]);
+    for (int r = 0; r < nr; r++) {
+      const uint8_t *blk = wr + (size_t)r * rb + (size_t)(b0 + b) * B;
       float d = _cvtsh_ss((unsigned short)(blk[0] | (blk[1] << 8)));
       P->dw[b][r] = d;
       P->cw[b][r] = one_type ? _cvtsh_ss((unsigned short)(blk[2] | (blk[3] << 8)))
