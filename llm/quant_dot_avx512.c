@@ -39,7 +39,7 @@
 #define GEMM_JB 256
 #endif
 #ifndef GEMM_K_MIN_M
-#define GEMM_K_MIN_M 20
+#define GEMM_K_MIN_M 8
 #endif
 #ifndef GEMM_MIN_M
 #define GEMM_MIN_M 4
@@ -725,15 +725,17 @@ enum { K_Q6 = 2 };
 INL void pack_k(int T, const uint8_t *wr, size_t rb, int nr, int64_t i0,
                 int nbk, kpanel_t *P) {
   const int B = T == K_Q4 ? 144 : T == K_Q5 ? 176 : 210;
+  uint8_t vals[PANEL][QK_K] __attribute__((aligned(64)));
   memset(P->dsc, 0, sizeof P->dsc);
   memset(P->dmn, 0, sizeof P->dmn);
-  if (nr < PANEL)
-    memset(P->w, 0, sizeof P->w);
-  for (int r = 0; r < nr; r++) {
-    for (int b = 0; b < nbk; b++) {
-      const uint8_t *blk = wr + (size_t)r * rb + (size_t)(i0 + b) * B;
-      uint32_t u[64];
+  for (int b = 0; b < nbk; b++) {
+    for (int r = 0; r < PANEL; r++) {
       __m512i q[4];
+      if (r >= nr) {
+        memset(vals[r], 0, QK_K);
+        continue;
+      }
+      const uint8_t *blk = wr + (size_t)r * rb + (size_t)(i0 + b) * B;
       if (T == K_Q6) {
         q6blk_t kb;
         prep_q6(blk, &kb);
@@ -756,10 +758,18 @@ INL void pack_k(int T, const uint8_t *wr, size_t rb, int nr, int64_t i0,
       }
       #pragma GCC unroll 4
       for (int c = 0; c < 4; c++)
-        _mm512_storeu_si512(u + 16 * c, q[c]);
-      #pragma GCC unroll 64
-      for (int k = 0; k < 64; k++)
-        memcpy(&P->w[b][k][4 * r], &u[k], 4);
+        _mm512_store_si512(vals[r] + 64 * c, q[c]);
+    }
+    /* dwords 8h..8h+7 of all 16 rows -> W[8h..8h+7] */
+    #pragma GCC unroll 8
+    for (int h = 0; h < 8; h++) {
+      __m512i z[8];
+      #pragma GCC unroll 8
+      for (int i = 0; i < 8; i++)
+        z[i] = _mm512_inserti64x4(
+            _mm512_castsi256_si512(load256(vals[i] + 32 * h)),
+            load256(vals[i + 8] + 32 * h), 1);
+      transpose_16x8(z, P->w[b] + 8 * h);
     }
   }
 }
