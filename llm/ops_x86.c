@@ -424,9 +424,12 @@ I5 void blk_group(int NQ, int HC, const float *const *q, float *const *o,
                   float *m, float *l, const float *kt, const float *vf,
                   int nvalid, int hd, float scale) {
   int nsb = (nvalid + 15) / 16;
-  __mmask16 mk[KT / 16];
+  __mmask16 mk[KT / 16] = {0};
   __m512 s[4][KT / 16], t4[4];
   float pb[KT];
+#pragma GCC unroll 8
+  for (int u = 0; u < 4; u++)
+    for (int b = 0; b < KT / 16; b++) s[u][b] = _mm512_setzero_ps();
   for (int b = 0; b < nsb; b++) {
     int nv = nvalid - 16 * b;
     mk[b] = nv >= 16 ? 0xffff : tail_mask(nv);
@@ -461,9 +464,10 @@ T5 static void blk_dispatch(int nq, const float *const *q, float *const *o,
   default: /* any other multiple of 16 */
     for (int u = 0; u < nq; u++) {
       int nsb = (nvalid + 15) / 16;
-      __mmask16 mk[KT / 16];
+      __mmask16 mk[KT / 16] = {0};
       __m512 sv[KT / 16];
       float pb[KT];
+      for (int b = 0; b < KT / 16; b++) sv[b] = _mm512_setzero_ps();
       for (int b = 0; b < nsb; b++) {
         int nv = nvalid - 16 * b;
         mk[b] = nv >= 16 ? 0xffff : tail_mask(nv);
