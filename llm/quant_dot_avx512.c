@@ -68,8 +68,10 @@ INL void prefetch_head(const uint8_t *p, size_t bytes) {
 
 /* Lines [p + PF_DIST, p + PF_DIST + bytes) that lie before end. */
 INL void prefetch_ahead(const uint8_t *p, int bytes, const uint8_t *end) {
+  /* no pointer is formed past the end of the data */
+  size_t left = (size_t)(end - p);
   for (int o = 0; o < bytes; o += 64)
-    if (p + PF_DIST + o < end)
+    if ((size_t)(PF_DIST + o) < left)
       _mm_prefetch((const char *)(p + PF_DIST + o), _MM_HINT_T0);
 }
 
