@@ -91,7 +91,10 @@ typedef struct llm_mat {
 int llm_mat_pack(llm_mat_t *w);
 void llm_mat_unpack(llm_mat_t *w);
 
-/* Bytes one activation row of n_in elements needs in w's dot type. */
+/* Bytes one activation row of n_in elements needs in w's dot type. The
+ * row layout is private to the kernels (the quantised values plus derived
+ * fields and padding, see quant_internal.h); it depends only on the dot type
+ * and n_in, so matrices that share an input and a dot type share the rows. */
 size_t llm_act_bytes(const llm_mat_t *w);
 /* Convert m activation rows (x, stride n_in floats) to w's dot type into
  * xq (m rows of llm_act_bytes). Rows [j0, j1) only, so threads can share. */
