@@ -63,9 +63,33 @@ void __real_llm_act_quantize(const llm_mat_t *w, const float *x, int64_t j0,
                              int64_t j1, void *xq);
 void __wrap_llm_act_quantize(const llm_mat_t *w, const float *x, int64_t j0,
                              int64_t j1, void *xq);
+/* LOTSEDUMP_ROUND_ACT=1: round the activations of F16/BF16 weights to the
+ * weight's type first, as ggml does (its vec_dot_type for F16 is F16, for
+ * BF16 BF16): a simulation of that change to lotse, for measuring it. */
+static const float *round_act(const llm_mat_t *w, const float *x, int64_t j0,
+                              int64_t j1) {
+  static float *buf;
+  static size_t cap;
+  const char *e = getenv("LOTSEDUMP_ROUND_ACT");
+  if (!e || strcmp(e, "1") ||
+      (w->type != LLM_TYPE_F16 && w->type != LLM_TYPE_BF16))
+    return x;
+  size_t n = (size_t)(j1 * w->n_in);
+  if (n > cap) {
+    float *nb = realloc(buf, sizeof *nb * n);
+    if (!nb) return x;
+    buf = nb;
+    cap = n;
+  }
+  for (size_t i = (size_t)(j0 * w->n_in); i < n; i++)
+    buf[i] = w->type == LLM_TYPE_F16 ? llm_f16_to_f32(llm_f32_to_f16(x[i]))
+                                     : llm_bf16_to_f32(llm_f32_to_bf16(x[i]));
+  return buf;
+}
+
 void __wrap_llm_act_quantize(const llm_mat_t *w, const float *x, int64_t j0,
                              int64_t j1, void *xq) {
-  __real_llm_act_quantize(w, x, j0, j1, xq);
+  __real_llm_act_quantize(w, round_act(w, x, j0, j1), j0, j1, xq);
   rec_t *r = g_recording ? rec_for(w, j1) : NULL;
   if (!r) return;
   memcpy(r->in + j0 * w->n_in, x + j0 * w->n_in,
