@@ -19,7 +19,7 @@ weight's type (LOTSEDUMP_ROUND_ACT=1), as ggml does. Scratch: $LOTSE_TEST_TMP
 or /tmp. Tokens default to the byte ids of a German sentence (llama "bytes"
 vocabularies); pass --tokens for others.
 """
-import argparse, array, math, os, subprocess, tempfile
+import argparse, array, json, math, os, shutil, subprocess, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -52,6 +52,7 @@ def main():
                     "Der Landkreis informiert: Die Zulassungsstelle ist am 24. Dezember geschlossen.".encode()))
     ap.add_argument("--flash-attn", default="on")
     ap.add_argument("--round-act", action="store_true")
+    ap.add_argument("--json", action="store_true", help="one JSON object instead of the table")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(dir=os.environ.get("LOTSE_TEST_TMP"))
     bins = subprocess.run([os.path.join(HERE, "build-refdump.sh"), "--lotse-build", a.lotse_build,
@@ -63,12 +64,13 @@ def main():
     env = dict(os.environ, LOTSEDUMP_ROUND_ACT="1" if a.round_act else "0")
     subprocess.run([os.path.join(bins, "lotsedump"), "--forward", a.model, a.tokens, ldir], check=True, env=env)
     idx = [l.split("\t") for l in open(os.path.join(rdir, "index.tsv")).read().splitlines()]
-    first = {}
+    first, last = {}, {}
     for r in idx:
         first.setdefault((r[1], r[2]), r)
+        last[r[1]] = r  # e.g. kqv_out is a CONT without flash attention
 
     def ref(name, op):
-        r = first.get((name, op))
+        r = first.get((name, op)) or last.get(name)
         if not r:
             return None, 0
         safe = r[1].replace(" ", "_").replace("(", "_").replace(")", "_")
@@ -92,13 +94,15 @@ def main():
         l += 1
     rows += [("result_norm", "MUL", "in", outw, None), ("result_output", "MUL_MAT", "out", outw, "result_norm")]
     srcop = {"kqv_out": "RESHAPE", "ffn_swiglu": "SWIGLU"}
-    print("%-14s %-9s %12s %12s" % ("tensor", "op", "fwd rel", "iso rel"))
+    table = []
+    if not a.json:
+        print("%-14s %-9s %12s %12s" % ("tensor", "op", "fwd rel", "iso rel"))
     for name, op, kind, w, src in rows:
         r, n0 = ref(name, op)
         p = os.path.join(ldir, "%s-%s.f32" % (kind, w))
         if r is None or not os.path.exists(p):
             continue
-        iso = ""
+        iso, iso_v = "", None
         if src:
             x, _ = ref(src, srcop.get(src.rsplit("-", 1)[0], "MUL"))
             xin, yout = os.path.join(tmp, "x.f32"), os.path.join(tmp, "y.f32")
@@ -106,13 +110,21 @@ def main():
             with open(xin, "wb") as f:
                 f.write(x[len(x) - k:].tobytes())
             subprocess.run([os.path.join(bins, "lotsedump"), a.model, w, xin, yout], check=True, env=env)
-            iso = "%12.3g" % rel(rd(yout), r)
-        print("%-14s %-9s %12.3g %s" % (name, op, rel(rd(p), r), iso))
+            iso_v = rel(rd(yout), r)
+            iso = "%12.3g" % iso_v
+        table.append({"tensor": name, "weight": w, "fwd": rel(rd(p), r), "iso": iso_v})
+        if not a.json:
+            print("%-14s %-9s %12.3g %s" % (name, op, table[-1]["fwd"], iso))
     r, n0 = ref("result_output", "MUL_MAT")
     y = rd(os.path.join(ldir, "out-%s.f32" % outw))
     ty = dict(top(y[len(y) - n0:], 50))
     tr = top(r[len(r) - n0:], 5)
-    print("first-step top-5 max |delta logprob| = %.4f" % max(abs(ty.get(i, -99) - v) for i, v in tr))
+    worst = max(abs(ty.get(i, -99) - v) for i, v in tr)
+    if a.json:
+        print(json.dumps({"tensors": table, "top5_max_delta": worst}))
+    else:
+        print("first-step top-5 max |delta logprob| = %.4f" % worst)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
