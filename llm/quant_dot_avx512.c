@@ -716,10 +716,14 @@ INL void rows_q6(int J, const llm_mat_t *w, const uint8_t *xq, size_t ab,
 
 #define KCH 4 /* super-blocks per packed chunk (~22 KiB) */
 
+/* Scales are kept as small integers in float so that the per-sub-block
+ * products and their sums are exact (as in the scalar kernel); d and dmin
+ * are applied once per super-block. */
 typedef struct {
   uint8_t w[KCH][64][64];
-  float dsc[KCH][16][PANEL]; /* d * scale per sub-block (8 or 16) */
-  float dmn[KCH][8][PANEL];  /* dmin * min (Q4_K/Q5_K) */
+  float sc[KCH][16][PANEL]; /* scale per sub-block (8 or 16) */
+  float mn[KCH][8][PANEL];  /* min per sub-block (Q4_K/Q5_K) */
+  float d[KCH][PANEL], dmin[KCH][PANEL];
 } kpanel_t;
 
 enum { K_Q6 = 2 };
@@ -728,8 +732,10 @@ INL void pack_k(int T, const uint8_t *wr, size_t rb, int nr, int64_t i0,
                 int nbk, kpanel_t *P) {
   const int B = T == K_Q4 ? 144 : T == K_Q5 ? 176 : 210;
   uint8_t vals[PANEL][QK_K] __attribute__((aligned(64)));
-  memset(P->dsc, 0, sizeof P->dsc);
-  memset(P->dmn, 0, sizeof P->dmn);
+  memset(P->sc, 0, sizeof P->sc);
+  memset(P->mn, 0, sizeof P->mn);
+  memset(P->d, 0, sizeof P->d);
+  memset(P->dmin, 0, sizeof P->dmin);
   for (int b = 0; b < nbk; b++) {
     for (int r = 0; r < PANEL; r++) {
       __m512i q[4];
@@ -745,7 +751,8 @@ INL void pack_k(int T, const uint8_t *wr, size_t rb, int nr, int64_t i0,
           q[c] = kb.q[c];
         const int8_t *sc = (const int8_t *)(blk + 192);
         for (int sb = 0; sb < 16; sb++)
-          P->dsc[b][sb][r] = kb.d * (float)sc[sb];
+          P->sc[b][sb][r] = (float)sc[sb];
+        P->d[b][r] = kb.d;
       } else {
         kblk_t kb;
         prep_k45(T, blk, &kb);
@@ -754,9 +761,11 @@ INL void pack_k(int T, const uint8_t *wr, size_t rb, int nr, int64_t i0,
         uint64_t sc, mn;
         k_unpack_scales(blk + 4, &sc, &mn);
         for (int sb = 0; sb < 8; sb++) {
-          P->dsc[b][sb][r] = kb.d * (float)((sc >> (8 * sb)) & 0xFF);
-          P->dmn[b][sb][r] = kb.dmin * (float)((mn >> (8 * sb)) & 0xFF);
+          P->sc[b][sb][r] = (float)((sc >> (8 * sb)) & 0xFF);
+          P->mn[b][sb][r] = (float)((mn >> (8 * sb)) & 0xFF);
         }
+        P->d[b][r] = kb.d;
+        P->dmin[b][r] = kb.dmin;
       }
       #pragma GCC unroll 4
       for (int c = 0; c < 4; c++)
@@ -791,10 +800,10 @@ INL void panel_k(int T, int J, const kpanel_t *P, int nbk, int64_t i0,
   for (int j = 0; j < J; j++)
     yf[j] = _mm512_setzero_ps();
   for (int b = 0; b < nbk; b++) {
-    __m512 t[TILE];
+    __m512 t[TILE], tm[TILE]; /* sum of sc * dot, sum of min * bsum */
     #pragma GCC unroll 4
     for (int j = 0; j < J; j++)
-      t[j] = _mm512_setzero_ps();
+      t[j] = tm[j] = _mm512_setzero_ps();
     for (int sb = 0; sb < SB; sb++) {
       __m512i a0[TILE], a1[TILE];
       #pragma GCC unroll 4
@@ -814,26 +823,31 @@ INL void panel_k(int T, int J, const kpanel_t *P, int nbk, int64_t i0,
                                       _mm512_set1_epi32((int)ld32(x + 4)));
         }
       }
-      __m512 dsc = _mm512_load_ps(P->dsc[b][sb]);
-      __m512 dmn = T == K_Q6 ? dsc : _mm512_load_ps(P->dmn[b][sb]);
+      __m512 sc = _mm512_load_ps(P->sc[b][sb]);
+      __m512 mn = T == K_Q6 ? sc : _mm512_load_ps(P->mn[b][sb]);
       #pragma GCC unroll 4
       for (int j = 0; j < J; j++) {
         const uint8_t *a = xq + (size_t)j * ab + (size_t)(i0 + b) * sizeof(blk_q8_k);
-        __m512 f = _mm512_cvtepi32_ps(_mm512_add_epi32(a0[j], a1[j]));
-        t[j] = _mm512_fmadd_ps(f, dsc, t[j]);
+        __m512i dot = _mm512_add_epi32(a0[j], a1[j]);
         if (T == K_Q6) /* values carry +32: subtract 32 * sum of the 16 */
-          t[j] = _mm512_fmadd_ps(dsc, _mm512_set1_ps(-32.f * bsum_at(a, sb)), t[j]);
-        else
-          t[j] = _mm512_fnmadd_ps(
-              dmn, _mm512_set1_ps((float)(bsum_at(a, 2 * sb) + bsum_at(a, 2 * sb + 1))),
-              t[j]);
+          dot = _mm512_sub_epi32(dot, _mm512_set1_epi32(32 * bsum_at(a, sb)));
+        t[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), sc, t[j]);
+        if (T != K_Q6)
+          tm[j] = _mm512_fmadd_ps(
+              mn, _mm512_set1_ps((float)(bsum_at(a, 2 * sb) + bsum_at(a, 2 * sb + 1))),
+              tm[j]);
       }
     }
+    __m512 d = _mm512_load_ps(P->d[b]);
+    __m512 dmin = T == K_Q6 ? d : _mm512_load_ps(P->dmin[b]);
     #pragma GCC unroll 4
     for (int j = 0; j < J; j++) {
       float dx;
       memcpy(&dx, xq + (size_t)j * ab + (size_t)(i0 + b) * sizeof(blk_q8_k), 4);
-      yf[j] = _mm512_fmadd_ps(t[j], _mm512_set1_ps(dx), yf[j]);
+      __m512 v = _mm512_mul_ps(d, t[j]);
+      if (T != K_Q6)
+        v = _mm512_fnmadd_ps(dmin, tm[j], v);
+      yf[j] = _mm512_fmadd_ps(v, _mm512_set1_ps(dx), yf[j]);
     }
   }
   #pragma GCC unroll 4
