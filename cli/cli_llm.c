@@ -48,7 +48,7 @@ int cli_parse_u64(const cli_cmd_t *cmd, const char *name, const char *val,
 
 int cli_llm_opt(cli_llm_t *l, const cli_cmd_t *cmd, int c, const char *val) {
   llm_config_t *g = &l->cfg;
-  int secs;
+  int secs = 0;
   switch (c) {
   case CLI_LLM_OPT_MODEL: g->model_path = val; return 0;
   case CLI_LLM_OPT_THREADS:

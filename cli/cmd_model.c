@@ -76,7 +76,7 @@ static int parse_long(const cli_cmd_t *cmd, const char *opt, const char *v,
 static int parse_opt(const cli_cmd_t *cmd, int c, const char *v, args_t *a) {
   static const char *dim_names[] = {"n-embd", "n-layer",  "n-head", "n-head-kv",
                                     "head-dim", "n-ff", "n-ctx"};
-  long seed;
+  long seed = 0;
   switch (c) {
   case 'o': a->out = v; return 0;
   case OPT_ARCH: a->arch = v; return 0;

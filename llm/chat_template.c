@@ -232,7 +232,7 @@ int llm_chat_render_vars(const llm_chat_tmpl_t *t, const struct json_t *vars,
   jinja_ctx_t ctx;
   size_t base = out->len;
   ctx_init(&ctx, ropts, out, err);
-  jinja_val_t g;
+  jinja_val_t g = {0};
   int rc = from_json(&ctx, vars, 0, &g);
   if (rc == LOTSE_ELIMIT && ctx.steps <= ctx.max_steps)
     rc = lotse_err_set(err, rc, "chat template variables nested too deeply");

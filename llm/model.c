@@ -94,7 +94,7 @@ static int read_rope_scaling(llm_model_t *m, lotse_err_t *err) {
     return lotse_err_set(err, LOTSE_EUNSUPPORTED,
                          "unsupported rope scaling '%.*s'",
                          (int)(s.n > 20 ? 20 : s.n), s.p);
-  float f;
+  float f = 1.0f;
   int rc = key_f32(m->g, m->hp.arch_name, "rope.scaling.factor", 1.0f, &f, err);
   if (rc) return rc;
   m->freq_scale = 1.0f / f;

@@ -178,8 +178,8 @@ static int parse_prompt(v1_job_t *j, v1_bad_t *b) {
 static int parse_sampling(v1_job_t *j, v1_bad_t *b) {
   llm_sampling_t *s = &j->req.sampling;
   *s = llm_sampling_default();
-  double x;
-  long long n;
+  double x = 0;
+  long long n = 0;
   int rc;
   if ((rc = get_number(j, "temperature", 0, 2, &x, b)) < 0) return -1;
   if (rc) s->temp = (float)x;
