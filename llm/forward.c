@@ -30,7 +30,7 @@
 
 #include "llm/model_internal.h"
 
-#define MAX_SLOTS 4
+#define MAX_SLOTS 6 /* Q8_0, Q8_1, Q8_K, F32, F16, BF16 */
 #define ROW_ALIGN 16
 #define MIN_BYTES_PER_THREAD (64 * 1024)
 #ifndef CHUNK_BYTES /* -DCHUNK_BYTES=... for tuning experiments */
@@ -76,8 +76,15 @@ typedef struct pass {
 
 /* ------------------------------------------------------------ helpers */
 
-static act_slot_t *slot_for(const llm_ctx_t *c, const llm_mat_t *w) {
+/* Which activation rows a matrix can share: its dot type, except that F16
+ * and BF16 weights get their inputs rounded to their own type (quant.h). */
+static int act_key(const llm_mat_t *w) {
   int dt = llm_type_info(w->type)->dot_type;
+  return dt == LLM_TYPE_F32 ? w->type : dt;
+}
+
+static act_slot_t *slot_for(const llm_ctx_t *c, const llm_mat_t *w) {
+  int dt = act_key(w);
   for (int i = 0; i < c->n_slots; i++)
     if (c->slot[i].dot_type == dt) return (act_slot_t *)&c->slot[i];
   return NULL; /* not reached: every matrix was registered */
@@ -509,7 +516,7 @@ static void pass_run(void *arg, int ith, int nth) {
 /* ------------------------------------------------------------ context */
 
 static int slot_add(llm_ctx_t *c, const llm_mat_t *w) {
-  int dt = llm_type_info(w->type)->dot_type;
+  int dt = act_key(w);
   size_t rb = llm_act_bytes(w);
   for (int i = 0; i < c->n_slots; i++)
     if (c->slot[i].dot_type == dt) {

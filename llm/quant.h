@@ -10,9 +10,10 @@
  * environment forces a level for tests and benchmarks.
  *
  * Activations are converted once per matmul into the weight type's "dot
- * type" (Q8_0 for Q4_0/Q5_0/Q5_1/Q8_0, Q8_K for the K-quants, F32 for
- * F32/F16/BF16), the same choice llama.cpp makes, which keeps results close
- * to it.
+ * type" (Q8_0 for Q4_0/Q5_0/Q8_0, Q8_1 for Q4_1/Q5_1, Q8_K for the
+ * K-quants; F32 rows for F32/F16/BF16, rounded to F16 resp. BF16 values for
+ * F16/BF16 weights), the same rounding llama.cpp applies, which keeps
+ * results close to it.
  */
 #ifndef LOTSE_LLM_QUANT_H
 #define LOTSE_LLM_QUANT_H

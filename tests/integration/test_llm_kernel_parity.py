@@ -19,10 +19,8 @@ attention is switched. This test checks the quantised path without that
 amplification, so a systematic error there cannot hide in the noise.
 
 F16/BF16: llama.cpp rounds the activations to the weight's type before the
-dot product (ggml's vec_dot_type); lotse keeps them f32 (quant.h: dot type
-F32). Until lotse does the same, those two types are checked with the
-rounding simulated (lotsedump LOTSEDUMP_ROUND_ACT=1); drop them from
-SIMULATE_ROUNDING when it lands (rounding twice changes nothing).
+dot product (ggml's vec_dot_type); lotse does the same (quant.h), so these
+types are checked like the others.
 
 Needs the llama.cpp reference (tests/reference/node_modules) and liblotse.a
 beside LOTSE_BIN; skipped otherwise and under the sanitizer build.
@@ -39,7 +37,7 @@ import lotsetest as lt  # noqa: E402
 
 REF = os.path.join(lt.SRC, "tests", "reference")
 TYPES = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K"]
-SIMULATE_ROUNDING = ("F16", "BF16")
+SIMULATE_ROUNDING = ()  # types whose rounding lotsedump would simulate
 TOL = 1e-5
 
 

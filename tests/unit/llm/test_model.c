@@ -130,9 +130,11 @@ static bool ref_matvec(const ref_t *r, const char *name, const double *x,
   size_t rb = llm_row_bytes(t->type, n_in);
   float *row = malloc(sizeof(float) * (size_t)n_in);
   /* The engine's contract (quant.h): the input goes through the weight
-   * type's dot type first (Q8_0 / Q8_K for quantised weights). */
+   * type's dot type first (Q8_0 / Q8_K for quantised weights), and is
+   * rounded to F16 / BF16 values for F16 / BF16 weights. */
   double *xa = malloc(sizeof(double) * (size_t)n_in);
   int dt = llm_type_info(t->type)->dot_type;
+  if (t->type == LLM_TYPE_F16 || t->type == LLM_TYPE_BF16) dt = t->type;
   if (dt != LLM_TYPE_F32) {
     void *q = malloc(llm_row_bytes(dt, n_in));
     for (int64_t i = 0; i < n_in; i++) row[i] = (float)x[i];
