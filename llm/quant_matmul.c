@@ -66,15 +66,16 @@ void q_act32_quantize(const float *x, int64_t n, uint8_t *row) {
 /* F32 activations for F32/F16/BF16 weights; for F16 and BF16 weights they
  * are rounded to the weight's 16-bit type first, as ggml's vec_dot_type
  * does, so results stay close to llama.cpp's. */
-static void act_round16(int type, const float *x, int64_t n, float *out) {
-  if (type == LLM_TYPE_F16) {
-    for (int64_t i = 0; i < n; i++)
-      out[i] = llm_f16_to_f32(llm_f32_to_f16(x[i]));
-  } else if (type == LLM_TYPE_BF16) {
-    for (int64_t i = 0; i < n; i++)
-      out[i] = llm_bf16_to_f32(llm_f32_to_bf16(x[i]));
-  } else {
+static void act_round16(int type, const float *x, int64_t n,
+                        unsigned char *out) { /* out may be unaligned */
+  if (type != LLM_TYPE_F16 && type != LLM_TYPE_BF16) {
     memcpy(out, x, (size_t)n * sizeof(float));
+    return;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    float v = type == LLM_TYPE_F16 ? llm_f16_to_f32(llm_f32_to_f16(x[i]))
+                                   : llm_bf16_to_f32(llm_f32_to_bf16(x[i]));
+    memcpy(out + (size_t)i * sizeof(float), &v, sizeof(float));
   }
 }
 
@@ -96,7 +97,7 @@ void llm_act_quantize(const llm_mat_t *w, const float *x, int64_t j0,
       break;
     default:
       memset(row, 0, ab);
-      act_round16(w->type, xr, w->n_in, (float *)(void *)row);
+      act_round16(w->type, xr, w->n_in, row);
       break;
     }
   }
