@@ -125,6 +125,12 @@ class TokenizeParity(lt.TestCase):
         same = sum(a == c for a, c in zip(mine, llama))
         sys.stderr.write("%s: %d strings; lotse = llama.cpp on %d\n" %
                          (name, len(self.items), same))
+        # Say which ones differ, so a failure can be diagnosed from the log.
+        diff = [(x, a, c) for x, a, c in zip(self.items, mine, llama)
+                if a != c]
+        for x, a, c in diff[:5]:
+            sys.stderr.write("  %r special=%s\n    lotse     %s\n    llama.cpp"
+                             " %s\n" % (x["text"], x["special"], a, c))
         self.assertEqual(len(mine), len(self.items))
         self.assertEqual(same, len(self.items), name)
 
