@@ -150,9 +150,9 @@ static int emit_val(jinja_ctx_t *ctx, const jinja_node_t *at,
 
 /* --------------------------------------------------------- iteration */
 
-/* The items a for loop walks: list items, dict keys, string characters. */
-static int iter_items(jinja_ctx_t *ctx, const jinja_node_t *at,
-                      const jinja_val_t *v, jinja_list_t **out) {
+/* The items a for loop (and list-taking filters) walk. */
+int jinja_iter_items(jinja_ctx_t *ctx, const jinja_node_t *at,
+                     const jinja_val_t *v, jinja_list_t **out) {
   jinja_list_t *l = NULL;
   if (v->t == JV_LIST) {
     *out = v->u.l;
@@ -202,7 +202,7 @@ static int exec_for(jinja_ctx_t *ctx, const jinja_node_t *n) {
   jinja_val_t it;
   jinja_list_t *items = NULL;
   int rc = jinja_eval(ctx, n->a, &it);
-  if (!rc) rc = iter_items(ctx, n->a, &it, &items);
+  if (!rc) rc = jinja_iter_items(ctx, n->a, &it, &items);
   if (!rc && n->b) rc = filter_items(ctx, n, &items);
   if (rc) return rc;
   jinja_scope_t *saved = ctx->scope;

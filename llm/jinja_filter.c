@@ -137,23 +137,9 @@ static int f_length(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v,
 
 static int to_list(jinja_ctx_t *ctx, const jinja_node_t *e, jinja_val_t *v) {
   if (v->t == JV_LIST) return 0;
-  jinja_list_t *l = NULL;
-  if (v->t == JV_UNDEF) {
-    l = jinja_list_new(&ctx->arena, 0);
-  } else if (v->t == JV_DICT || v->t == JV_NS) {
-    l = jinja_list_new(&ctx->arena, v->u.d->n);
-    for (size_t i = 0; l && i < v->u.d->n; i++)
-      l->v[i] = jinja_val_str(v->u.d->k[i], v->u.d->kn[i]);
-  } else if (v->t == JV_STR) {
-    size_t k, *off = jinja_utf8_offsets(&ctx->arena, v->u.s.p, v->u.s.n, &k);
-    l = off ? jinja_list_new(&ctx->arena, k) : NULL;
-    for (size_t i = 0; l && i < k; i++)
-      l->v[i] = jinja_val_str(v->u.s.p + off[i], off[i + 1] - off[i]);
-  } else {
-    return jinja_fail(ctx, e, LOTSE_EINVAL, "'%s' object is not iterable",
-                      jinja_type_name(v));
-  }
-  if (!l) return oom(ctx, e);
+  jinja_list_t *l;
+  int rc = jinja_iter_items(ctx, e, v, &l);
+  if (rc) return rc;
   *v = list_val(l);
   return 0;
 }

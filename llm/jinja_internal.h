@@ -220,6 +220,10 @@ int jinja_charge_val(jinja_ctx_t *ctx, const jinja_node_t *at,
 /* Error at node position: "chat template L:C: <message>". */
 int jinja_fail(jinja_ctx_t *ctx, const jinja_node_t *at, int code,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The items iterating v gives (list items, dict keys, string characters;
+ * undefined: none); an error for other types. */
+int jinja_iter_items(jinja_ctx_t *ctx, const jinja_node_t *at,
+                     const jinja_val_t *v, jinja_list_t **out);
 
 /* llm/jinja_filter.c */
 int jinja_apply_filter(jinja_ctx_t *ctx, const jinja_node_t *e,
