@@ -10,7 +10,7 @@ PKGS=(
   # product libraries
   libsqlite3-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev
   libjansson-dev libxml2-dev libzip-dev libpoppler-glib-dev libcairo2-dev
-  libtesseract-dev libleptonica-dev libgmime-3.0-dev
+  libtesseract-dev libleptonica-dev libgmime-3.0-dev libyaml-dev
   # runtime data: German OCR model, compound-splitting lexicon, a font
   tesseract-ocr-deu hunspell-de-de fonts-dejavu-core
   # tests: unit framework, integration tests, fixtures
