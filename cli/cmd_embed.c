@@ -23,7 +23,7 @@ static int embed_print(cli_llm_t *l, const char *text, llm_embed_pool_t pool) {
   size_t dim = 0;
   int rc = cli_llm_open(l, &b, &err);
   if (rc == 0)
-    rc = llm_embed(b, text, strlen(text), pool, &v, &dim, &err);
+    rc = llm_embed(b, text, strlen(text), pool, &v, &dim, NULL, &err);
   llm_close(b);
   if (rc < 0)
     return cli_llm_fail(&err);

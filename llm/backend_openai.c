@@ -26,6 +26,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -527,9 +528,12 @@ static int oai_generate(void *impl, const llm_request_t *req, llm_result_t *res,
 /* ---------------------------------------------------------- embeddings */
 
 static int take_vector(oai_call_t *c, float **vec, size_t *dim,
-                       lotse_err_t *err) {
+                       int *n_tokens, lotse_err_t *err) {
   json_t *o = call_json(c, err);
   if (!o) return err->code;
+  json_int_t pt = json_integer_value(
+      json_object_get(json_object_get(o, "usage"), "prompt_tokens"));
+  *n_tokens = pt > 0 && pt < INT32_MAX ? (int)pt : 0;
   json_t *e = json_object_get(json_array_get(json_object_get(o, "data"), 0),
                               "embedding");
   size_t n = json_array_size(e);
@@ -558,7 +562,7 @@ static int take_vector(oai_call_t *c, float **vec, size_t *dim,
 
 static int oai_embed(void *impl, const char *text, size_t len,
                      llm_embed_pool_t pool, float **vec, size_t *dim,
-                     lotse_err_t *err) {
+                     int *n_tokens, lotse_err_t *err) {
   const oai_t *o = impl;
   *vec = NULL;
   *dim = 0;
@@ -574,7 +578,7 @@ static int oai_embed(void *impl, const char *text, size_t len,
   oai_call_t c;
   call_init(&c, o, "/embeddings", body, 0);
   int rc = call_perform(&c, err);
-  if (!rc) rc = take_vector(&c, vec, dim, err);
+  if (!rc) rc = take_vector(&c, vec, dim, n_tokens, err);
   call_release(&c);
   free(body);
   return rc;

@@ -121,7 +121,7 @@ static const char *engine_get_model_id(void *impl) {
 
 static int engine_embed(void *impl, const char *text, size_t len,
                         llm_embed_pool_t pool, float **vec, size_t *dim,
-                        lotse_err_t *err) {
+                        int *n_tokens, lotse_err_t *err) {
   engine_t *e = impl;
   llm_tokens_t toks = {0};
   int rc = llm_tokenize(e->tok, text, len, LLM_TOK_ADD_BOS, &toks, err);
@@ -137,6 +137,7 @@ static int engine_embed(void *impl, const char *text, size_t len,
                        v, err);
     engine_unlock(e);
   }
+  int n_in = (int)toks.n;
   llm_tokens_release(&toks);
   if (rc < 0) {
     free(v);
@@ -144,6 +145,7 @@ static int engine_embed(void *impl, const char *text, size_t len,
   }
   *vec = v;
   *dim = n_embd;
+  *n_tokens = n_in;
   return 0;
 }
 

@@ -82,11 +82,15 @@ void llm_result_release(llm_result_t *res) {
 }
 
 int llm_embed(llm_backend_t *b, const char *text, size_t len,
-              llm_embed_pool_t pool, float **vec, size_t *dim,
+              llm_embed_pool_t pool, float **vec, size_t *dim, int *n_tokens,
               lotse_err_t *err) {
+  int n = 0;
   *vec = NULL;
   *dim = 0;
+  if (n_tokens) *n_tokens = 0;
   if (len == 0)
     return lotse_err_set(err, LOTSE_EINVAL, "cannot embed empty text");
-  return b->ops->embed(b->impl, text, len, pool, vec, dim, err);
+  int rc = b->ops->embed(b->impl, text, len, pool, vec, dim, &n, err);
+  if (rc == 0 && n_tokens) *n_tokens = n;
+  return rc;
 }

@@ -76,10 +76,12 @@ int llm_generate(llm_backend_t *b, const llm_request_t *req,
                  llm_result_t *res, lotse_err_t *err);
 void llm_result_release(llm_result_t *res);
 
-/* Embedding of text, L2-normalised; *vec is allocated (caller frees). */
+/* Embedding of text, L2-normalised; *vec is allocated (caller frees).
+ * n_tokens (may be NULL) receives the number of input tokens the model saw
+ * (0 when an openai-compatible server does not report it). */
 typedef enum { LLM_EMBED_MEAN = 0, LLM_EMBED_LAST = 1 } llm_embed_pool_t;
 int llm_embed(llm_backend_t *b, const char *text, size_t len,
-              llm_embed_pool_t pool, float **vec, size_t *dim,
+              llm_embed_pool_t pool, float **vec, size_t *dim, int *n_tokens,
               lotse_err_t *err);
 
 /* Backend implementations (llm.c dispatches on cfg->backend). */
@@ -92,7 +94,7 @@ typedef struct llm_backend_ops {
                   lotse_err_t *err);
   int (*embed)(void *impl, const char *text, size_t len,
                llm_embed_pool_t pool, float **vec, size_t *dim,
-               lotse_err_t *err);
+               int *n_tokens, lotse_err_t *err);
 } llm_backend_ops_t;
 
 extern const llm_backend_ops_t llm_backend_builtin;

@@ -9,7 +9,8 @@
  * with "encoding_format": "base64", as base64 of little-endian float32
  * (what the official OpenAI clients ask for by default). "dimensions", when
  * given, must equal the model's. Extension: "pooling": "mean" (default) or
- * "last". usage counts no tokens (llm_embed does not report them): 0.
+ * "last". usage.prompt_tokens (= total_tokens) counts the input tokens of
+ * all inputs, BOS included, as the model saw them.
  * Spec: server/api/v1-embeddings.json.
  */
 #include "server/v1_internal.h"
@@ -76,9 +77,11 @@ void v1_embed_run(v1_job_t *j) {
       break;
     }
     size_t dim = 0;
+    int n_tok = 0;
     const char *t = j->inputs[i];
     j->rc = llm_embed(j->srv->o.llm, t, strlen(t), j->pool, &j->vecs[i], &dim,
-                      &j->err);
+                      &n_tok, &j->err);
+    j->prompt_tokens += n_tok;
     if (!j->rc && i && dim != j->dim)
       j->rc = lotse_err_set(&j->err, LOTSE_EINTERNAL,
                             "embedding sizes differ: %zu and %zu", j->dim, dim);
@@ -140,7 +143,8 @@ json_t *v1_embed_reply(const v1_job_t *j) {
   if (!data) return NULL;
   return json_pack("{s:s, s:o, s:s, s:{s:i, s:i}}", "object", "list", "data",
                    data, "model", j->model ? j->model : "", "usage",
-                   "prompt_tokens", 0, "total_tokens", 0);
+                   "prompt_tokens", j->prompt_tokens, "total_tokens",
+                   j->prompt_tokens);
 }
 
 enum MHD_Result route_v1_embeddings(http_req_t *r) {

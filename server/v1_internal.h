@@ -80,6 +80,7 @@ struct v1_job {
   llm_result_t res;
   float **vecs; /* one per input */
   size_t dim;
+  int prompt_tokens; /* embeddings: input tokens over all inputs */
 
   v1_job_t *next; /* in the queue */
 };

@@ -303,7 +303,16 @@ class OpenAIApiTest(unittest.TestCase):
         texts = ["Müllabfuhr", "Hundesteuer", "Zulassung von Fahrzeugen"]
         st, _, raw = post(self.srv, "/v1/embeddings", {"input": texts})
         self.assertEqual(st, 200, raw)
-        many = json.loads(raw)["data"]
+        many_res = json.loads(raw)
+        many = many_res["data"]
+        # usage counts the tokens the model saw (BOS included, as
+        # `lotse tokenize` without --no-bos reports them).
+        n_tok = sum(len(subprocess.run(
+            [LOTSE_BIN, "tokenize", "-m", self.model, t], check=True,
+            capture_output=True, text=True).stdout.split()) for t in texts)
+        self.assertGreater(n_tok, len(texts))
+        self.assertEqual(many_res["usage"],
+                         {"prompt_tokens": n_tok, "total_tokens": n_tok})
         self.assertEqual([d["index"] for d in many], [0, 1, 2])
         for d in many:
             self.assertEqual(len(d["embedding"]), self.n_embd)
