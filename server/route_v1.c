@@ -20,6 +20,7 @@
  */
 #include "server/v1_internal.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,9 @@ v1_job_t *v1_job_new(http_req_t *r, v1_kind_t kind) {
   j->kind = kind;
   j->srv = r->srv;
   j->conn = r->conn;
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  j->fd = ci ? ci->connect_fd : -1;
   j->refs = 1;
   j->created = (long long)lotse_now_unix();
   j->model = llm_model_id(r->srv->o.llm);
@@ -83,6 +87,13 @@ v1_job_t *v1_job_new(http_req_t *r, v1_kind_t kind) {
   lotse_buf_init(&j->out, 4 * V1_STREAM_BUF);
   r->v1 = j;
   return j;
+}
+
+int v1_job_peer_gone(v1_job_t *j) {
+  if (j->fd < 0 || !j->suspended || j->gone) return 0;
+  struct pollfd p = {.fd = j->fd, .events = POLLRDHUP};
+  if (poll(&p, 1, 0) != 1) return 0;
+  return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 static void job_free(v1_job_t *j) {

@@ -70,6 +70,7 @@ void v1_embed_run(v1_job_t *j) {
   j->rc = 0;
   for (size_t i = 0; i < j->n_inputs && !j->rc; i++) {
     pthread_mutex_lock(&j->lock);
+    if (!j->cancel && v1_job_peer_gone(j)) j->cancel = 1;
     int cancel = j->cancel;
     pthread_mutex_unlock(&j->lock);
     if (cancel) {

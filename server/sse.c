@@ -66,6 +66,7 @@ int v1_sse_on_cancel(void *ud, const char *text, size_t len) {
   (void)len;
   v1_job_t *j = ud;
   pthread_mutex_lock(&j->lock);
+  if (!j->cancel && v1_job_peer_gone(j)) j->cancel = 1;
   int stop = j->cancel;
   pthread_mutex_unlock(&j->lock);
   return stop;

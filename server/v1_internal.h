@@ -47,6 +47,7 @@ struct v1_job {
   int include_usage; /* stream_options.include_usage */
   server_t *srv;
   struct MHD_Connection *conn;
+  int fd;            /* the client's socket (-1: unknown), see v1_job_peer_gone */
   char id[48];       /* "chatcmpl-…" / "cmpl-…" */
   long long created; /* unix seconds */
   const char *model; /* llm_model_id(), owned by the backend */
@@ -101,6 +102,12 @@ int v1_body_parse(http_req_t *r, v1_job_t *j, v1_bad_t *b);
 /* A new job for r (one reference, held by the request); NULL on OOM. */
 v1_job_t *v1_job_new(http_req_t *r, v1_kind_t kind);
 void v1_job_release(v1_job_t *j);
+/* Whether the client hung up while its connection is suspended (MHD does
+ * not watch a suspended socket, so a non-streamed request would otherwise
+ * only notice at its reply). Polls the socket without blocking; call with
+ * j->lock held: a suspended connection is never closed, so the descriptor
+ * is still this client's. */
+int v1_job_peer_gone(v1_job_t *j);
 /* Suspend r's connection and hand j to the workers (or answer 503 when the
  * queue is full or the server stops). Returns the MHD result. */
 enum MHD_Result v1_job_submit(http_req_t *r, v1_job_t *j);

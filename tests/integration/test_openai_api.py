@@ -482,6 +482,33 @@ class OpenAIApiTest(unittest.TestCase):
                         - tok0, n)
         self.assert_healthy()
 
+    def test_disconnect_stops_non_streamed_generation(self):
+        # Without streaming nothing is sent until the end, so the server
+        # must notice the hang-up on the suspended connection itself.
+        n = CTX - 64
+        prompt = self.find_long_prompt(n)
+        gen0 = metric(self.srv, "lotse_llm_generations_total")
+        can0 = metric(self.srv, "lotse_llm_generations_cancelled_total")
+        tok0 = metric(self.srv, "lotse_llm_completion_tokens_total")
+        body = json.dumps({"prompt": prompt, "max_tokens": n,
+                           "temperature": 0}).encode()
+        s = socket.create_connection((self.srv.host, self.srv.port),
+                                     timeout=REQ_TIMEOUT)
+        s.sendall(b"POST /v1/completions HTTP/1.1\r\nHost: t\r\n"
+                  b"Content-Type: application/json\r\nContent-Length: " +
+                  str(len(body)).encode() + b"\r\n\r\n" + body)
+        s.close()  # at once: a generation of n tokens takes far longer
+        deadline = time.monotonic() + REQ_TIMEOUT
+        while metric(self.srv, "lotse_llm_generations_total") == gen0:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        self.assertEqual(metric(self.srv,
+                                "lotse_llm_generations_cancelled_total"),
+                         can0 + 1)
+        self.assertLess(metric(self.srv, "lotse_llm_completion_tokens_total")
+                        - tok0, n)
+        self.assert_healthy()
+
     def test_openai_backend_matches_builtin(self):
         h = subprocess.run([LOTSE_BIN, "generate", "-h"], capture_output=True,
                            text=True)
