@@ -35,7 +35,8 @@
   XX(EUSAGE, -15, "usage error")                                     \
   XX(ECANCELED, -16, "cancelled")                                    \
   XX(ETIMEDOUT, -17, "timed out")                                    \
-  XX(ELIMIT, -18, "limit exceeded")
+  XX(ELIMIT, -18, "limit exceeded")                                  \
+  XX(EREFUSED, -19, "refused by the governance gate")
 
 enum {
   LOTSE_OK = 0,
