@@ -48,6 +48,9 @@ static const cli_cmd_t commands[] = {
      "Text mit einem Sprachmodell erzeugen", cmd_generate_opts, 1},
     {"embed", cmd_embed, "lotse embed -m DATEI [OPTIONEN] TEXT",
      "Einbettungsvektor eines Textes berechnen", cmd_embed_opts, 1},
+    {"portfolio", cmd_portfolio, "lotse portfolio [OPTIONEN]",
+     "KI-Projekte des Landkreises mit Priorität, Zeitraum und Kennzahlen",
+     cmd_portfolio_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * gov/kpi.h — the cockpit: the county's AI portfolio with its KPI
+ * definitions (gov/portfolio.c), KPIs per application computed from the
+ * audit trail (gov/kpi.c) and the export of the application registry in the
+ * fields of the Dutch algorithm register (gov/algoreg.c).
+ *
+ * Portfolio: the strategy's 18 projects live in a YAML data file
+ * (gov/portfolio/projekte.yaml, German, our own words). The loader checks the
+ * schema strictly — unknown keys, duplicate numbers or ids, unknown focus
+ * areas or priorities and malformed KPI definitions are LOTSE_EINVAL with
+ * "file:line:column: message" — so a broken edit never yields a half
+ * portfolio. A KPI definition is well-formed when unit, direction and source
+ * are from the closed lists below, milestones (unit meilenstein) and only
+ * they have direction erreicht, and a KPI with source "lotse" names a metric
+ * the cockpit computes whose unit matches (users → anzahl …).
+ *
+ * Ownership: gov_portfolio_load() returns a portfolio the caller frees with
+ * gov_portfolio_free(); JSON values returned are new references.
+ */
+#ifndef LOTSE_GOV_KPI_H
+#define LOTSE_GOV_KPI_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/base.h"
+
+/* ------------------------------------------------------ closed vocabularies */
+
+typedef enum {
+  GOV_UNIT_ANZAHL,        /* a count */
+  GOV_UNIT_ANTEIL,        /* a share, 0..1 (shown as per cent) */
+  GOV_UNIT_VERHAELTNIS,   /* a ratio of two counts */
+  GOV_UNIT_DAUER_MS,
+  GOV_UNIT_DAUER_MINUTEN,
+  GOV_UNIT_DAUER_STUNDEN,
+  GOV_UNIT_DAUER_TAGE,
+  GOV_UNIT_SKALA,         /* a rating 1..5 */
+  GOV_UNIT_MEILENSTEIN,   /* reached or not */
+  GOV_UNIT_COUNT
+} gov_kpi_unit_t;
+
+typedef enum {
+  GOV_DIR_HOCH,     /* more is better */
+  GOV_DIR_NIEDRIG,  /* less is better */
+  GOV_DIR_ERREICHT, /* a milestone */
+  GOV_DIR_COUNT
+} gov_kpi_direction_t;
+
+typedef enum {
+  GOV_SOURCE_LOTSE,         /* computed by the cockpit (`lotse kpi`) */
+  GOV_SOURCE_ERHEBUNG,      /* counted by staff */
+  GOV_SOURCE_BEFRAGUNG,     /* a survey */
+  GOV_SOURCE_FACHVERFAHREN, /* taken from another system */
+  GOV_SOURCE_COUNT
+} gov_kpi_source_t;
+
+/* What the cockpit computes. Per application (from the audit trail):
+ * users … latency_median_ms; over the registry: apps_*. */
+typedef enum {
+  GOV_METRIC_NONE = -1,
+  GOV_METRIC_USERS = 0,
+  GOV_METRIC_CALLS,
+  GOV_METRIC_REFUSALS,
+  GOV_METRIC_SIGNOFF_RATE,
+  GOV_METRIC_LATENCY_MEDIAN_MS,
+  GOV_METRIC_APPS_TOTAL,
+  GOV_METRIC_APPS_APPROVED,
+  GOV_METRIC_APPS_APPROVED_SHARE,
+  GOV_METRIC_COUNT
+} gov_metric_t;
+
+/* Stable ids as written in the YAML ("anzahl", "hoch", "lotse", "users"),
+ * NULL when out of range; German labels for tables. */
+const char *gov_kpi_unit_name(gov_kpi_unit_t u);
+const char *gov_kpi_unit_label(gov_kpi_unit_t u);
+const char *gov_kpi_direction_name(gov_kpi_direction_t d);
+const char *gov_kpi_direction_label(gov_kpi_direction_t d);
+const char *gov_kpi_source_name(gov_kpi_source_t s);
+const char *gov_kpi_source_label(gov_kpi_source_t s);
+const char *gov_metric_name(gov_metric_t m);
+gov_kpi_unit_t gov_metric_unit(gov_metric_t m);
+int gov_metric_per_app(gov_metric_t m); /* 1: computed per application */
+
+/* -------------------------------------------------- portfolio (portfolio.c) */
+
+typedef struct gov_kpi_def {
+  char *id;   /* slug, unique within its project */
+  char *name; /* German */
+  gov_kpi_unit_t unit;
+  gov_kpi_direction_t direction;
+  gov_kpi_source_t source;
+  gov_metric_t metric; /* GOV_METRIC_NONE unless source is lotse */
+  char *app;           /* application id for per-app metrics, or NULL */
+} gov_kpi_def_t;
+
+typedef struct gov_focus_area {
+  char *id;
+  char *name;
+} gov_focus_area_t;
+
+typedef struct gov_priority {
+  int level; /* 1..4 */
+  char *name;
+  char *time_frame;
+} gov_priority_t;
+
+typedef struct gov_project {
+  int number; /* 1..99, unique */
+  char *title;
+  int priority;                    /* a level of portfolio->priorities */
+  const gov_priority_t *prio;      /* points into the portfolio */
+  const gov_focus_area_t *focus;   /* points into the portfolio */
+  char *summary;
+  gov_kpi_def_t *kpis;
+  size_t nkpis;
+} gov_project_t;
+
+typedef struct gov_portfolio {
+  int version;
+  gov_focus_area_t *focus_areas;
+  size_t nfocus;
+  gov_priority_t *priorities;
+  size_t npriorities;
+  gov_project_t *projects; /* in file order */
+  size_t nprojects;
+} gov_portfolio_t;
+
+/* The data file to use: $LOTSE_PORTFOLIO, else gov/portfolio/projekte.yaml
+ * found beside the running binary's source tree (the executable's
+ * directory, its parent or grandparent), else $LOTSE_SOURCE_DIR/gov/…,
+ * else /usr/share/lotse/portfolio/projekte.yaml. Caller frees; NULL when
+ * none exists. */
+char *gov_portfolio_path(void);
+
+/* Load and validate a portfolio. path NULL: gov_portfolio_path(). */
+int gov_portfolio_load(const char *path, gov_portfolio_t **out,
+                       lotse_err_t *err);
+/* The same from memory; name is used in error messages. */
+int gov_portfolio_parse(const char *yaml, size_t len, const char *name,
+                        gov_portfolio_t **out, lotse_err_t *err);
+void gov_portfolio_free(gov_portfolio_t *p); /* NULL is a no-op */
+
+const gov_project_t *gov_portfolio_find(const gov_portfolio_t *p, int number);
+
+/* {"version":1,"projects":[{"number","title","priority","priority_name",
+ *  "time_frame","focus","focus_name","summary","kpis":[{"id","name","unit",
+ *  "direction","source","metric"?, "app"?}]}]} */
+json_t *gov_portfolio_json(const gov_portfolio_t *p);
+json_t *gov_project_json(const gov_project_t *pr);
+
+#endif

@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The cockpit from the command line: `lotse portfolio` (the strategy's 18
+projects with KPI definitions), `lotse kpi` (per-application KPIs from the
+audit trail) and `lotse register export` (algorithm-register JSON)."""
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lotsetest as lt  # noqa: E402
+
+PORTFOLIO = os.path.join(lt.SRC, "gov", "portfolio", "projekte.yaml")
+
+
+class Portfolio(lt.TestCase):
+    def setUp(self):
+        self.dir = lt.scratch("portfolio")
+        self.ws = os.path.join(self.dir, "ws")  # never created: not needed
+
+    def test_json_lists_18_projects_with_kpis(self):
+        p = lt.run(self.ws, "portfolio", "--json")
+        doc = json.loads(p.stdout)
+        projects = doc["projects"]
+        self.assertEqual([x["number"] for x in projects], list(range(1, 19)))
+        for x in projects:
+            self.assertIn(x["priority"], (1, 2, 3, 4))
+            self.assertTrue(x["time_frame"])
+            self.assertIn(x["focus"], ("governance", "verwaltung",
+                                       "arbeitgeber", "daseinsvorsorge"))
+            self.assertGreaterEqual(len(x["kpis"]), 3)
+            for k in x["kpis"]:
+                if k["source"] == "lotse":
+                    self.assertIn("metric", k)
+                else:
+                    self.assertNotIn("metric", k)
+        self.assertFalse(os.path.exists(self.ws))
+
+    def test_one_project_as_text(self):
+        p = lt.run(self.ws, "portfolio", "--project", "17")
+        self.assertIn("17  ", p.stdout)
+        self.assertIn("Langfristig (ab 2032)", p.stdout)
+        self.assertIn("Erfolgskriterien", p.stdout)
+        self.assertNotIn("\n01  ", p.stdout)
+
+    def test_unknown_project_and_bad_usage(self):
+        p = lt.run(self.ws, "portfolio", "--project", "19", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("19", p.stderr)
+        p = lt.run(self.ws, "portfolio", "--project", "x", check=False)
+        self.assertEqual(p.returncode, 2)
+        p = lt.run(self.ws, "portfolio", "extra", check=False)
+        self.assertEqual(p.returncode, 2)
+
+    def test_broken_file_names_line_and_shows_nothing(self):
+        with open(PORTFOLIO, encoding="utf-8") as f:
+            text = f.read()
+        # Turn the first lotse KPI's unit into one its metric does not have.
+        bad = text.replace("        unit: anzahl\n        direction: hoch\n"
+                           "        source: lotse\n        metric: apps_total",
+                           "        unit: anteil\n        direction: hoch\n"
+                           "        source: lotse\n        metric: apps_total",
+                           1)
+        self.assertNotEqual(bad, text)
+        path = lt.write(os.path.join(self.dir, "bad.yaml"), bad)
+        p = lt.run(self.ws, "portfolio", "--file", path, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, "")
+        self.assertRegex(p.stderr, r"bad\.yaml:\d+:\d+: .*apps_total")
+        # The same through the environment variable.
+        p = lt.run(self.ws, "portfolio", check=False,
+                   env={"LOTSE_PORTFOLIO": path})
+        self.assertEqual(p.returncode, 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
