@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/base.h"
 
@@ -43,23 +44,54 @@ typedef struct gov_classification {
   char **reasons;       /* German, one per triggering answer; NULL-terminated */
 } gov_classification_t;
 
-/* Load and validate a questionnaire file (schema errors name line and
- * column). path NULL: the default file. */
+/* Load and validate a questionnaire file (schema errors are LOTSE_ECORRUPT
+ * naming "<file>:<line>:<column>"; an unreadable file keeps the code of
+ * lotse_file_read). path NULL: the default file, found in this order:
+ * $LOTSE_QUESTIONNAIRE, $LOTSE_SOURCE_DIR/gov/questionnaire/
+ * ki-verordnung.yaml, the same below the source tree this was built from,
+ * then that relative path. The file format: docs/governance/
+ * questionnaire.md. *out is owned by the caller (gov_questionnaire_free);
+ * a loaded questionnaire is immutable and may be shared between threads. */
 int gov_questionnaire_load(const char *path, gov_questionnaire_t **out,
                            lotse_err_t *err);
+/* The same from memory; name stands for the file in messages. */
+int gov_questionnaire_parse(const char *text, size_t len, const char *name,
+                            gov_questionnaire_t **out, lotse_err_t *err);
 void gov_questionnaire_free(gov_questionnaire_t *q); /* NULL is a no-op */
+/* The default file's path as described above; caller frees. */
+char *gov_questionnaire_default_path(void);
+/* The file's "version" field and the SHA-256 (hex) of its bytes; borrowed
+ * from q. Store them with answers to know what they were given to. */
+const char *gov_questionnaire_version(const gov_questionnaire_t *q);
+const char *gov_questionnaire_sha256(const gov_questionnaire_t *q);
 
-/* The questions as JSON (id, section, text, kind, options) for UIs/CLI. */
+/* The questions for UIs/CLI, in order: a JSON array of {id, section,
+ * section_title, text, help?, kind ("yes_no"|"choice"|"multi_choice"),
+ * required, options: [{value, label, help?, exclusive?}], ask_if?:
+ * {question_id: [values]}}. yes_no questions list the options "ja" and
+ * "nein". New reference, caller owns it. */
 json_t *gov_questionnaire_json(const gov_questionnaire_t *q);
 
-/* Classify answers (a JSON object). Fills *out; free with
- * gov_classification_release(). */
+/* "minimal", "gering", "hoch", "unannehmbar" for 1..4; NULL otherwise. */
+const char *gov_risk_class_label(int risk_class);
+
+/* Classify answers (a JSON object {question_id: value}; yes_no: true/false
+ * or "ja"/"nein", choice: "value", multi_choice: ["value", …]). Fills *out
+ * (trainings and reasons never NULL on success); free with
+ * gov_classification_release(). On error *out is empty. */
 int gov_classify_eval(const gov_questionnaire_t *q, const json_t *answers,
                       gov_classification_t *out, lotse_err_t *err);
 void gov_classification_release(gov_classification_t *c);
 
-/* The classification as JSON: {"risk_class":N,"measures":{...},
- * "reasons":[...]} — stored with the application version. */
+/* The classification as JSON — stored with the application version:
+ * {"risk_class":N, "risk_label":"hoch", "measures":{"prohibited":b,
+ * "needs_dsfa":b, "needs_risk_mgmt":b, "needs_transparency":b,
+ * "needs_personalrat":b, "needs_dpo":b, "trainings":[id…]},
+ * "reasons":[text…]}. New reference, caller owns it. */
 json_t *gov_classification_json(const gov_classification_t *c);
+/* Back from that JSON (risk_label is ignored; missing flags are false).
+ * Free with gov_classification_release(). */
+int gov_classification_from_json(const json_t *j, gov_classification_t *out,
+                                 lotse_err_t *err);
 
 #endif
