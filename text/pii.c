@@ -326,42 +326,47 @@ static size_t month_name(const scan_t *sc, size_t j) {
   return 0;
 }
 
-/* End of a calendar date at i (D.M.YYYY, D.M.YY, D. Monat YYYY,
- * YYYY-MM-DD), 0 if none. */
+/* YYYY-MM-DD after the year at [i, j): the end, 0 if none. */
+static size_t date_iso(const scan_t *sc, size_t j, int *day, int *month) {
+  j++; /* the '-' */
+  *month = read_num(sc, &j, 2, 2);
+  if (*month < 0 || j >= sc->n || sc->u[j] != '-') return 0;
+  j++;
+  *day = read_num(sc, &j, 2, 2);
+  return *day < 0 ? 0 : j;
+}
+
+/* "D.M.YYYY", "D.M.YY", "D. Monat YYYY" after the day at [i, j). */
+static size_t date_dotted(const scan_t *sc, size_t j, int *month) {
+  const unsigned char *u = sc->u;
+  j++; /* the '.' */
+  if (j < sc->n && u[j] == ' ') j++;
+  size_t mn = month_name(sc, j);
+  if (mn) {
+    *month = 1;
+    j = mn;
+    if (j < sc->n && u[j] == ' ') j++;
+    return read_num(sc, &j, 4, 4) < 0 ? 0 : j;
+  }
+  *month = read_num(sc, &j, 1, 2);
+  if (*month < 0 || j >= sc->n || u[j] != '.') return 0;
+  j++;
+  if (j + 1 < sc->n && u[j] == ' ' && pii_is_digit(u[j + 1])) j++;
+  size_t y0 = j;
+  if (read_num(sc, &j, 2, 4) < 0 || j - y0 == 3) return 0;
+  return j;
+}
+
+/* End of a calendar date at i, 0 if none. */
 static size_t date_end(const scan_t *sc, size_t i) {
   size_t j = i;
-  const unsigned char *u = sc->u;
-  int a = read_num(sc, &j, 1, 4), day, month;
+  int a = read_num(sc, &j, 1, 4), day = a, month = 0;
   if (a < 0 || j >= sc->n) return 0;
-  if (j - i == 4 && u[j] == '-') { /* ISO 8601 */
-    j++;
-    month = read_num(sc, &j, 2, 2);
-    if (month < 0 || j >= sc->n || u[j] != '-') return 0;
-    j++;
-    day = read_num(sc, &j, 2, 2);
-  } else {
-    if (j - i > 2 || u[j] != '.') return 0;
-    day = a;
-    j++;
-    if (j < sc->n && u[j] == ' ') j++;
-    size_t mn = month_name(sc, j);
-    if (mn) {
-      month = 1;
-      j = mn;
-      if (j < sc->n && u[j] == ' ') j++;
-      if (read_num(sc, &j, 4, 4) < 0) return 0;
-    } else {
-      month = read_num(sc, &j, 1, 2);
-      if (month < 0 || j >= sc->n || u[j] != '.') return 0;
-      j++;
-      if (j < sc->n && u[j] == ' ' && j + 1 < sc->n &&
-          pii_is_digit(u[j + 1]))
-        j++;
-      size_t y0 = j;
-      if (read_num(sc, &j, 2, 4) < 0 || j - y0 == 3) return 0;
-    }
-  }
-  if (day < 1 || day > 31 || month < 1 || month > 12 || !boundary(sc, j))
+  if (j - i == 4 && sc->u[j] == '-') j = date_iso(sc, j, &day, &month);
+  else if (j - i <= 2 && sc->u[j] == '.') j = date_dotted(sc, j, &month);
+  else return 0;
+  if (!j || day < 1 || day > 31 || month < 1 || month > 12 ||
+      !boundary(sc, j))
     return 0;
   return j;
 }
