@@ -192,6 +192,41 @@ static const migration_t migrations[] = {
      "  BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;"
      "CREATE TRIGGER app_approvals_no_delete BEFORE DELETE ON app_approvals"
      "  BEGIN SELECT RAISE(ABORT, 'approvals are append-only'); END;"},
+    /* Drafts of AI outputs (gov/review.h): content is frozen, sign-off is
+     * the one update and happens once; nothing is deleted. */
+    {3, "drafts and sign-off",
+     "CREATE TABLE drafts("
+     "  id INTEGER PRIMARY KEY,"
+     "  app TEXT NOT NULL,"
+     "  app_version INTEGER NOT NULL,"
+     "  user_name TEXT NOT NULL,"
+     "  unit TEXT NOT NULL DEFAULT '',"
+     "  created_at INTEGER NOT NULL,"
+     "  label TEXT NOT NULL,"
+     "  text TEXT NOT NULL,"
+     "  text_sha256 TEXT NOT NULL,"
+     "  sources TEXT NOT NULL DEFAULT '[]',"
+     "  risk_class INTEGER NOT NULL DEFAULT 0,"
+     "  notice TEXT,"
+     "  status TEXT NOT NULL DEFAULT 'entwurf'"
+     "    CHECK(status IN ('entwurf','final')),"
+     "  reviewer TEXT,"
+     "  signed_at INTEGER,"
+     "  final_text TEXT,"
+     "  final_text_sha256 TEXT,"
+     "  CHECK((status = 'final') = (reviewer IS NOT NULL AND signed_at IS NOT"
+     "    NULL AND final_text IS NOT NULL AND final_text_sha256 IS NOT NULL)));"
+     "CREATE INDEX drafts_by_user ON drafts(user_name, id);"
+     "CREATE INDEX drafts_by_app ON drafts(app, id);"
+     "CREATE TRIGGER drafts_frozen BEFORE UPDATE OF id, app, app_version,"
+     "  user_name, unit, created_at, label, text, text_sha256, sources,"
+     "  risk_class, notice ON drafts"
+     "  BEGIN SELECT RAISE(ABORT, 'drafts are immutable'); END;"
+     "CREATE TRIGGER drafts_signed BEFORE UPDATE ON drafts"
+     "  WHEN OLD.status = 'final'"
+     "  BEGIN SELECT RAISE(ABORT, 'a signed-off draft is final'); END;"
+     "CREATE TRIGGER drafts_kept BEFORE DELETE ON drafts"
+     "  BEGIN SELECT RAISE(ABORT, 'drafts are kept'); END;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
