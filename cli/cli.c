@@ -54,6 +54,8 @@ static const cli_cmd_t commands[] = {
     {"portfolio", cmd_portfolio, "lotse portfolio [OPTIONEN]",
      "KI-Projekte des Landkreises mit Priorität, Zeitraum und Kennzahlen",
      cmd_portfolio_opts, 0},
+    {"kpi", cmd_kpi, "lotse kpi [OPTIONEN]",
+     "Kennzahlen je KI-Anwendung aus dem Prüfprotokoll", cmd_kpi_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

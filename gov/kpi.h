@@ -151,4 +151,81 @@ const gov_project_t *gov_portfolio_find(const gov_portfolio_t *p, int number);
 json_t *gov_portfolio_json(const gov_portfolio_t *p);
 json_t *gov_project_json(const gov_project_t *pr);
 
+/* ------------------------------------------------- KPIs from the audit (kpi.c) */
+
+struct gov_audit;
+struct store;
+
+/* Refusals of one reason (gate reason code, e.g. "not_approved"). */
+typedef struct gov_kpi_reason {
+  char *code;
+  int64_t count;
+} gov_kpi_reason_t;
+
+/* KPIs of one application over the time range. Calls are the audit records
+ * with a gate decision (allow or refuse); records without one (sign-offs,
+ * registry events) count nowhere. Unknown values: -1. */
+typedef struct gov_kpi_app {
+  char *app_id;             /* NULL for the total over all applications */
+  int64_t users;            /* distinct actors with a gate decision */
+  int64_t calls;            /* allowed + refusals */
+  int64_t allowed;
+  int64_t refusals;
+  gov_kpi_reason_t *reasons; /* most frequent first, then by code */
+  size_t nreasons;
+  int64_t drafts;           /* drafts created in the range; -1: no table */
+  int64_t drafts_signed;    /* of those, signed off (status final) */
+  double signoff_rate;      /* drafts_signed / drafts; -1 when unknown */
+  double latency_median_ms; /* over allowed calls; -1 when there is none */
+  int64_t first_ms, last_ms; /* time of the first/last call; 0 when none */
+} gov_kpi_app_t;
+
+typedef struct gov_kpi_report {
+  int64_t since_ms, until_ms; /* the range asked for; 0: open */
+  gov_kpi_app_t *apps;        /* sorted by app id */
+  size_t napps;
+  gov_kpi_app_t total;        /* over all applications in the range */
+  int64_t apps_total;         /* applications in the register; -1 unknown */
+  int64_t apps_approved;      /* status freigegeben; -1 unknown */
+} gov_kpi_report_t;
+
+typedef struct gov_kpi_query {
+  int64_t since_ms, until_ms; /* ts >= since, ts < until; 0: open */
+  const char *app_id;         /* NULL: every application */
+} gov_kpi_query_t;
+
+/* Compute the KPIs from the audit trail a (read-only use) and, when st is
+ * not NULL, the sign-off rate from its drafts table and the register
+ * counts. An empty trail gives a report without applications. *out is
+ * owned by the caller: gov_kpi_report_free(). */
+int gov_kpi_compute(struct gov_audit *a, struct store *st,
+                    const gov_kpi_query_t *q, gov_kpi_report_t **out,
+                    lotse_err_t *err);
+void gov_kpi_report_free(gov_kpi_report_t *r); /* NULL is a no-op */
+
+/* The application's KPIs, or NULL when it had no call in the range. */
+const gov_kpi_app_t *gov_kpi_report_app(const gov_kpi_report_t *r,
+                                        const char *app_id);
+
+/* The value of a metric (per-app metrics need app_id; NULL: the total).
+ * 0 and *v set, or LOTSE_ENOTFOUND when the report cannot tell (no calls,
+ * no drafts table, register unknown). */
+int gov_kpi_metric_value(const gov_kpi_report_t *r, gov_metric_t m,
+                         const char *app_id, double *v);
+
+/* {"since":ISO|null,"until":ISO|null,"apps":[APP…],"total":APP,
+ *  "registry":{"apps_total","apps_approved","apps_approved_share"}} with
+ * APP = {"app","users","calls","allowed","refusals","refusals_by_reason":
+ * {code:n},"drafts","drafts_signed","signoff_rate","latency_median_ms",
+ * "first","last"}; unknown values are null. */
+json_t *gov_kpi_report_json(const gov_kpi_report_t *r);
+
+/* A point in time for --since/--until: "2026-03-01" (UTC midnight),
+ * "2026-03-01T08:30[:00][Z]", or relative to now_ms: "30d", "12h".
+ * LOTSE_EINVAL with a German message otherwise. */
+int gov_kpi_parse_time(const char *s, int64_t now_ms, int64_t *ms,
+                       lotse_err_t *err);
+/* "2026-03-01T08:30:00Z" into buf[21]. */
+void gov_kpi_format_time(int64_t ms, char buf[21]);
+
 #endif

@@ -73,5 +73,42 @@ class Portfolio(lt.TestCase):
         self.assertEqual(p.returncode, 1)
 
 
+class KpiEmpty(lt.TestCase):
+    """KPIs of a workspace without any governed call."""
+
+    def setUp(self):
+        self.dir, self.ws = lt.init("kpi-empty")
+
+    def test_no_trail_no_applications(self):
+        p = lt.run(self.ws, "kpi", "--json")
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["apps"], [])
+        self.assertEqual(doc["total"]["calls"], 0)
+        self.assertIsNone(doc["total"]["latency_median_ms"])
+        self.assertIsNone(doc["since"])
+        p = lt.run(self.ws, "kpi")
+        self.assertIn("Keine Aufrufe", p.stdout)
+        # reading KPIs creates no audit trail
+        self.assertFalse(os.path.exists(os.path.join(self.ws, "audit.db")))
+
+    def test_time_options(self):
+        p = lt.run(self.ws, "kpi", "--json", "--since", "2026-01-01",
+                   "--until", "2026-02-01T12:00Z")
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["since"], "2026-01-01T00:00:00Z")
+        self.assertEqual(doc["until"], "2026-02-01T12:00:00Z")
+        for bad in (["--since", "gestern"], ["--until", "2026-02-30"],
+                    ["--since", "2026-02-01", "--until", "2026-01-01"],
+                    ["extra"]):
+            p = lt.run(self.ws, "kpi", *bad, check=False)
+            self.assertEqual(p.returncode, 2, bad)
+            self.assertEqual(p.stdout, "")
+
+    def test_missing_workspace(self):
+        p = lt.run(os.path.join(self.dir, "nope"), "kpi", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("nope", p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
