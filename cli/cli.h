@@ -80,6 +80,8 @@ extern const cli_opt_t cmd_trace_opts[], cmd_bench_model_opts[];
 int cmd_generate(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_embed(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_generate_opts[], cmd_embed_opts[];
+int cmd_audit(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_opt_t cmd_audit_opts[];
 int cmd_pii(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_pii_opts[];
 int cmd_portfolio(int argc, char **argv, cli_ctx_t *ctx);

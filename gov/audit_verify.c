@@ -179,9 +179,13 @@ static void check_anchor(const audit_anchor_t *an, int arc,
           "Anker des Prüfprotokolls (audit.anchor) ist ungültig oder "
           "gefälscht");
   } else if (an->seq > v->head_seq) {
-    fault(v, GOV_AUDIT_TRUNCATED, v->head_seq + 1,
-          "Einträge %lld bis %lld fehlen am Ende (gelöscht)",
-          (long long)v->head_seq + 1, (long long)an->seq);
+    if (an->seq == v->head_seq + 1)
+      fault(v, GOV_AUDIT_TRUNCATED, an->seq,
+            "Eintrag %lld fehlt am Ende (gelöscht)", (long long)an->seq);
+    else
+      fault(v, GOV_AUDIT_TRUNCATED, v->head_seq + 1,
+            "Eintrag %lld bis Eintrag %lld fehlen am Ende (gelöscht)",
+            (long long)v->head_seq + 1, (long long)an->seq);
   } else if (an->seq == 0 && strcmp(an->hash, ZERO_HASH) != 0) {
     fault(v, GOV_AUDIT_ANCHOR_FORGED, 0,
           "Anker des Prüfprotokolls (audit.anchor) ist ungültig");
