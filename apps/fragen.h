@@ -37,6 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "base/base.h"
 #include "gov/gate.h"
 #include "search/search.h"
@@ -164,7 +166,6 @@ typedef struct fragen_answer {
   int64_t draft_id;     /* 0 when no draft was stored */
   int risk_class;       /* of the application, 1..4 */
   char *notice;         /* Art. 50 notice or NULL */
-  char *model;          /* "" when extractive */
   int prompt_tokens, completion_tokens;
   gov_decision_t decision; /* reason != NONE: refused */
 } fragen_answer_t;
@@ -179,5 +180,15 @@ int fragen_ask(gov_ctx_t *gc, search_t *s, store_t *st,
                lotse_err_t *err);
 void fragen_answer_release(fragen_answer_t *a);
 void fragen_source_release(fragen_source_t *s);
+
+/* ------------------------------------------------------- fragen_json.c */
+
+/* The answer as the API and `lotse ask --json` show it: answer, found,
+ * extractive, label, notice, risk_class, draft_id, withheld, usage and
+ * sources (n, doc_id, chunk_id, title, section, page, snippet, cited).
+ * NULL on OOM; caller owns the reference. */
+json_t *fragen_answer_json(const fragen_answer_t *a);
+/* The sources array alone (for the stream's first event). */
+json_t *fragen_sources_json(const fragen_source_t *src, size_t n);
 
 #endif
