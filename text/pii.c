@@ -85,6 +85,7 @@ static const char *const id_card_labels[] = {
 static const char *const passport_labels[] = {"reisepass", "passnummer",
                                               "pass-nr", "passnr", "pass",
                                               NULL};
+static const char *const isbn_labels[] = {"isbn", "issn", NULL};
 static const char *const birth_labels[] = {
     "geb.", "geb ", "geboren", "geburtsdatum", "geburtstag", "date of birth",
     "born", NULL};
@@ -170,19 +171,22 @@ static int match_email(const scan_t *sc, size_t i, match_t *m) {
 
 /* ------------------------------------------------------------------- IBAN */
 
-/* Collect up to max upper-case letters and digits from i, allowing single
- * spaces between them after the first four; returns the count and sets
- * *end past the last character taken. */
-static size_t collect_alnum(const scan_t *sc, size_t i, char *buf,
-                            size_t max, size_t *end) {
+/* Collect up to max letters (upper-cased) and digits from i: lower-case
+ * letters only after the first four, one separator (space, '-', '.')
+ * between characters after the country code ("ES 58 0049-…",
+ * "NO07.8380.08.06006"). Returns the count; *end is set past the last
+ * character taken. */
+static size_t collect_iban(const scan_t *sc, size_t i, char *buf, size_t max,
+                           size_t *end) {
   const unsigned char *u = sc->u;
   size_t j = i, k = 0;
   while (k < max && j < sc->n && j - i < TEXT_PII_LOOKAHEAD) {
-    if (pii_is_upper(u[j]) || pii_is_digit(u[j])) {
-      buf[k++] = (char)u[j++];
-      *end = j;
-    } else if (u[j] == ' ' && k >= 4 && j + 1 < sc->n &&
-               (pii_is_upper(u[j + 1]) || pii_is_digit(u[j + 1]))) {
+    unsigned char c = u[j];
+    if (pii_is_upper(c) || pii_is_digit(c) || (k >= 4 && pii_is_alpha(c))) {
+      buf[k++] = (char)(pii_is_alpha(c) ? (c & ~0x20) : c);
+      *end = ++j;
+    } else if ((c == ' ' || c == '-' || c == '.') && k >= 2 && j + 1 < sc->n &&
+               (pii_is_digit(u[j + 1]) || pii_is_alpha(u[j + 1]))) {
       j++;
     } else {
       break;
@@ -193,14 +197,14 @@ static size_t collect_alnum(const scan_t *sc, size_t i, char *buf,
 
 static int match_iban(const scan_t *sc, size_t i, match_t *m) {
   const unsigned char *u = sc->u;
-  if (i + 4 > sc->n || !pii_is_upper(u[i]) || !pii_is_upper(u[i + 1]) ||
-      !pii_is_digit(u[i + 2]) || !pii_is_digit(u[i + 3]))
+  if (i + 4 > sc->n || !pii_is_upper(u[i]) || !pii_is_upper(u[i + 1]))
     return 0;
   char buf[40];
   size_t end = i, want = (size_t)pii_iban_length(sc->s + i);
   if (want) {
-    size_t k = collect_alnum(sc, i, buf, want, &end);
-    if (k == want && boundary(sc, end)) {
+    size_t k = collect_iban(sc, i, buf, want, &end);
+    if (k == want && boundary(sc, end) && pii_is_digit((unsigned char)buf[2]) &&
+        pii_is_digit((unsigned char)buf[3])) {
       if (text_pii_check_iban(buf, k))
         return found(m, TEXT_PII_IBAN, i, end, TEXT_PII_CHECK_VALID);
       if (pii_iban_structure_ok(buf, k) ||
@@ -209,22 +213,24 @@ static int match_iban(const scan_t *sc, size_t i, match_t *m) {
       return 0;
     }
   }
-  /* Unknown country or wrong length: a malformed IBAN after its label. */
-  if (!pii_label_before(sc->s, i, iban_labels)) return 0;
-  size_t k = collect_alnum(sc, i, buf, 34, &end);
-  if (k < 8 || !boundary(sc, end)) return 0;
+  /* Unknown country or wrong length: a malformed IBAN right after its
+   * label ("IBAN: XX12 …"). */
+  size_t lab = pii_label_before(sc->s, i, iban_labels);
+  if (!lab || i - (lab - 1) > 3) return 0;
+  size_t k = collect_iban(sc, i, buf, 34, &end);
+  if (k < 8 || !boundary(sc, end) || !pii_is_digit((unsigned char)buf[2]) ||
+      !pii_is_digit((unsigned char)buf[3]))
+    return 0;
   return found(m, TEXT_PII_IBAN, i, end, TEXT_PII_CHECK_INVALID);
 }
 
 /* --------------------------------------------------------------- USt-IdNr */
 
-static int match_vat(const scan_t *sc, size_t i, match_t *m) {
+/* Exactly nine digits from j, in groups split by single spaces or dots
+ * ("221.304.969"), followed by no further group; returns the end or 0. */
+static size_t nine_digits(const scan_t *sc, size_t j, char d[9]) {
   const unsigned char *u = sc->u;
-  size_t n = sc->n, j = i + 2;
-  if (i + 3 > n || u[i] != 'D' || u[i + 1] != 'E') return 0;
-  for (int k = 0; k < 3 && j < n && strchr(" -.", u[j]) && u[j]; k++) j++;
-  char d[10];
-  size_t k = 0, end = j;
+  size_t k = 0, end = 0, n = sc->n;
   while (j < n && k < 9) {
     if (pii_is_digit(u[j])) {
       d[k++] = (char)u[j++];
@@ -240,8 +246,25 @@ static int match_vat(const scan_t *sc, size_t i, match_t *m) {
   if (end + 1 < n && (u[end] == '.' || u[end] == ' ') &&
       pii_is_digit(u[end + 1]))
     return 0; /* more digit groups follow: not a 9-digit number */
+  return end;
+}
+
+static int match_vat(const scan_t *sc, size_t i, match_t *m) {
+  const unsigned char *u = sc->u;
+  size_t n = sc->n, j = i + 2;
+  if (i + 3 > n || u[i] != 'D' || u[i + 1] != 'E') return 0;
+  for (int k = 0; k < 3 && j < n && strchr(" -.", u[j]) && u[j]; k++) j++;
+  int doubled = 0; /* "DE DE 123456789": not a valid way to write it */
+  if (j + 2 < n && u[j] == 'D' && u[j + 1] == 'E' && !pii_is_alpha(u[j + 2])) {
+    doubled = 1;
+    for (j += 2; j < n && (u[j] == ' ' || u[j] == '-'); j++) {
+    }
+  }
+  char d[9];
+  size_t end = nine_digits(sc, j, d);
+  if (!end) return 0;
   return found(m, TEXT_PII_VAT_ID, i, end,
-               check_of(text_pii_check_vat_de(d, 9)));
+               check_of(!doubled && text_pii_check_vat_de(d, 9)));
 }
 
 /* -------------------------------------------- Rentenversicherungsnummer */
@@ -437,7 +460,8 @@ static void dseq_collect(const scan_t *sc, size_t i, int phone, dseq_t *d) {
     d->gend[d->ng++] = j;
     char cls;
     size_t sl = dseq_sep(sc, j, phone, &cls);
-    if (!sl || j + sl - i > TEXT_PII_LOOKAHEAD) break;
+    if (!sl || j + sl - i > TEXT_PII_LOOKAHEAD || d->ng == DSEQ_GROUPS)
+      break;
     d->gsep[d->ng] = cls;
     j += sl;
   }
@@ -528,6 +552,11 @@ static int match_digits(const scan_t *sc, size_t i, match_t *m) {
     return 0; /* the tail of "1.234" or "0,5" */
   dseq_t d;
   dseq_collect(sc, i, 1, &d);
+  if (pii_label_before(sc->s, i, isbn_labels)) {
+    /* a book number, not a phone number: consume it */
+    *m = (match_t){TEXT_PII_PHONE, i, d.gend[d.ng - 1], TEXT_PII_CHECK_NONE, 1};
+    return 1;
+  }
   size_t lid = pii_label_before(sc->s, i, tax_id_labels);
   size_t lno = pii_label_before(sc->s, i, tax_no_labels);
   if (lno && lno >= lid && match_tax_number(sc, &d, i, 1, m)) return 1;

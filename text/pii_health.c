@@ -53,9 +53,12 @@ static const struct {
     {"amtsärzt", ANYWHERE},         {"ärztlich", AT_START},
     {"hiv", WHOLE},                 {"aids", WHOLE},
     {"gdb", WHOLE},                 {"reha", WHOLE},
-    {"sucht", WHOLE},               {"befund", WHOLE},
+    {"befund", WHOLE},
     {"befunde", WHOLE},
 };
+
+/* Words holding a term that are not about health. */
+static const char *const health_veto[] = {"desinfekt", NULL};
 
 /* Lower-case ASCII and the upper-case Latin-1 letters (Ä Ö Ü …) in UTF-8. */
 static size_t fold(const char *s, size_t n, char *out) {
@@ -90,6 +93,8 @@ size_t pii_health_word(const char *s, size_t n, size_t i) {
   if (len < 3 || len > HEALTH_WORD_MAX) return 0;
   char w[HEALTH_WORD_MAX + 1];
   fold(s + i, len, w);
+  for (const char *const *v = health_veto; *v; v++)
+    if (strstr(w, *v)) return 0;
   for (size_t k = 0; k < sizeof health_terms / sizeof health_terms[0]; k++) {
     const char *t = health_terms[k].term;
     size_t tl = strlen(t);

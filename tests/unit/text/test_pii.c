@@ -79,6 +79,19 @@ static void test_iban(void **state) {
   l = scan("IBAN NL56 3003 0A17 1643 00");
   for (size_t k = 0; k < l.n; k++) assert_int_not_equal(l.v[k].valid, VALID);
   text_pii_list_release(&l);
+  /* spellings found in the wild: space after the country, dashes, dots,
+   * lower-case letters in the BBAN */
+  expect_one("ES 58 0049 0290 3424 1352 8341", TEXT_PII_IBAN,
+             "ES 58 0049 0290 3424 1352 8341", VALID);
+  expect_one("ES15-0049-1806-9121-1186-9374", TEXT_PII_IBAN,
+             "ES15-0049-1806-9121-1186-9374", VALID);
+  expect_one("NO07.8380.08.06006", TEXT_PII_IBAN, "NO07.8380.08.06006",
+             VALID);
+  expect_one("MC11 1273 9000 7000 1111 1000 h79", TEXT_PII_IBAN,
+             "MC11 1273 9000 7000 1111 1000 h79", VALID);
+  /* a label does not turn the next word into an IBAN */
+  expect_one("IBAN fehlt, Steuer-ID 86095742719", TEXT_PII_TAX_ID,
+             "86095742719", VALID);
   assert_true(text_pii_check_iban("DE89370400440532013000", 22));
   assert_false(text_pii_check_iban("DE89370400440532013001", 22));
   assert_false(text_pii_check_iban("XX89370400440532013000", 22));
@@ -112,6 +125,7 @@ static void test_vat_id(void **state) {
   expect_one("DE 125014855", TEXT_PII_VAT_ID, "DE 125014855", INVALID);
   assert_false(text_pii_check_vat_de("011125440", 9));
   expect_none("DE 246X595 415");
+  expect_one("DE DE 246595415", TEXT_PII_VAT_ID, "DE DE 246595415", INVALID);
 }
 
 static void test_tax_number(void **state) {
@@ -170,6 +184,7 @@ static void test_phone(void **state) {
   expect_one("Fax: 0221/1234567", TEXT_PII_PHONE, "0221/1234567", NONE);
   expect_none("Im Jahr 2014 kamen 12345 Besucher, davon 0,5 Prozent.");
   expect_none("Die Summe beträgt 1.234.567,89 Euro bei 01067 Dresden.");
+  expect_none("Hacker's Guide, McGraw-Hill, ISBN 0071481478");
 }
 
 static void test_email(void **state) {
@@ -203,6 +218,7 @@ static void test_health(void **state) {
              "Atemwegserkrankung", NONE);
   expect_one("ICD-10: F32.1 G", TEXT_PII_HEALTH, "F32.1 G", NONE);
   expect_none("Die Verkehrsbehinderung dauerte an.");
+  expect_none("Er sucht die Desinfektionsmittel.");
   expect_none("Die Zone F32 ist gesperrt."); /* code without a label */
   text_pii_list_t l = scan("Diagnose F32.1, Schwerbehinderung");
   assert_int_equal(l.n, 3);
