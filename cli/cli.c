@@ -26,7 +26,8 @@ static const cli_cmd_t commands[] = {
      "Kennzahlen des Arbeitsbereichs anzeigen", cmd_stats_opts, 0},
     {"serve", cmd_serve, "lotse serve [OPTIONEN]",
      "HTTP-Schnittstelle starten", cmd_serve_opts, 0},
-    {"user", cmd_user, "lotse user add|list [OPTIONEN] [NAME]",
+    {"user", cmd_user,
+     "lotse user add|list|grant|revoke [OPTIONEN] [NAME] [ROLLE...]",
      "Benutzer, Gruppen und Freigaben verwalten", cmd_user_opts, 0},
     {"check", cmd_check, "lotse check",
      "Datenbank und Suchindex auf Konsistenz prüfen", cmd_check_opts, 0},
@@ -48,6 +49,13 @@ static const cli_cmd_t commands[] = {
      "Text mit einem Sprachmodell erzeugen", cmd_generate_opts, 1},
     {"embed", cmd_embed, "lotse embed -m DATEI [OPTIONEN] TEXT",
      "Einbettungsvektor eines Textes berechnen", cmd_embed_opts, 1},
+    {"app", cmd_app,
+     "lotse app create|update|show|list|history|classify|questions|submit|"
+     "approve|reject|document|opinion|resolve|suspend|resume|retire "
+     "[OPTIONEN] [ID] [NR]",
+     "KI-Anwendungen registrieren, einstufen und freigeben", cmd_app_opts, 0},
+    {"training", cmd_training, "lotse training add|grant|list [OPTIONEN] [ID]",
+     "Schulungen und ihre Abschlüsse verwalten", cmd_training_opts, 0},
     {"audit", cmd_audit, "lotse audit verify|export [OPTIONEN]",
      "Prüfprotokoll nachweisen (Hash-Kette) oder als JSON ausgeben",
      cmd_audit_opts, 0},

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
- * cli/cmd_user.c — `lotse user add NAME …` and `lotse user list`: the
- * principals that access rights are tested against until login exists.
+ * cli/cmd_user.c — `lotse user add NAME …`, `lotse user list` and
+ * `lotse user grant|revoke NAME ROLLE…`: the principals that access rights
+ * are tested against until login exists, and their governance roles
+ * (gov/registry.h).
  */
 #include "cli/cli.h"
+#include "gov/registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +30,9 @@ static int list(cli_ctx_t *ctx) {
                          "SELECT u.name, u.display_name, coalesce(n.name,''), "
                          "u.clearance, coalesce((SELECT group_concat(g.name, ',') "
                          "FROM user_groups ug JOIN groups g ON g.id = "
-                         "ug.group_id WHERE ug.user_id = u.id), '') "
+                         "ug.group_id WHERE ug.user_id = u.id), ''), "
+                         "coalesce((SELECT group_concat(r.role, ',') FROM "
+                         "gov_roles r WHERE r.user_id = u.id), '') "
                          "FROM users u LEFT JOIN units n ON n.id = u.unit_id "
                          "ORDER BY u.name",
                          -1, &s, NULL) != SQLITE_OK) {
@@ -42,17 +47,55 @@ static int list(cli_ctx_t *ctx) {
         if (*classes) strcat(classes, ",");
         strcat(classes, store_class_name(i));
       }
-    printf("%-16s %-28s Einheit: %-16s Klassen: %-40s Gruppen: %s\n",
+    printf("%-16s %-28s Einheit: %-16s Klassen: %-40s Gruppen: %s%s%s\n",
            sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
-           sqlite3_column_text(s, 2), classes, sqlite3_column_text(s, 4));
+           sqlite3_column_text(s, 2), classes, sqlite3_column_text(s, 4),
+           sqlite3_column_bytes(s, 5) ? " Rollen: " : "",
+           sqlite3_column_text(s, 5));
   }
   sqlite3_finalize(s);
+  return CLI_EXIT_OK;
+}
+
+/* grant|revoke NAME ROLLE...: every role is checked before any is stored. */
+static int roles(int argc, char **argv, cli_ctx_t *ctx, const cli_cmd_t *cmd) {
+  int grant = !strcmp(argv[1], "grant");
+  if (argc >= 3 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
+    cli_usage(cmd, stdout);
+    return CLI_EXIT_OK;
+  }
+  if (argc < 4)
+    return cli_usage_error(cmd, "%s braucht NAME und mindestens eine ROLLE",
+                           argv[1]);
+  for (int i = 3; i < argc; i++)
+    if (gov_role_parse(argv[i]) < 0)
+      return cli_usage_error(cmd,
+                             "unbekannte Rolle '%s' (ki_koordination, "
+                             "fachdienstleitung, datenschutz, "
+                             "informationssicherheit, personalrat, "
+                             "ethik_beirat, auditor, admin)",
+                             argv[i]);
+  lotse_err_t err = {0};
+  if (cli_workspace_open(ctx, &err) || store_begin(ctx->st, &err))
+    return cli_fail(&err);
+  int rc = 0;
+  for (int i = 3; i < argc && !rc; i++)
+    rc = grant ? gov_role_grant(ctx->st, argv[2], argv[i], "cli", &err)
+               : gov_role_revoke(ctx->st, argv[2], argv[i], &err);
+  if (!rc) rc = store_commit(ctx->st, &err);
+  if (rc) {
+    store_rollback(ctx->st);
+    return cli_fail(&err);
+  }
+  printf("Rollen von %s %s\n", argv[2], grant ? "erteilt" : "entzogen");
   return CLI_EXIT_OK;
 }
 
 int cmd_user(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("user");
   if (argc >= 2 && !strcmp(argv[1], "list")) return list(ctx);
+  if (argc >= 2 && (!strcmp(argv[1], "grant") || !strcmp(argv[1], "revoke")))
+    return roles(argc, argv, ctx, cmd);
   if (argc >= 2 && argv[1][0] != '-') {
     if (strcmp(argv[1], "add") != 0)
       return cli_usage_error(cmd, "unbekannter Unterbefehl '%s'", argv[1]);
