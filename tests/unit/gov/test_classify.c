@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
  * tests/unit/gov/test_classify.c — the shipped AI-Act questionnaire
- * (gov/questionnaire/ki-verordnung.yaml) rule by rule: each Art. 5 practice,
- * each Annex III area, the Art. 6(3) exceptions and profiling, Art. 50,
+ * (gov/questionnaire/ki-verordnung.yaml) rule by rule: each Art. 5 practice
+ * and exclusion of the service instruction, each Annex III area, the Art. 6(3) exceptions and profiling, Art. 50,
  * personal data and staff monitoring; answers of the wrong kind; the JSON
  * views. Malformed files: tests/unit/gov/test_classify_schema.c.
  */
@@ -34,7 +34,10 @@ static const char *const BASE =
     "\"art5_social_scoring\":false,\"art5_predictive_policing\":false,"
     "\"art5_face_scraping\":false,\"art5_emotion_work\":false,"
     "\"art5_biometric_categorisation\":false,"
-    "\"art5_realtime_biometric_id\":false,\"art6_product\":false,"
+    "\"art5_realtime_biometric_id\":false,"
+    "\"da_biometric_recognition\":false,\"da_discrimination\":false,"
+    "\"da_personality_profiles\":false,\"da_automated_decision\":false,"
+    "\"art6_product\":false,"
     "\"annex3_area\":[\"none\"],\"art50_interaction\":false,"
     "\"art50_public_text\":false,\"art50_synthetic_media\":false,"
     "\"personal_data\":false,\"staff_monitoring\":false}";
@@ -140,6 +143,18 @@ static void test_art5_each_practice_is_class_4(void **state) {
       {"{\"art5_social_scoring\":true,\"art50_interaction\":true,"
        "\"annex3_area\":[\"public_services\"],\"art6_exception\":\"none\","
        "\"profiling\":true}", 4, "Social Scoring"},
+  };
+  run_cases(cases, sizeof cases / sizeof *cases);
+}
+
+/* The service instruction's exclusions go beyond Art. 5. */
+static void test_service_instruction_exclusions_are_class_4(void **state) {
+  (void)state;
+  static const ccase_t cases[] = {
+      {"{\"da_biometric_recognition\":true}", 4, "Biometrische Erkennung"},
+      {"{\"da_discrimination\":true}", 4, "geschützten Merkmalen"},
+      {"{\"da_personality_profiles\":true}", 4, "Persönlichkeitsprofile"},
+      {"{\"da_automated_decision\":true}", 4, "Art. 22 DSGVO"},
   };
   run_cases(cases, sizeof cases / sizeof *cases);
 }
@@ -381,7 +396,7 @@ static void test_questionnaire_json(void **state) {
     if (!strcmp(json_string_value(json_object_get(x, "id")), "annex3_area"))
       areas = json_array_size(opts);
   }
-  assert_true(yes_no >= 14);
+  assert_true(yes_no >= 18);
   assert_int_equal(areas, 9);
   json_decref(a);
   assert_non_null(gov_questionnaire_version(g_q));
@@ -392,6 +407,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_plain_tool_is_minimal),
       cmocka_unit_test(test_art5_each_practice_is_class_4),
+      cmocka_unit_test(test_service_instruction_exclusions_are_class_4),
       cmocka_unit_test(test_annex3_each_area_is_class_3),
       cmocka_unit_test(test_art6_3_exceptions_lower_the_class),
       cmocka_unit_test(test_profiling_overrides_exception),
