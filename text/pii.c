@@ -86,6 +86,8 @@ static const char *const passport_labels[] = {"reisepass", "passnummer",
                                               "pass-nr", "passnr", "pass",
                                               NULL};
 static const char *const isbn_labels[] = {"isbn", "issn", NULL};
+static const char *const file_ref_labels[] = {
+    "az.", "az:", "aktenzeichen", "geschäftszeichen", "gz.", "gz:", NULL};
 static const char *const birth_labels[] = {
     "geb.", "geb ", "geboren", "geburtsdatum", "geburtstag", "date of birth",
     "born", NULL};
@@ -94,6 +96,18 @@ size_t pii_label_before(const char *s, size_t pos,
                         const char *const *labels) {
   const unsigned char *u = (const unsigned char *)s;
   size_t w0 = pos > TEXT_PII_CONTEXT ? pos - TEXT_PII_CONTEXT : 0, best = 0;
+  /* Labels count on the value's line, and on the line before only when the
+   * value opens its line ("Geburtsdatum:\n12.03.1980"). */
+  size_t ls = pos;
+  int only_marks = 1;
+  while (ls > w0 && u[ls - 1] != '\n') only_marks &= !pii_is_word(u[--ls]);
+  if (ls > w0) {
+    w0 = ls;
+    if (only_marks)
+      for (w0 = ls - 1; w0 > 0 && pos - w0 < TEXT_PII_CONTEXT &&
+                        u[w0 - 1] != '\n';)
+        w0--;
+  }
   for (size_t j = w0; j < pos; j++) {
     if (!pii_is_alpha(u[j]) || (j > 0 && pii_is_word(u[j - 1]))) continue;
     for (const char *const *l = labels; *l; l++) {
@@ -195,6 +209,14 @@ static size_t collect_iban(const scan_t *sc, size_t i, char *buf, size_t max,
   return k;
 }
 
+/* Only letters, digits and spaces in [i, end): how IBANs are printed;
+ * "AT1140277237-10560217" is some other identifier unless it checks. */
+static int spaced_only(const scan_t *sc, size_t i, size_t end) {
+  for (size_t j = i; j < end; j++)
+    if (sc->u[j] == '-' || sc->u[j] == '.') return 0;
+  return 1;
+}
+
 static int match_iban(const scan_t *sc, size_t i, match_t *m) {
   const unsigned char *u = sc->u;
   if (i + 4 > sc->n || !pii_is_upper(u[i]) || !pii_is_upper(u[i + 1]))
@@ -207,7 +229,7 @@ static int match_iban(const scan_t *sc, size_t i, match_t *m) {
         pii_is_digit((unsigned char)buf[3])) {
       if (text_pii_check_iban(buf, k))
         return found(m, TEXT_PII_IBAN, i, end, TEXT_PII_CHECK_VALID);
-      if (pii_iban_structure_ok(buf, k) ||
+      if ((pii_iban_structure_ok(buf, k) && spaced_only(sc, i, end)) ||
           pii_label_before(sc->s, i, iban_labels))
         return found(m, TEXT_PII_IBAN, i, end, TEXT_PII_CHECK_INVALID);
       return 0;
@@ -394,13 +416,43 @@ static size_t date_end(const scan_t *sc, size_t i) {
   return j;
 }
 
+/* A birth label right before the date: between them only marks and the
+ * words "am", "den", "dem" ("geboren am 1. März", "Geburtsdatum: …"), not
+ * "die 1960 geborene Klägerin war vom 01.10.1986 …". */
+static int birth_label_close(const scan_t *sc, size_t i) {
+  size_t lab = pii_label_before(sc->s, i, birth_labels);
+  if (!lab) return 0;
+  size_t j = lab - 1;
+  while (j < i) {
+    if (!pii_is_word(sc->u[j])) {
+      j++;
+      continue;
+    }
+    size_t w = j;
+    while (j < i && pii_is_word(sc->u[j])) j++;
+    int ok = (j - w == 2 && (memcmp(sc->s + w, "am", 2) == 0)) ||
+             (j - w == 3 && (memcmp(sc->s + w, "den", 3) == 0 ||
+                             memcmp(sc->s + w, "dem", 3) == 0));
+    if (!ok) return 0;
+  }
+  return 1;
+}
+
+/* "… ist am 16.9.1944 geboren" */
+static int born_after(const scan_t *sc, size_t e) {
+  size_t j = e;
+  while (j < sc->n && j - e < 3 && sc->u[j] == ' ') j++;
+  return j + 7 <= sc->n && memcmp(sc->s + j, "geboren", 7) == 0 &&
+         (j + 7 == sc->n || !pii_is_alpha(sc->u[j + 7]));
+}
+
 static int match_date(const scan_t *sc, size_t i, match_t *m) {
   size_t e = date_end(sc, i);
   if (!e) return 0;
   const unsigned char *u = sc->u;
   int star = (i >= 1 && u[i - 1] == '*') ||
              (i >= 2 && u[i - 1] == ' ' && u[i - 2] == '*');
-  if (star || pii_label_before(sc->s, i, birth_labels))
+  if (star || birth_label_close(sc, i) || born_after(sc, e))
     return found(m, TEXT_PII_BIRTH_DATE, i, e, TEXT_PII_CHECK_NONE);
   *m = (match_t){TEXT_PII_BIRTH_DATE, i, e, TEXT_PII_CHECK_NONE, 1};
   return 1;
@@ -545,15 +597,26 @@ static int match_phone_seq(const scan_t *sc, const dseq_t *d, size_t start,
                TEXT_PII_CHECK_NONE);
 }
 
+/* Shape of a German number without a label: "0" and a non-zero digit
+ * (or "00" and a country code), an area code of at least three digits with
+ * the leading zero, and either a separator after it or 10+ digits in one
+ * piece ("01711234567", not "0640612" or "01 02 03"). */
+static int national_phone(const dseq_t *d) {
+  if (d->dig[0] != '0') return 0;
+  if (d->dig[1] == '0' && (d->ndig < 3 || d->dig[2] == '0')) return 0;
+  if (d->gdig[0] < 3) return 0;
+  return d->ng >= 2 || d->ndig >= 10;
+}
+
 static int match_digits(const scan_t *sc, size_t i, match_t *m) {
   const unsigned char *u = sc->u;
-  if (i >= 2 && (u[i - 1] == '.' || u[i - 1] == ',') &&
-      pii_is_digit(u[i - 2]))
-    return 0; /* the tail of "1.234" or "0,5" */
+  if (i >= 2 && strchr(".,-/", u[i - 1]) && pii_is_digit(u[i - 2]))
+    return 0; /* the tail of "1.234", "0,5" or "11.2-0312/2026" */
   dseq_t d;
   dseq_collect(sc, i, 1, &d);
-  if (pii_label_before(sc->s, i, isbn_labels)) {
-    /* a book number, not a phone number: consume it */
+  if (pii_label_before(sc->s, i, isbn_labels) ||
+      pii_label_before(sc->s, i, file_ref_labels)) {
+    /* a book number or a file reference, not a phone number: consume it */
     *m = (match_t){TEXT_PII_PHONE, i, d.gend[d.ng - 1], TEXT_PII_CHECK_NONE, 1};
     return 1;
   }
@@ -562,7 +625,7 @@ static int match_digits(const scan_t *sc, size_t i, match_t *m) {
   if (lno && lno >= lid && match_tax_number(sc, &d, i, 1, m)) return 1;
   if (match_tax_id(sc, &d, i, lid != 0, m)) return 1;
   if (match_tax_number(sc, &d, i, 0, m)) return 1;
-  if (d.dig[0] == '0' && match_phone_seq(sc, &d, i, 7, m)) return 1;
+  if (national_phone(&d) && match_phone_seq(sc, &d, i, 7, m)) return 1;
   if (pii_label_before(sc->s, i, phone_labels))
     return match_phone_seq(sc, &d, i, 5, m);
   return 0;

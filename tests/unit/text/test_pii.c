@@ -89,6 +89,8 @@ static void test_iban(void **state) {
              VALID);
   expect_one("MC11 1273 9000 7000 1111 1000 h79", TEXT_PII_IBAN,
              "MC11 1273 9000 7000 1111 1000 h79", VALID);
+  /* another identifier with an IBAN's structure but dashes, no check */
+  expect_none("des EURODAC-Treffers AT1140277237-10560217 sowie");
   /* a label does not turn the next word into an IBAN */
   expect_one("IBAN fehlt, Steuer-ID 86095742719", TEXT_PII_TAX_ID,
              "86095742719", VALID);
@@ -185,6 +187,10 @@ static void test_phone(void **state) {
   expect_none("Im Jahr 2014 kamen 12345 Besucher, davon 0,5 Prozent.");
   expect_none("Die Summe beträgt 1.234.567,89 Euro bei 01067 Dresden.");
   expect_none("Hacker's Guide, McGraw-Hill, ISBN 0071481478");
+  expect_none("Aktenzeichen: 11.2-0312/2026-007, Az. 0221 123456");
+  expect_none("Projekte 01 02 03 04, Gutachten Nr. 0640612, Konto 00000000000");
+  expect_one("Mobil: 01711234567", TEXT_PII_PHONE, "01711234567", NONE);
+  expect_one("erreichbar: 01711234567", TEXT_PII_PHONE, "01711234567", NONE);
 }
 
 static void test_email(void **state) {
@@ -205,7 +211,15 @@ static void test_birth_date(void **state) {
   expect_one("Geburtsdatum: 1980-03-12", TEXT_PII_BIRTH_DATE, "1980-03-12",
              NONE);
   expect_none("Die Sitzung am 12.03.2024 wurde vertagt.");
+  expect_none("Die 1960 geborene Klägerin war vom 01.10.1986 an tätig.");
+  expect_one("Er ist am 16.9.1944 geboren.", TEXT_PII_BIRTH_DATE, "16.9.1944",
+             NONE);
   expect_none("geb. 32.13.1980"); /* not a date */
+  expect_one("Geburtsdatum:\n12.03.1980", TEXT_PII_BIRTH_DATE, "12.03.1980",
+             NONE);
+  /* a label two table rows up does not make a date a birth date */
+  expect_one("| Geburtsdatum | 14. Juli 1986 |\n| Eintritt | 1. August 2009 |",
+             TEXT_PII_BIRTH_DATE, "14. Juli 1986", NONE);
 }
 
 static void test_health(void **state) {
