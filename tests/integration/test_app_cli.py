@@ -19,7 +19,9 @@ NO = {
     "art5_social_scoring": False, "art5_predictive_policing": False,
     "art5_face_scraping": False, "art5_emotion_work": False,
     "art5_biometric_categorisation": False,
-    "art5_realtime_biometric_id": False, "art6_product": False,
+    "art5_realtime_biometric_id": False, "da_biometric_recognition": False,
+    "da_discrimination": False, "da_personality_profiles": False,
+    "da_automated_decision": False, "art6_product": False,
     "annex3_area": ["none"], "art50_interaction": False,
     "art50_public_text": False, "art50_synthetic_media": False,
     "personal_data": False, "staff_monitoring": False}
