@@ -305,8 +305,18 @@ static int db_open(gov_audit_t *a, lotse_err_t *err) {
   }
   int rc = exec_sql(a, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
                     err);
-  if (!rc) rc = exec_sql(a, "BEGIN IMMEDIATE", err);
-  if (!rc) {
+  sqlite3_stmt *uv;
+  int version = 0;
+  if (!rc && sqlite3_prepare_v2(a->db, "PRAGMA user_version", -1, &uv,
+                                NULL) == SQLITE_OK) {
+    if (sqlite3_step(uv) == SQLITE_ROW) version = sqlite3_column_int(uv, 0);
+    sqlite3_finalize(uv);
+  }
+  if (version > 1)
+    rc = lotse_err_set(err, LOTSE_ESCHEMA, "audit trail '%s' has format %d, "
+                       "newer than this program", a->db_path, version);
+  if (!rc && version < 1) rc = exec_sql(a, "BEGIN IMMEDIATE", err);
+  if (!rc && version < 1) {
     rc = exec_sql(a, SCHEMA, err);
     if (!rc) rc = exec_sql(a, "COMMIT", err);
     if (rc) sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
@@ -351,8 +361,49 @@ static int head_get(gov_audit_t *a, int64_t *seq, char hash[65],
   return out;
 }
 
-static int open_write(gov_audit_t *a, lotse_err_t *err) {
-  int rc = key_load(a, err);
+/* The writer's check before continuing the chain at (head, hash): the
+ * anchor must exist, carry a valid HMAC and name a record that is there
+ * with the same hash. Otherwise appending would bury the evidence (the next
+ * anchor would cover a truncated or rewritten chain): LOTSE_ECORRUPT, and
+ * the gate refuses AI calls until the trail is looked at. */
+static int anchor_check(gov_audit_t *a, int64_t head, const char *hash,
+                        lotse_err_t *err) {
+  audit_anchor_t an;
+  lotse_err_t ignore = {0};
+  int rc = audit_anchor_read(a, &an, &ignore);
+  const char *why = NULL;
+  char at[65];
+  if (rc == LOTSE_ENOTFOUND) why = "Anker (audit.anchor) fehlt";
+  else if (rc || !an.mac_ok) why = "Anker (audit.anchor) ist ungültig";
+  else if (an.seq > head) why = "Einträge am Ende fehlen";
+  else if (an.seq == head) {
+    if (strcmp(an.hash, hash) != 0) why = "Kette weicht vom Anker ab";
+  } else if (an.seq == 0) {
+    if (strcmp(an.hash, ZERO_HASH) != 0) why = "Anker ist ungültig";
+  } else { /* lagging anchor (after a crash): compare that record */
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(a->db, "SELECT hash FROM audit WHERE seq = ?", -1,
+                           &s, NULL) != SQLITE_OK)
+      return audit_err_db(a, err, "anchor");
+    sqlite3_bind_int64(s, 1, an.seq);
+    const char *h = sqlite3_step(s) == SQLITE_ROW
+                        ? (const char *)sqlite3_column_text(s, 0) : NULL;
+    snprintf(at, sizeof at, "%s", h ? h : "");
+    sqlite3_finalize(s);
+    if (strcmp(at, an.hash) != 0) why = "Kette weicht vom Anker ab";
+  }
+  if (!why) return 0;
+  return LOTSE_CORRUPT_BKPT(err,
+                            "Prüfprotokoll in '%s' beschädigt (%s); es wird "
+                            "nicht weitergeschrieben, 'lotse audit verify' "
+                            "ausführen",
+                            a->dir, why);
+}
+
+/* Under a flock on the workspace directory, so two processes starting on
+ * a fresh workspace create one key and one anchor between them. */
+static int open_write_locked(gov_audit_t *a, lotse_err_t *err) {
+  int created = 0, rc = key_load(a, err);
   if (rc == LOTSE_ENOTFOUND) {
     /* A trail that exists without its key cannot be continued: whatever
      * is appended could not be told from a forgery. */
@@ -364,22 +415,28 @@ static int open_write(gov_audit_t *a, lotse_err_t *err) {
                                 a->key_path);
     rc = key_create(a, err);
     if (!rc) rc = key_load(a, err);
+    created = 1;
   }
   if (!rc) rc = db_open(a, err);
   if (rc) return rc;
-  audit_anchor_t an;
-  lotse_err_t ignore = {0};
   int64_t seq;
   char hash[65];
   if ((rc = head_get(a, &seq, hash, err))) return rc;
-  rc = audit_anchor_read(a, &an, &ignore);
-  if (rc == LOTSE_ENOTFOUND && seq == 0) return anchor_write(a, 0, hash, err);
-  if (rc == LOTSE_ENOTFOUND)
-    return LOTSE_CORRUPT_BKPT(err,
-                              "Anker des Prüfprotokolls '%s' fehlt; "
-                              "'lotse audit verify' ausführen",
-                              a->anchor_path);
-  return 0; /* a forged or lagging anchor is verify's business */
+  if (created && seq == 0) return anchor_write(a, 0, hash, err);
+  return anchor_check(a, seq, hash, err);
+}
+
+static int open_write(gov_audit_t *a, lotse_err_t *err) {
+  int dfd = open(a->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0 || flock(dfd, LOCK_EX) != 0) {
+    int rc = lotse_err_set(err, LOTSE_EIO, "unable to lock '%s': %s", a->dir,
+                           strerror(errno));
+    if (dfd >= 0) close(dfd);
+    return rc;
+  }
+  int rc = open_write_locked(a, err);
+  close(dfd); /* releases the lock */
+  return rc;
 }
 
 int gov_audit_open(const char *workspace, int flags, gov_audit_t **out,
@@ -592,6 +649,7 @@ int gov_audit_append(gov_audit_t *a, const gov_audit_rec_t *r, int64_t *seq,
   pthread_mutex_lock(&a->mu);
   if ((rc = exec_sql(a, "BEGIN IMMEDIATE", err))) goto unlock;
   rc = head_get(a, &head, prev, err);
+  if (!rc) rc = anchor_check(a, head, prev, err);
   v[AF_SEQ].i = head + 1;
   v[AF_TS].i = r->ts_ms ? r->ts_ms : now_ms(); /* under the write lock */
   if (!rc) rc = insert(a, v, prev, hash, err);

@@ -36,6 +36,14 @@
  * account only, and copy `lotse audit verify --json`'s head hash elsewhere
  * (a printout, a ticket) to detect a wholesale rollback of all three files.
  *
+ * Fail closed: a writer (gov_audit_open without GOV_AUDIT_RDONLY, and
+ * every gov_audit_append) refuses with LOTSE_ECORRUPT to continue a trail
+ * whose key or anchor is missing, whose anchor is forged, or whose anchor
+ * names a record that is gone or differs: the next anchor would otherwise
+ * cover the damage. The gate then refuses AI calls until someone runs
+ * `lotse audit verify`; to start a new trail, move audit.* aside (they are
+ * the evidence). A lagging anchor is not damage; appending catches it up.
+ *
  * Contract: records hold no conversation content (prompt or answer text);
  * details is for small metadata (capped at 16 KiB). Bad input is refused with
  * LOTSE_EINVAL and stores nothing. Nothing here prints.
@@ -101,15 +109,16 @@ enum {
 };
 
 /* Open the trail of workspace dir. Without GOV_AUDIT_RDONLY the files are
- * created when none exists; a trail whose key is missing is refused
- * (LOTSE_ECORRUPT). *out is owned by the caller: gov_audit_close(). */
+ * created when none exists, and a damaged trail is refused (LOTSE_ECORRUPT,
+ * see "Fail closed"). *out is owned by the caller: gov_audit_close(). */
 int gov_audit_open(const char *workspace, int flags, gov_audit_t **out,
                    lotse_err_t *err);
 void gov_audit_close(gov_audit_t *a); /* NULL is a no-op */
 
 /* Append one record durably (committed and fsync'd before return); *seq
- * (may be NULL) receives its number. LOTSE_EINVAL for bad input (nothing
- * stored), LOTSE_EACCESS on a read-only handle. */
+ * (may be NULL) receives its number. LOTSE_EINVAL for bad input,
+ * LOTSE_ECORRUPT for a damaged trail, LOTSE_EACCESS on a read-only handle:
+ * in every error case nothing is stored. */
 int gov_audit_append(gov_audit_t *a, const gov_audit_rec_t *r, int64_t *seq,
                      lotse_err_t *err);
 

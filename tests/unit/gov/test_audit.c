@@ -506,6 +506,71 @@ static void test_key_missing(void **state) {
   free(dir);
 }
 
+/* The writer does not continue a trail whose anchor contradicts it: the
+ * next anchor would otherwise cover the damage. A lagging anchor (crash)
+ * is fine and catches up. */
+static void expect_open_refused(const char *dir) {
+  gov_audit_t *a = NULL;
+  lotse_err_t err = {0};
+  assert_int_equal(gov_audit_open(dir, 0, &a, &err), LOTSE_ECORRUPT);
+  assert_null(a);
+  assert_non_null(strstr(err.msg, "lotse audit verify"));
+}
+
+static void test_writer_refuses_damaged_trail(void **state) {
+  (void)state;
+  lotse_err_t err = {0};
+  gov_audit_rec_t r = sample(9);
+  /* Truncated while a writer holds the trail open. */
+  char *dir = trail("audit-wtrunc", 3);
+  gov_audit_t *a = open_ok(dir, 0);
+  tamper(dir, "DELETE FROM audit WHERE seq = 3");
+  assert_int_equal(gov_audit_append(a, &r, NULL, &err), LOTSE_ECORRUPT);
+  gov_audit_close(a);
+  expect_fault(dir, GOV_AUDIT_TRUNCATED, 3); /* nothing was appended */
+  expect_open_refused(dir);
+  free(dir);
+
+  /* The head rewritten (a key thief would also fix the MAC): mismatch. */
+  dir = trail("audit-wmismatch", 3);
+  tamper(dir, "UPDATE audit SET hash = prev_hash WHERE seq = 3");
+  expect_open_refused(dir);
+  free(dir);
+
+  /* Anchor forged; everything but the key deleted. */
+  dir = trail("audit-wforged", 2);
+  char *anchor = test_path(dir, "audit.anchor");
+  const char *forged = "lotse-audit-anchor-v1 1 "
+                       "0000000000000000000000000000000000000000000000000000"
+                       "000000000000 00\n";
+  assert_int_equal(lotse_file_write(anchor, forged, strlen(forged), &err), 0);
+  expect_open_refused(dir);
+  rm_file(dir, "audit.anchor");
+  rm_file(dir, "audit.db");
+  expect_open_refused(dir);
+  free(anchor);
+  free(dir);
+
+  /* Lagging anchor: appending goes on and the anchor catches up. */
+  dir = trail("audit-wlag", 3);
+  anchor = test_path(dir, "audit.anchor");
+  char *old = NULL;
+  size_t len = 0;
+  assert_int_equal(lotse_file_read(anchor, 1024, &old, &len, &err), 0);
+  a = open_ok(dir, 0);
+  assert_int_equal(gov_audit_append(a, &r, NULL, &err), 0);
+  assert_int_equal(lotse_file_write(anchor, old, len, &err), 0);
+  assert_int_equal(gov_audit_append(a, &r, NULL, &err), 0);
+  gov_audit_close(a);
+  gov_audit_verdict_t v = verify(dir);
+  assert_int_equal(v.fault, GOV_AUDIT_OK);
+  assert_int_equal(v.anchor_seq, 5);
+  assert_int_equal(v.anchor_lag, 0);
+  free(old);
+  free(anchor);
+  free(dir);
+}
+
 /* ----------------------------------------------------------------- threads */
 
 typedef struct worker {
@@ -565,6 +630,7 @@ int main(void) {
       cmocka_unit_test(test_anchor_missing_forged_lagging),
       cmocka_unit_test(test_anchor_mismatch),
       cmocka_unit_test(test_key_missing),
+      cmocka_unit_test(test_writer_refuses_damaged_trail),
       cmocka_unit_test(test_concurrent_handles),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
