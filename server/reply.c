@@ -38,8 +38,10 @@ static const char *error_type(unsigned status) {
   switch (status) {
   case 400: return "invalid_request";
   case 401: return "unauthorized";
+  case 403: return "forbidden";
   case 404: return "not_found";
   case 405: return "method_not_allowed";
+  case 409: return "conflict";
   case 413:
   case 414: return "too_large";
   case 503: return "unavailable";

@@ -27,6 +27,7 @@ typedef struct route {
 
 #define ROUTE_ALLOW "GET, HEAD"
 #define ROUTE_POST "POST"
+#define ROUTE_GET_POST "GET, HEAD, POST"
 
 static const route_t ROUTES[] = {
     {"/api/search", 0, ROUTE_ID_SEARCH, "search", route_search, 1, 1,
@@ -45,6 +46,7 @@ static const route_t ROUTES[] = {
      route_v1_embeddings, 1, 1, ROUTE_POST},
     {"/v1/models", 0, ROUTE_ID_V1_MODELS, "v1_models", route_v1_models, 1, 1,
      ROUTE_ALLOW},
+    {"/api/apps", 1, ROUTE_ID_APPS, "apps", route_apps, 1, 1, ROUTE_GET_POST},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 
@@ -72,12 +74,14 @@ const char *server_route_name(route_id_t id) {
 
 int server_route_takes_body(route_id_t id) {
   for (size_t i = 0; i < NROUTES; i++)
-    if (ROUTES[i].id == id) return strcmp(ROUTES[i].allow, ROUTE_POST) == 0;
+    if (ROUTES[i].id == id) return strstr(ROUTES[i].allow, ROUTE_POST) != NULL;
   return 0;
 }
 
 static int method_allowed(const route_t *rt, const char *m) {
-  if (strcmp(rt->allow, ROUTE_POST) == 0) return strcmp(m, MHD_HTTP_METHOD_POST) == 0;
+  if (strcmp(m, MHD_HTTP_METHOD_POST) == 0)
+    return strstr(rt->allow, ROUTE_POST) != NULL;
+  if (strcmp(rt->allow, ROUTE_POST) == 0) return 0;
   return strcmp(m, MHD_HTTP_METHOD_GET) == 0 ||
          strcmp(m, MHD_HTTP_METHOD_HEAD) == 0;
 }
