@@ -92,39 +92,63 @@ const char *gov_risk_class_label(int risk_class) {
 
 /* ====================================================== questionnaire JSON */
 
+/* The JSON builders below keep a sticky failure flag: jansson's set and
+ * append calls return -1 (and drop the value) when memory runs out; a view
+ * missing a part is never returned, NULL is. */
+
+static json_t *strs_json(char *const *v, size_t n) {
+  json_t *a = json_array();
+  int bad = !a;
+  for (size_t i = 0; !bad && i < n && v[i]; i++)
+    bad = json_array_append_new(a, json_string(v[i]));
+  if (!bad) return a;
+  json_decref(a);
+  return NULL;
+}
+
 static json_t *condset_json(const gov_questionnaire_t *q,
                             const cls_condset_t *c) {
   json_t *o = json_object();
-  for (size_t i = 0; o && i < c->n; i++) {
-    json_t *a = json_array();
-    for (size_t j = 0; j < c->v[i].nvalues; j++)
-      json_array_append_new(a, json_string(c->v[i].values[j]));
-    json_object_set_new(o, q->questions[c->v[i].qidx].id, a);
-  }
-  return o;
+  int bad = !o;
+  for (size_t i = 0; !bad && i < c->n; i++)
+    bad = json_object_set_new(o, q->questions[c->v[i].qidx].id,
+                              strs_json(c->v[i].values, c->v[i].nvalues));
+  if (!bad) return o;
+  json_decref(o);
+  return NULL;
+}
+
+static json_t *option_json(const cls_option_t *op) {
+  json_t *j = json_pack("{s:s, s:s}", "value", op->value, "label",
+                        op->label);
+  int bad = !j;
+  if (!bad && op->help)
+    bad = json_object_set_new(j, "help", json_string(op->help));
+  if (!bad && op->exclusive)
+    bad = json_object_set_new(j, "exclusive", json_true());
+  if (!bad) return j;
+  json_decref(j);
+  return NULL;
 }
 
 static json_t *question_json(const gov_questionnaire_t *q,
                              const cls_question_t *x) {
   const cls_section_t *s = &q->sections[x->section];
-  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "id", x->id,
+  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:[]}", "id", x->id,
                         "section", s->id, "section_title", s->title, "text",
                         x->text, "kind", cls_kind_names[x->kind], "required",
-                        x->required);
-  if (!o) return NULL;
-  if (x->help) json_object_set_new(o, "help", json_string(x->help));
-  json_t *opts = json_array();
-  for (size_t i = 0; i < x->noptions; i++) {
-    const cls_option_t *op = &x->options[i];
-    json_t *j = json_pack("{s:s, s:s}", "value", op->value, "label",
-                          op->label);
-    if (j && op->help) json_object_set_new(j, "help", json_string(op->help));
-    if (j && op->exclusive) json_object_set_new(j, "exclusive", json_true());
-    json_array_append_new(opts, j);
-  }
-  json_object_set_new(o, "options", opts);
-  if (x->ask_if.n) json_object_set_new(o, "ask_if", condset_json(q, &x->ask_if));
-  return o;
+                        x->required, "options");
+  int bad = !o;
+  if (!bad && x->help)
+    bad = json_object_set_new(o, "help", json_string(x->help));
+  json_t *opts = bad ? NULL : json_object_get(o, "options");
+  for (size_t i = 0; !bad && i < x->noptions; i++)
+    bad = json_array_append_new(opts, option_json(&x->options[i]));
+  if (!bad && x->ask_if.n)
+    bad = json_object_set_new(o, "ask_if", condset_json(q, &x->ask_if));
+  if (!bad) return o;
+  json_decref(o);
+  return NULL;
 }
 
 json_t *gov_questionnaire_json(const gov_questionnaire_t *q) {
@@ -372,11 +396,10 @@ void gov_classification_release(gov_classification_t *c) {
 
 /* ====================================================== result as JSON */
 
-static json_t *strs_json(char **v) {
-  json_t *a = json_array();
-  for (size_t i = 0; a && v && v[i]; i++)
-    json_array_append_new(a, json_string(v[i]));
-  return a;
+static size_t strs_count(char **v) {
+  size_t n = 0;
+  while (v && v[n]) n++;
+  return n;
 }
 
 json_t *gov_classification_json(const gov_classification_t *c) {
@@ -390,8 +413,9 @@ json_t *gov_classification_json(const gov_classification_t *c) {
                    m->needs_risk_mgmt, "needs_transparency",
                    m->needs_transparency, "needs_personalrat",
                    m->needs_personalrat, "needs_dpo", m->needs_dpo,
-                   "trainings", strs_json(m->trainings), "reasons",
-                   strs_json(c->reasons));
+                   "trainings",
+                   strs_json(m->trainings, strs_count(m->trainings)),
+                   "reasons", strs_json(c->reasons, strs_count(c->reasons)));
 }
 
 static int strs_from_json(const json_t *a, const char *key, char ***out,

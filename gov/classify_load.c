@@ -115,6 +115,8 @@ static int yn_push(loader_t *L, yn_t *parent, yn_t *child) {
 
 static int next_event(loader_t *L, yaml_parser_t *p, yaml_event_t *ev) {
   if (yaml_parser_parse(p, ev)) return 0;
+  if (p->error == YAML_MEMORY_ERROR)
+    return lotse_err_set(L->err, LOTSE_ENOMEM, "out of memory");
   return fail_at(L, (int)p->problem_mark.line + 1,
                  (int)p->problem_mark.column + 1, "YAML-Syntaxfehler: %s",
                  p->problem ? p->problem : "unbekannt");
