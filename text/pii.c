@@ -148,8 +148,16 @@ static text_pii_check_t check_of(int ok) {
   return ok ? TEXT_PII_CHECK_VALID : TEXT_PII_CHECK_INVALID;
 }
 
+/* Is u[j] part of a word? A no-break space is not. */
+static int word_at(const scan_t *sc, size_t j) {
+  const unsigned char *u = sc->u;
+  if (pii_nbsp(u, j, sc->n) || (j > 0 && pii_nbsp(u, j - 1, sc->n)))
+    return 0;
+  return pii_is_word(u[j]);
+}
+
 static int boundary(const scan_t *sc, size_t j) {
-  return j >= sc->n || !pii_is_word(sc->u[j]);
+  return j >= sc->n || !word_at(sc, j);
 }
 
 /* ----------------------------------------------------------------- e-mail */
@@ -199,9 +207,11 @@ static size_t collect_iban(const scan_t *sc, size_t i, char *buf, size_t max,
     if (pii_is_upper(c) || pii_is_digit(c) || (k >= 4 && pii_is_alpha(c))) {
       buf[k++] = (char)(pii_is_alpha(c) ? (c & ~0x20) : c);
       *end = ++j;
-    } else if ((c == ' ' || c == '-' || c == '.') && k >= 2 && j + 1 < sc->n &&
-               (pii_is_digit(u[j + 1]) || pii_is_alpha(u[j + 1]))) {
-      j++;
+    } else if ((c == ' ' || c == '-' || c == '.' || pii_nbsp(u, j, sc->n)) &&
+               k >= 2 && j + (c == 0xC2) + 1 < sc->n &&
+               (pii_is_digit(u[j + (c == 0xC2) + 1]) ||
+                pii_is_alpha(u[j + (c == 0xC2) + 1]))) {
+      j += (size_t)(c == 0xC2) + 1;
     } else {
       break;
     }
@@ -478,7 +488,13 @@ static size_t dseq_sep(const scan_t *sc, size_t j, int phone, char *cls) {
   const unsigned char *u = sc->u;
   size_t k = j, spaces = 0, marks = 0;
   *cls = ' ';
-  while (k < sc->n && k - j < 5) {
+  while (k < sc->n && k - j < 6) {
+    size_t nb = pii_nbsp(u, k, sc->n);
+    if (nb) {
+      spaces++;
+      k += nb;
+      continue;
+    }
     if (u[k] == ' ') spaces++;
     else if (u[k] == '/' || u[k] == '-') {
       if (marks++) return 0;
@@ -691,7 +707,7 @@ int text_pii_scan(const char *s, size_t n, unsigned flags,
     int hit = 0;
     if (c == '+' || c == '(') hit = match_phone_mark(&sc, i, &m);
     else if ((pii_is_digit(c) || pii_is_alpha(c)) &&
-             (i == 0 || !pii_is_word(sc.u[i - 1])))
+             (i == 0 || !word_at(&sc, i - 1)))
       hit = try_word(&sc, i, &m);
     if (!hit) {
       i++;

@@ -25,6 +25,9 @@
  *     the name store/ uses ("personenbezogen"; store_class_parse() turns it
  *     into STORE_CLASS_*); special_category marks Art. 9 data (health),
  *     which the gate must treat above "personenbezogen".
+ *   - Numbers may be grouped with spaces, no-break spaces (U+00A0) and the
+ *     separators usual for their type ("DE89 3704 …", "181/815/08155",
+ *     "0221 / 123 45-67", "DE 221.304.969").
  *   - Thread-safe: no global mutable state.
  *
  * Ownership: the caller owns the text_pii_list_t and releases it with

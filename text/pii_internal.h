@@ -28,6 +28,11 @@ static inline int pii_is_alpha(unsigned char c) {
 static inline int pii_is_word(unsigned char c) {
   return pii_is_digit(c) || pii_is_alpha(c) || c >= 0x80;
 }
+/* Length of a no-break space (U+00A0, as copied from office documents)
+ * at u[j], 0 if there is none. */
+static inline size_t pii_nbsp(const unsigned char *u, size_t j, size_t n) {
+  return j + 1 < n && u[j] == 0xC2 && u[j + 1] == 0xA0 ? 2 : 0;
+}
 /* Is one of labels (lower-case, NULL-terminated list) written, starting at
  * a word boundary, in the TEXT_PII_CONTEXT bytes before pos? Returns the
  * offset just past the nearest such label + 1, or 0 when there is none. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "text/pii.h"
+#include "text/pii_internal.h"
 
 static text_pii_list_t scan_flags(const char *text, unsigned flags) {
   text_pii_list_t l = {0};
@@ -59,6 +60,10 @@ static void expect_none(const char *text) {
 #define INVALID TEXT_PII_CHECK_INVALID
 #define NONE TEXT_PII_CHECK_NONE
 
+#define NBSP "\xC2\xA0"
+#define IBAN_NBSP \
+  "DE89" NBSP "3704" NBSP "0044" NBSP "0532" NBSP "0130" NBSP "00"
+
 static void test_iban(void **state) {
   (void)state;
   expect_one("Bitte überweisen Sie an DE89 3704 0044 0532 0130 00.",
@@ -89,6 +94,16 @@ static void test_iban(void **state) {
              VALID);
   expect_one("MC11 1273 9000 7000 1111 1000 h79", TEXT_PII_IBAN,
              "MC11 1273 9000 7000 1111 1000 h79", VALID);
+  /* no-break spaces as office programs write them */
+  expect_one("IBAN " IBAN_NBSP, TEXT_PII_IBAN, IBAN_NBSP, VALID);
+  expect_one("DE89 3704 0044 0532 0130 00", TEXT_PII_IBAN,
+             "DE89 3704 0044 0532 0130 00", VALID); /* ends the text */
+  assert_int_equal(pii_iban_length("AD"), 24);
+  assert_int_equal(pii_iban_length("DE"), 22);
+  assert_int_equal(pii_iban_length("NO"), 15);
+  assert_int_equal(pii_iban_length("MT"), 31);
+  assert_int_equal(pii_iban_length("YE"), 30);
+  assert_int_equal(pii_iban_length("QQ"), 0);
   /* another identifier with an IBAN's structure but dashes, no check */
   expect_none("des EURODAC-Treffers AT1140277237-10560217 sowie");
   /* a label does not turn the next word into an IBAN */
@@ -184,6 +199,8 @@ static void test_phone(void **state) {
   expect_one("mobil 0171 1234567", TEXT_PII_PHONE, "0171 1234567", NONE);
   expect_one("Telefon 12 34 56", TEXT_PII_PHONE, "12 34 56", NONE);
   expect_one("Fax: 0221/1234567", TEXT_PII_PHONE, "0221/1234567", NONE);
+  expect_one("Tel." NBSP "0221" NBSP "123456", TEXT_PII_PHONE,
+             "0221" NBSP "123456", NONE);
   expect_none("Im Jahr 2014 kamen 12345 Besucher, davon 0,5 Prozent.");
   expect_none("Die Summe beträgt 1.234.567,89 Euro bei 01067 Dresden.");
   expect_none("Hacker's Guide, McGraw-Hill, ISBN 0071481478");
