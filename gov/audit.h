@@ -170,7 +170,8 @@ typedef struct gov_audit_filter {
 } gov_audit_filter_t;
 
 /* Calls fn for each record (fields valid during the call only); fn returns
- * 0 to go on, anything else stops the walk and is returned. */
+ * 0 to go on, anything else stops the walk and is returned. The handle is
+ * locked during the walk: fn must not call functions on the same handle. */
 typedef int (*gov_audit_fn)(void *ctx, const gov_audit_rec_t *r);
 int gov_audit_query(gov_audit_t *a, const gov_audit_filter_t *f,
                     gov_audit_fn fn, void *ctx, lotse_err_t *err);
