@@ -67,6 +67,9 @@ static const cli_cmd_t commands[] = {
      cmd_portfolio_opts, 0},
     {"kpi", cmd_kpi, "lotse kpi [OPTIONEN]",
      "Kennzahlen je KI-Anwendung aus dem Prüfprotokoll", cmd_kpi_opts, 0},
+    {"register", cmd_register, "lotse register export [OPTIONEN]",
+     "KI-Anwendungen als Algorithmenregister (JSON) ausgeben",
+     cmd_register_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

@@ -91,6 +91,8 @@ int cmd_portfolio(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_portfolio_opts[];
 int cmd_kpi(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_kpi_opts[];
+int cmd_register(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_opt_t cmd_register_opts[];
 
 extern const cli_opt_t cmd_init_opts[], cmd_ingest_opts[], cmd_search_opts[],
     cmd_doc_opts[], cmd_stats_opts[], cmd_serve_opts[], cmd_user_opts[],

@@ -254,14 +254,17 @@ static int count_drafts(sqlite3 *db, gov_kpi_report_t *r,
   return 0;
 }
 
-/* Applications in the register and how many are approved now. */
+/* Applications in the register and how many are approved now (status
+ * freigegeben and the review date not passed; valid_until in seconds). */
 static int count_register(sqlite3 *db, gov_kpi_report_t *r,
                           lotse_err_t *err) {
   sqlite3_stmt *s;
   if (sqlite3_prepare_v2(db, "SELECT count(*), coalesce(sum(status = "
-                         "'freigegeben'), 0) FROM apps", -1, &s,
+                         "'freigegeben' AND (valid_until IS NULL OR "
+                         "valid_until > ?1)), 0) FROM apps", -1, &s,
                          NULL) != SQLITE_OK)
     return lotse_err_set(err, LOTSE_EDB, "apps: %s", sqlite3_errmsg(db));
+  sqlite3_bind_int64(s, 1, lotse_now_unix());
   int rc = 0;
   if (sqlite3_step(s) == SQLITE_ROW) {
     r->apps_total = sqlite3_column_int64(s, 0);

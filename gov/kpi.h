@@ -186,7 +186,7 @@ typedef struct gov_kpi_report {
   size_t napps;
   gov_kpi_app_t total;        /* over all applications in the range */
   int64_t apps_total;         /* applications in the register; -1 unknown */
-  int64_t apps_approved;      /* status freigegeben; -1 unknown */
+  int64_t apps_approved;      /* freigegeben, not expired; -1 unknown */
 } gov_kpi_report_t;
 
 typedef struct gov_kpi_query {
@@ -227,5 +227,41 @@ int gov_kpi_parse_time(const char *s, int64_t now_ms, int64_t *ms,
                        lotse_err_t *err);
 /* "2026-03-01T08:30:00Z" into buf[21]. */
 void gov_kpi_format_time(int64_t ms, char buf[21]);
+
+/* ------------------------------------ algorithm register export (algoreg.c) */
+
+/* The version of the Dutch Algoritmeregister publication standard whose
+ * field names the export uses. */
+#define GOV_ALGOREG_STANDARD "1.0.0"
+
+typedef struct gov_algoreg_opts {
+  const char *organisation; /* "organization" (the county) */
+  const char *contact;      /* "contact_email": e-mail or https URL */
+  const char *website;      /* "website": public page, or NULL */
+  const char *provider;     /* NULL: "Eigenbetrieb (Plattform lotse)" */
+  const char *app_id;       /* only this application (any status) */
+  int include_drafts;       /* also applications in status entwurf */
+  int64_t now;              /* unix seconds for expiry; 0: now */
+} gov_algoreg_opts_t;
+
+/* One entry per application as a JSON object with the standard's keys
+ * (name, description_short, organization, category, status, begin_date,
+ * end_date, contact_email, website, publication_category, url, goal,
+ * proportionality, human_intervention, risks, lawful_basis,
+ * lawful_basis_grouping, process_index_url, impacttoetsen_grouping,
+ * impacttoetsen, source_data, source_data_grouping, methods_and_models,
+ * provider, publiccode, lang, standard_version, source_id, tags) and
+ * "x_lotse" (id, version, status, risk_class, sha256, approved_version,
+ * valid_until). Texts are German (lang "deu"); status and
+ * publication_category take the standard's values. The legal basis comes
+ * from the configuration key "rechtsgrundlage" of the application, extra
+ * data sources from "datenquellen". Export: a JSON array, sorted by id,
+ * without applications in entwurf unless include_drafts or app_id;
+ * LOTSE_ENOTFOUND for an unknown app_id. Read-only. */
+int gov_algoreg_export(struct store *st, const gov_algoreg_opts_t *o,
+                       json_t **out, lotse_err_t *err);
+int gov_algoreg_entry(struct store *st, const char *app_id,
+                      const gov_algoreg_opts_t *o, json_t **out,
+                      lotse_err_t *err);
 
 #endif

@@ -110,5 +110,89 @@ class KpiEmpty(lt.TestCase):
         self.assertIn("nope", p.stderr)
 
 
+def approved_app(ws, tmpdir, app="fragen", classify=True, approve=True):
+    """An application through `lotse app` (class 1, approved by
+    KI-Koordination and Fachdienstleitung)."""
+    for name, role in (("koord", "ki_koordination"),
+                       ("fdl", "fachdienstleitung")):
+        lt.run(ws, "user", "add", name, "--unit", "Hauptamt")
+        lt.run(ws, "user", "grant", name, role)
+    lt.run(ws, "training", "add", "ki-grundlagen", "--title", "KI-Grundlagen")
+    lt.run(ws, "app", "create", app, "--name", "Fragen", "--purpose",
+           "Fragen zu Dienstanweisungen beantworten", "--unit", "Hauptamt",
+           "--model", "qwen3-8b", "--classes", "offen,intern", "--config",
+           json.dumps({"rechtsgrundlage": "§ 1 Testgesetz"}))
+    if not classify:
+        return
+    questions = json.loads(lt.run(ws, "app", "questions", "--json").stdout)
+    answers = {}
+    for q in questions:
+        if q["kind"] == "yes_no":
+            answers[q["id"]] = "nein"
+        else:
+            values = [o["value"] for o in q["options"]]
+            none = "none" if "none" in values else values[0]
+            answers[q["id"]] = [none] if q["kind"] == "multi_choice" else none
+    path = lt.write(os.path.join(tmpdir, "answers.json"), json.dumps(answers))
+    lt.run(ws, "app", "classify", app, "--answers", path)
+    if not approve:
+        return
+    lt.run(ws, "app", "submit", app)
+    lt.run(ws, "app", "approve", app, "--user", "koord", "--role",
+           "ki_koordination")
+    lt.run(ws, "app", "approve", app, "--user", "fdl", "--role",
+           "fachdienstleitung")
+
+
+class RegisterExport(lt.TestCase):
+    def setUp(self):
+        self.dir, self.ws = lt.init("register")
+
+    def export(self, *args, check=True):
+        return lt.run(self.ws, "register", "export", *args, check=check)
+
+    def test_approved_application_exported(self):
+        approved_app(self.ws, self.dir)
+        p = self.export("--organisation", "Landkreis Musterhausen",
+                        "--contact", "ki@musterhausen.example")
+        entries = json.loads(p.stdout)
+        self.assertEqual(len(entries), 1)
+        e = entries[0]
+        for key in ("name", "description_short", "organization", "status",
+                    "contact_email", "publication_category", "goal",
+                    "proportionality", "human_intervention", "risks",
+                    "lawful_basis", "impacttoetsen_grouping", "impacttoetsen",
+                    "source_data", "methods_and_models", "standard_version"):
+            self.assertIn(key, e)
+        self.assertEqual(e["name"], "Fragen")
+        self.assertEqual(e["status"], "In gebruik")
+        self.assertEqual(e["publication_category"], "Overige algoritmes")
+        self.assertEqual(e["lawful_basis"], "§ 1 Testgesetz")
+        self.assertEqual(e["organization"], "Landkreis Musterhausen")
+        self.assertIn("KI-Koordination", e["risks"])
+        self.assertEqual(e["x_lotse"]["status"], "freigegeben")
+        self.assertNotIn("Hinweis", p.stderr)
+
+    def test_config_defaults_drafts_and_errors(self):
+        approved_app(self.ws, self.dir, classify=False)
+        with open(os.path.join(self.ws, "lotse.conf"), "a") as f:
+            f.write("\n[register]\norganisation = Kreis aus Konfig\n")
+        p = self.export()
+        self.assertEqual(json.loads(p.stdout), [])   # draft left out
+        self.assertIn("Kontakt", p.stderr)           # contact is missing
+        p = self.export("--all", "--pretty")
+        e = json.loads(p.stdout)[0]
+        self.assertEqual(e["organization"], "Kreis aus Konfig")
+        self.assertEqual(e["status"], "In ontwikkeling")
+        self.assertIsNone(e["publication_category"])
+        p = self.export("--app", "gibtsnicht", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("gibtsnicht", p.stderr)
+        p = lt.run(self.ws, "register", "import", check=False)
+        self.assertEqual(p.returncode, 2)
+        p = lt.run(self.ws, "register", check=False)
+        self.assertEqual(p.returncode, 2)
+
+
 if __name__ == "__main__":
     unittest.main()
