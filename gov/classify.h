@@ -5,9 +5,9 @@
  * The questionnaire is a data file (YAML, German; default
  * gov/questionnaire/ki-verordnung.yaml, installed beside the binary's
  * sources) interpreted by gov/classify.c: questions grouped by legal basis
- * (Art. 5 prohibited practices, Art. 6 with Annex III high-risk areas,
- * Art. 50 transparency, staff monitoring, personal data), each answer with
- * the consequences it has. Answers are a JSON object {question_id: value}
+ * (Art. 5 prohibited practices, the service instruction's exclusions,
+ * Art. 6 with Annex III high-risk areas, Art. 50 transparency, personal
+ * data, staff monitoring), each answer with the consequences it has. Answers are a JSON object {question_id: value}
  * stored with the application version.
  *
  * Risk classes follow the county's service instruction:
