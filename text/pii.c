@@ -706,7 +706,7 @@ int text_pii_scan(const char *s, size_t n, unsigned flags,
     match_t m;
     int hit = 0;
     if (c == '+' || c == '(') hit = match_phone_mark(&sc, i, &m);
-    else if ((pii_is_digit(c) || pii_is_alpha(c)) &&
+    else if ((pii_is_digit(c) || pii_is_alpha(c) || c >= 0xC0) &&
              (i == 0 || !word_at(&sc, i - 1)))
       hit = try_word(&sc, i, &m);
     if (!hit) {

@@ -88,7 +88,8 @@ static size_t word_end(const char *s, size_t n, size_t i) {
 }
 
 size_t pii_health_word(const char *s, size_t n, size_t i) {
-  if (i >= n || !pii_is_alpha((unsigned char)s[i])) return 0;
+  unsigned char c = i < n ? (unsigned char)s[i] : 0;
+  if (!pii_is_alpha(c) && c < 0xC0) return 0; /* letters, "Ä" … */
   size_t e = word_end(s, n, i), len = e - i;
   if (len < 3 || len > HEALTH_WORD_MAX) return 0;
   char w[HEALTH_WORD_MAX + 1];

@@ -249,6 +249,7 @@ static void test_health(void **state) {
              "Atemwegserkrankung", NONE);
   expect_one("ICD-10: F32.1 G", TEXT_PII_HEALTH, "F32.1 G", NONE);
   expect_none("Die Verkehrsbehinderung dauerte an.");
+  expect_one("laut Ärztlichem Gutachten", TEXT_PII_HEALTH, "Ärztlichem", NONE);
   expect_none("Er sucht die Desinfektionsmittel.");
   expect_none("Die Zone F32 ist gesperrt."); /* code without a label */
   text_pii_list_t l = scan("Diagnose F32.1, Schwerbehinderung");
