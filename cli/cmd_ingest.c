@@ -76,6 +76,10 @@ static void print_summary(const ingest_summary_t *s) {
          s->files, s->added, s->updated, s->unchanged, s->access, s->failed,
          mb, s->seconds, s->seconds > 0 ? mb / s->seconds : 0.0,
          s->ocr_pages ? "; mit Texterkennung" : "");
+  if (s->hidden)
+    printf("Versteckter Text in %d Datei%s: nicht in den Suchindex "
+           "übernommen (lotse screen DATEI zeigt ihn)\n",
+           s->hidden, s->hidden == 1 ? "" : "en");
 }
 
 static int run(cli_ctx_t *ctx, ingest_opts_t *o, char **paths, int n,

@@ -39,6 +39,7 @@ void ingest_extract_release(ingest_extract_t *x) {
   free(x->blocks);
   free(x->title);
   free(x->metadata);
+  ingest_hidden_release(x);
   size_t max = x->max_text_bytes;
   memset(x, 0, sizeof *x);
   x->max_text_bytes = max;
@@ -183,6 +184,7 @@ int ingest_extract(const char *data, size_t len, const char *path,
                        ingest_type_name(x->type));
   if (!rc) rc = fill_title(x, path);
   if (!rc && !x->metadata) rc = ingest_meta_store(x, NULL, err);
+  if (!rc) rc = ingest_hidden_meta(x, err);
   if (rc) {
     ingest_type_t t = x->type;
     ingest_extract_release(x);

@@ -6,6 +6,12 @@
  * "heading 1" in word/styles.xml, or an outline level), and the title,
  * author and dates of docProps/core.xml.
  *
+ * Hidden text — runs formatted as hidden (w:vanish, w:specVanish,
+ * w:webHidden, directly or through their character or paragraph style),
+ * set in a font below 2pt, or white without shading, highlight or page
+ * colour behind them — is not added as text but recorded with
+ * ingest_extract_hide(), one passage per paragraph.
+ *
  * Contract: every part goes through the zip guard (size budget, no
  * encrypted entries) and the safe XML parser; a missing or broken
  * word/document.xml is LOTSE_ECORRUPT, while broken optional parts
@@ -25,12 +31,14 @@ typedef struct style_level {
   char *id;
   char *based_on; /* parent style id or NULL */
   int level;      /* 1..6 heading, 0 body, -1 document title */
+  const char *hidden; /* the style hides its text: reason, else NULL */
 } style_level_t;
 
 typedef struct docx {
   ingest_extract_t *x;
   style_level_t *styles;
   size_t nstyles;
+  int page_colour; /* the document has a non-white background colour */
   lotse_err_t *err;
 } docx_t;
 
@@ -65,6 +73,63 @@ static int outline_level(const xmlNode *ppr) {
   return lvl;
 }
 
+/* --------------------------------------------------------- hidden runs */
+
+/* An on/off property: present without w:val, or with a true value. */
+static int on(const xmlNode *prop) {
+  if (!prop) return 0;
+  char *v = ingest_xml_attr(prop, NS_W, "val");
+  int r = !v || (strcmp(v, "0") && strcasecmp(v, "false") &&
+                 strcasecmp(v, "off"));
+  xmlFree(v);
+  return r;
+}
+
+static int is_white_hex(const char *v) {
+  return v && (!strcasecmp(v, "FFFFFF") || !strcasecmp(v, "FEFEFE"));
+}
+
+/* A w:shd or w:highlight that puts a colour behind the text. */
+static int coloured(const xmlNode *prop, const char *attr) {
+  char *v = prop ? ingest_xml_attr(prop, NS_W, attr) : NULL;
+  int r = v && strcasecmp(v, "auto") && strcasecmp(v, "none") &&
+          !is_white_hex(v) && strcasecmp(v, "white");
+  xmlFree(v);
+  return r;
+}
+
+/* Shading of the paragraph, table cell or table around a run. */
+static int shaded(const xmlNode *n) {
+  static const char *const props[][2] = {
+      {"p", "pPr"}, {"tc", "tcPr"}, {"tbl", "tblPr"}};
+  for (int hop = 0; n && hop < 64; n = n->parent, hop++)
+    for (size_t i = 0; i < 3; i++)
+      if (ingest_xml_is(n, NS_W, props[i][0]) &&
+          coloured(child(child(n, props[i][1]), "shd"), "fill"))
+        return 1;
+  return 0;
+}
+
+/* Why run properties hide their text (run is NULL for a style). */
+static const char *rpr_hidden(const docx_t *dx, const xmlNode *rpr,
+                              const xmlNode *run) {
+  if (!rpr) return NULL;
+  if (on(child(rpr, "vanish")) || on(child(rpr, "specVanish")))
+    return "docx_vanish";
+  if (on(child(rpr, "webHidden"))) return "docx_web_hidden";
+  char *sz = ingest_xml_attr(child(rpr, "sz"), NS_W, "val");
+  int tiny = sz && atoi(sz) < 4; /* half-points: below 2pt */
+  xmlFree(sz);
+  if (tiny) return "docx_tiny_font";
+  char *col = ingest_xml_attr(child(rpr, "color"), NS_W, "val");
+  int white = is_white_hex(col);
+  xmlFree(col);
+  if (white && !dx->page_colour && !coloured(child(rpr, "shd"), "fill") &&
+      !coloured(child(rpr, "highlight"), "val") && !(run && shaded(run)))
+    return "docx_white_text";
+  return NULL;
+}
+
 static int style_level(const xmlNode *style) {
   char *name = ingest_xml_attr(child(style, "name"), NS_W, "val");
   int lvl = name ? level_from_name(name) : 0;
@@ -73,7 +138,7 @@ static int style_level(const xmlNode *style) {
 }
 
 static int styles_add(docx_t *dx, const char *id, const char *based_on,
-                      int level) {
+                      int level, const char *hidden) {
   style_level_t *v = realloc(dx->styles, (dx->nstyles + 1) * sizeof *v);
   if (!v) return LOTSE_ENOMEM;
   dx->styles = v;
@@ -84,7 +149,8 @@ static int styles_add(docx_t *dx, const char *id, const char *based_on,
     free(b);
     return LOTSE_ENOMEM;
   }
-  v[dx->nstyles++] = (style_level_t){.id = c, .based_on = b, .level = level};
+  v[dx->nstyles++] = (style_level_t){.id = c, .based_on = b, .level = level,
+                                     .hidden = hidden};
   return 0;
 }
 
@@ -102,6 +168,10 @@ static void styles_inherit(docx_t *dx) {
     for (int hop = 0; hop < 8 && s && !s->level; hop++)
       s = style_find(dx, s->based_on);
     if (s) dx->styles[i].level = s->level;
+    s = &dx->styles[i];
+    for (int hop = 0; hop < 8 && s && !s->hidden; hop++)
+      s = style_find(dx, s->based_on);
+    if (s) dx->styles[i].hidden = s->hidden;
   }
 }
 
@@ -111,7 +181,9 @@ static int styles_load(docx_t *dx, xmlDocPtr doc) {
     if (!ingest_xml_is(s, NS_W, "style")) continue;
     char *id = ingest_xml_attr(s, NS_W, "styleId");
     char *base = ingest_xml_attr(child(s, "basedOn"), NS_W, "val");
-    int rc = id ? styles_add(dx, id, base, style_level(s)) : 0;
+    int rc = id ? styles_add(dx, id, base, style_level(s),
+                             rpr_hidden(dx, child(s, "rPr"), NULL))
+                : 0;
     xmlFree(id);
     xmlFree(base);
     if (rc) return rc;
@@ -134,12 +206,37 @@ static int paragraph_level(const docx_t *dx, const xmlNode *p) {
 
 /* ---------------------------------------------------------- paragraphs */
 
-/* Text of a paragraph in document order; text boxes are left for later. */
-static int collect(const xmlNode *n, lotse_buf_t *b) {
+/* A paragraph being read: visible text and hidden runs apart. */
+typedef struct para {
+  const docx_t *dx;
+  const char *pstyle_hidden; /* the paragraph style hides its runs */
+  lotse_buf_t text, hid;
+  const char *why; /* reason of the first hidden run */
+} para_t;
+
+static const char *run_hidden(para_t *pa, const xmlNode *r) {
+  xmlNode *rpr = child(r, "rPr");
+  const char *why = rpr_hidden(pa->dx, rpr, r);
+  if (why) return why;
+  if (rpr && child(rpr, "vanish")) return NULL; /* explicitly shown */
+  char *id = ingest_xml_attr(child(rpr, "rStyle"), NS_W, "val");
+  const style_level_t *st = id ? style_find(pa->dx, id) : NULL;
+  xmlFree(id);
+  return st && st->hidden ? st->hidden : pa->pstyle_hidden;
+}
+
+/* Text of a paragraph in document order; text boxes are left for later.
+ * Hidden runs go to pa->hid instead of b. */
+static int collect(para_t *pa, const xmlNode *n, lotse_buf_t *b) {
   for (const xmlNode *c = n->children; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
     int rc = 0;
-    if (ingest_xml_is(c, NS_W, "t")) {
+    const char *why;
+    if (b == &pa->text && ingest_xml_is(c, NS_W, "r") &&
+        (why = run_hidden(pa, c))) {
+      if (!pa->why) pa->why = why;
+      rc = collect(pa, c, &pa->hid);
+    } else if (ingest_xml_is(c, NS_W, "t")) {
       char *t = (char *)xmlNodeGetContent(c);
       rc = t ? lotse_buf_puts(b, t) : 0;
       xmlFree(t);
@@ -155,7 +252,7 @@ static int collect(const xmlNode *n, lotse_buf_t *b) {
       continue; /* text boxes come after; Fallback duplicates Choice;
                    tracked deletions and moves are not current text */
     } else {
-      rc = collect(c, b);
+      rc = collect(pa, c, b);
     }
     if (rc) return rc;
   }
@@ -176,21 +273,34 @@ static int walk_textboxes(docx_t *dx, const xmlNode *n) {
   return 0;
 }
 
+static const char *pstyle_hidden(const docx_t *dx, const xmlNode *p) {
+  char *id = ingest_xml_attr(child(child(p, "pPr"), "pStyle"), NS_W, "val");
+  const style_level_t *st = id ? style_find(dx, id) : NULL;
+  xmlFree(id);
+  return st ? st->hidden : NULL;
+}
+
 static int paragraph(docx_t *dx, const xmlNode *p) {
-  lotse_buf_t b;
-  lotse_buf_init(&b, 0);
-  int rc = collect(p, &b);
+  para_t pa = {.dx = dx, .pstyle_hidden = pstyle_hidden(dx, p)};
+  lotse_buf_init(&pa.text, 0);
+  lotse_buf_init(&pa.hid, 0);
+  lotse_buf_t *b = &pa.text;
+  int rc = collect(&pa, p, b);
+  if (!rc && pa.hid.len)
+    rc = ingest_extract_hide(dx->x, pa.why, 0, pa.hid.data, pa.hid.len);
   if (rc) {
-    lotse_buf_release(&b);
+    lotse_buf_release(b);
+    lotse_buf_release(&pa.hid);
     return lotse_err_set(dx->err, rc, "out of memory");
   }
   int lvl = paragraph_level(dx, p);
-  if (lvl == -1 && !dx->x->title && b.len)
-    rc = ingest_extract_set_title(dx->x, b.data);
-  if (!rc && b.len)
+  if (lvl == -1 && !dx->x->title && b->len)
+    rc = ingest_extract_set_title(dx->x, b->data);
+  if (!rc && b->len)
     rc = ingest_add_block(dx->x, lvl ? INGEST_BLOCK_HEADING : INGEST_BLOCK_PARA,
-                          lvl < 0 ? 1 : lvl, 0, b.data, b.len, dx->err);
-  lotse_buf_release(&b);
+                          lvl < 0 ? 1 : lvl, 0, b->data, b->len, dx->err);
+  lotse_buf_release(b);
+  lotse_buf_release(&pa.hid);
   return rc ? rc : walk_textboxes(dx, p);
 }
 
@@ -241,6 +351,9 @@ static int read_body(docx_t *dx, ingest_zip_t *z) {
   if (!rc) {
     xmlNode *root = xmlDocGetRootElement(doc);
     xmlNode *body = child(root, "body");
+    char *bg = ingest_xml_attr(child(root, "background"), NS_W, "color");
+    dx->page_colour = bg && strcasecmp(bg, "auto") && !is_white_hex(bg);
+    xmlFree(bg);
     rc = body ? walk(dx, body) : 0;
   }
   xmlFreeDoc(doc);

@@ -130,6 +130,14 @@ int ingest_pdf_layout_page(ingest_pdf_layout_t *L, struct _PopplerPage *page,
 void ingest_pdf_layout_headings(ingest_pdf_layout_t *L, ingest_extract_t *x);
 void ingest_pdf_layout_release(ingest_pdf_layout_t *L);
 
+/* -------------------------------------------------- extract_hidden.c */
+
+/* Free x's hidden passages (ingest_extract_release calls it). */
+void ingest_hidden_release(ingest_extract_t *x);
+/* Add {"hidden_text": {"passages", "bytes", "reasons"}} to x->metadata
+ * when x holds hidden passages (the text itself is not stored). */
+int ingest_hidden_meta(ingest_extract_t *x, lotse_err_t *err);
+
 /* ---------------------------------------------------- extract_html.c */
 
 /* The HTML reader with a forced input encoding (NULL: detect). Sets the

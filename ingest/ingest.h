@@ -67,6 +67,22 @@ typedef struct ingest_block {
   char *text; /* valid UTF-8, whitespace squeezed, owned */
 } ingest_block_t;
 
+/* Text the document hides from its reader: HTML display:none,
+ * visibility:hidden, font-size:0, the hidden attribute, aria-hidden,
+ * comments that carry instructions; DOCX w:vanish, w:webHidden, tiny or
+ * white runs. Such text is kept out of the blocks — neither searchable
+ * nor handed to a model — and recorded here so that ingest and
+ * `lotse screen` can report it (text/inject.h screens it further). */
+typedef struct ingest_hidden {
+  const char *reason; /* static id: "display_none", "docx_vanish" … */
+  int page;           /* 1-based, 0 when the format has no pages */
+  size_t bytes;       /* length of the hidden text (squeezed) */
+  char *text;         /* its first INGEST_HIDDEN_TEXT_MAX bytes, owned */
+} ingest_hidden_t;
+
+#define INGEST_HIDDEN_MAX 1000       /* passages kept per document */
+#define INGEST_HIDDEN_TEXT_MAX 4096  /* bytes kept per passage */
+
 typedef struct ingest_extract {
   ingest_type_t type;
   char *title;    /* best title found (metadata, first heading, file name) */
@@ -77,6 +93,9 @@ typedef struct ingest_extract {
   size_t max_text_bytes;
   int pages;
   int ocr_pages;  /* pages whose text came from OCR */
+  ingest_hidden_t *hidden; /* hidden passages, at most INGEST_HIDDEN_MAX */
+  size_t nhidden, hidden_cap;
+  size_t hidden_total; /* hidden passages found, also beyond the cap */
 } ingest_extract_t;
 
 void ingest_extract_init(ingest_extract_t *x, size_t max_text_bytes);
@@ -86,6 +105,11 @@ void ingest_extract_release(ingest_extract_t *x);
 int ingest_extract_add(ingest_extract_t *x, ingest_block_kind_t kind,
                        int level, int page, const char *text, size_t len);
 int ingest_extract_set_title(ingest_extract_t *x, const char *title);
+/* Record hidden text (ingest/extract_hidden.c): copied, made valid UTF-8,
+ * squeezed, cut at INGEST_HIDDEN_TEXT_MAX; blank text is ignored. reason
+ * must be a static string. 0 or LOTSE_ENOMEM. */
+int ingest_extract_hide(ingest_extract_t *x, const char *reason, int page,
+                        const char *text, size_t len);
 
 /* Extract text from a file's bytes (type from ingest_detect). Fills x.
  * Errors: LOTSE_ECORRUPT (malformed), LOTSE_EENCRYPTED, LOTSE_ETOOBIG,
@@ -150,6 +174,7 @@ typedef struct ingest_summary {
   int64_t bytes_in;    /* bytes of the files read */
   int64_t text_bytes;  /* bytes of extracted text stored */
   int ocr_pages;
+  int hidden;     /* stored files that hide text (kept out of the index) */
   double seconds;
 } ingest_summary_t;
 

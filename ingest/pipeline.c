@@ -43,6 +43,7 @@ static int store_extracted(store_t *st, const char *source, const char *sha,
   if (!rc && sum) {
     sum->text_bytes += (int64_t)ch.text_len;
     sum->ocr_pages += x->ocr_pages;
+    sum->hidden += x->hidden_total > 0;
   }
   ingest_chunks_release(&ch);
   return rc;
