@@ -47,6 +47,7 @@ static const route_t ROUTES[] = {
     {"/v1/models", 0, ROUTE_ID_V1_MODELS, "v1_models", route_v1_models, 1, 1,
      ROUTE_ALLOW},
     {"/api/apps", 1, ROUTE_ID_APPS, "apps", route_apps, 1, 1, ROUTE_GET_POST},
+    {"/api/kpi", 0, ROUTE_ID_KPI, "kpi", route_kpi, 1, 1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

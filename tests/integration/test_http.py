@@ -702,7 +702,7 @@ class HttpTest(unittest.TestCase):
                   encoding="utf-8") as f:
             table = re.findall(r'\{"(/[^"]*)", [01], ROUTE_ID_\w+,\s+"(\w+)",'
                                r'\s+(route_\w+)', f.read())
-        self.assertEqual(len(table), 9, table)
+        self.assertGreaterEqual(len(table), 9, table)  # more come with gov/
         api = os.path.join(SOURCE_DIR, "server", "api")
         specs = {}
         for name in sorted(os.listdir(api)):

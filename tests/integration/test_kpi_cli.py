@@ -4,6 +4,7 @@ projects with KPI definitions), `lotse kpi` (per-application KPIs from the
 audit trail) and `lotse register export` (algorithm-register JSON)."""
 import json
 import os
+import sqlite3
 import sys
 import unittest
 
@@ -192,6 +193,124 @@ class RegisterExport(lt.TestCase):
         self.assertEqual(p.returncode, 2)
         p = lt.run(self.ws, "register", check=False)
         self.assertEqual(p.returncode, 2)
+
+
+def commands():
+    out = lt.run(lt.TMP, "-h").stdout
+    block = out.split("Befehle:")[1].split("\n\n")[0]
+    return [l.split()[0] for l in block.splitlines() if l.strip()]
+
+
+def governed_calls(test):
+    """A workspace where the approved application "fragen" was asked twice
+    by anna (allowed) and once by berta (refused: training missing)."""
+    if "ask" not in commands():
+        test.skipTest("lotse ask is not available in this build")
+    d, ws = lt.init(test.id().split(".")[-1][:40])
+    approved_app(ws, d)
+    lt.run(ws, "user", "add", "anna", "--unit", "Hauptamt", "--clearance",
+           "offen,intern")
+    lt.run(ws, "user", "add", "berta", "--unit", "Hauptamt")
+    lt.run(ws, "training", "grant", "ki-grundlagen", "--user", "anna")
+    lt.write(os.path.join(d, "docs", "urlaub.txt"),
+             "Urlaubsanträge sind beim Personalamt einzureichen. "
+             "Die Frist beträgt zwei Wochen.\n")
+    lt.run(ws, "ingest", os.path.join(d, "docs"))
+    drafts = []
+    for _ in range(2):
+        p = lt.run(ws, "ask", "--json", "--user", "anna",
+                   "Wo reiche ich Urlaubsanträge ein?")
+        drafts.append(json.loads(p.stdout)["draft_id"])
+    p = lt.run(ws, "ask", "--user", "berta", "Wo reiche ich Urlaub ein?",
+               check=False)
+    test.assertNotEqual(p.returncode, 0)
+    return d, ws, drafts
+
+
+def sign_off(ws, draft_id, reviewer):
+    if "draft" in commands():
+        lt.run(ws, "draft", "signoff", draft_id, "--user", reviewer)
+        return
+    # Until `lotse draft` exists: the one update the drafts table allows.
+    con = sqlite3.connect(os.path.join(ws, "lotse.db"))
+    with con:
+        con.execute("UPDATE drafts SET status = 'final', reviewer = ?, "
+                    "signed_at = strftime('%s','now'), final_text = text, "
+                    "final_text_sha256 = text_sha256 WHERE id = ?",
+                    (reviewer, draft_id))
+    con.close()
+
+
+class KpiFromGovernedCalls(lt.TestCase):
+    def test_counts_from_the_trail(self):
+        d, ws, drafts = governed_calls(self)
+        doc = json.loads(lt.run(ws, "kpi", "--json").stdout)
+        self.assertEqual([a["app"] for a in doc["apps"]], ["fragen"])
+        k = doc["apps"][0]
+        self.assertEqual(k["users"], 2)
+        self.assertEqual(k["calls"], 3)
+        self.assertEqual(k["allowed"], 2)
+        self.assertEqual(k["refusals"], 1)
+        self.assertEqual(sum(k["refusals_by_reason"].values()), 1)
+        self.assertEqual(k["drafts"], 2)
+        self.assertEqual(k["signoff_rate"], 0.0)
+        self.assertIsNotNone(k["latency_median_ms"])
+        self.assertEqual(doc["registry"]["apps_approved"], 1)
+        sign_off(ws, drafts[0], "koord")
+        k = json.loads(lt.run(ws, "kpi", "--json", "--app",
+                              "fragen").stdout)["apps"][0]
+        self.assertEqual(k["drafts_signed"], 1)
+        self.assertEqual(k["signoff_rate"], 0.5)
+        # a range in the future holds nothing; the trail stays intact
+        doc = json.loads(lt.run(ws, "kpi", "--json", "--since",
+                                "2999-01-01").stdout)
+        self.assertEqual(doc["apps"], [])
+        self.assertIn("fragen", lt.run(ws, "kpi").stdout)
+        lt.run(ws, "audit", "verify")
+
+
+class KpiHttp(lt.TestCase):
+    def test_roles_params_and_schema(self):
+        from test_http import Server, request, schema_errors
+        d, ws, _ = governed_calls(self)
+        lt.run(ws, "user", "add", "revision", "--unit", "Hauptamt")
+        lt.run(ws, "user", "grant", "revision", "auditor")
+        with open(os.path.join(lt.SRC, "server", "api", "kpi.json"),
+                  encoding="utf-8") as f:
+            spec = json.load(f)
+        srv = Server(ws, "kpi", "--dev-tokens")
+        try:
+            def get(path, user=None):
+                h = {"Authorization": "Bearer dev:" + user} if user else {}
+                r = request(srv, "GET", path, headers=h)
+                body = r.json() if r.body else None
+                reply = spec["reply_schema"].get(str(r.status))
+                schema = reply["schema"] if reply else \
+                    {"$ref": "#/definitions/error"}
+                self.assertEqual(schema_errors(body, schema, spec), [],
+                                 (path, r.status, body))
+                return r.status, body
+            self.assertEqual(get("/api/kpi")[0], 401)
+            st, body = get("/api/kpi", "anna")
+            self.assertEqual(st, 403)
+            self.assertIn("Keine Berechtigung", body["error"]["message"])
+            for user in ("revision", "koord"):
+                st, body = get("/api/kpi?app=fragen", user)
+                self.assertEqual(st, 200)
+                self.assertEqual(body["apps"][0]["calls"], 3)
+            st, body = get("/api/kpi?since=2999-01-01", "revision")
+            self.assertEqual((st, body["apps"]), (200, []))
+            for bad in ("since=gestern", "until=2026-02-30",
+                        "since=2026-02-01&until=2026-01-01", "app=",
+                        "app=%00x"):
+                st, body = get("/api/kpi?" + bad, "revision")
+                self.assertEqual(st, 400, bad)
+            r = request(srv, "POST", "/api/kpi",
+                        headers={"Authorization": "Bearer dev:revision"})
+            self.assertEqual(r.status, 405)
+        finally:
+            rc, _ = srv.stop()
+        self.assertEqual(rc, 0, srv.stderr_text())
 
 
 if __name__ == "__main__":
