@@ -83,6 +83,8 @@ extern const cli_opt_t cmd_generate_opts[], cmd_embed_opts[];
 int cmd_app(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_training(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_app_opts[], cmd_training_opts[];
+int cmd_draft(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_opt_t cmd_draft_opts[];
 int cmd_audit(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_audit_opts[];
 int cmd_pii(int argc, char **argv, cli_ctx_t *ctx);
