@@ -429,41 +429,49 @@ void gov_kpi_format_time(int64_t ms, char buf[21]) {
     snprintf(buf, 21, "?");
 }
 
-int gov_kpi_parse_time(const char *s, int64_t now_ms, int64_t *ms,
-                       lotse_err_t *err) {
+/* "30d" / "12h" back from now_ms; 0 when s has that form. */
+static int parse_relative(const char *s, int64_t now_ms, int64_t *ms) {
   char unit = 0, rest = 0;
   long long n;
-  if (s && sscanf(s, "%lld%c%c", &n, &unit, &rest) == 2 &&
-      (unit == 'd' || unit == 'h') && n >= 0 && n <= 100000) {
-    *ms = now_ms - n * (unit == 'd' ? 86400000LL : 3600000LL);
-    return 0;
-  }
-  struct tm tm = {0};
+  if (sscanf(s, "%lld%c%c", &n, &unit, &rest) != 2 ||
+      (unit != 'd' && unit != 'h') || n < 0 || n > 100000)
+    return -1;
+  *ms = now_ms - n * (unit == 'd' ? 86400000LL : 3600000LL);
+  return 0;
+}
+
+/* "YYYY-MM-DD[(T| )hh:mm[:ss][Z]]" into tm fields; 0 when well-formed. */
+static int parse_absolute(const char *s, struct tm *tm) {
   int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
-  size_t len = s ? strlen(s) : 0;
-  int k = s ? sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) : 0;
+  size_t len = strlen(s);
+  int k = sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used);
   if (k == 3 && (size_t)used < len) {
-    int more = 0;
     k = sscanf(s, "%4d-%2d-%2d%*1[T ]%2d:%2d%n:%2d%n", &y, &mo, &d, &h, &mi,
                &used, &sec, &used);
-    more = (size_t)used < len && !strcmp(s + used, "Z");
-    if (k < 5 || ((size_t)used < len && !more)) k = 0;
+    int zulu = (size_t)used < len && !strcmp(s + used, "Z");
+    if (k < 5 || ((size_t)used < len && !zulu)) return -1;
   }
   if (k < 3 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
       sec > 60 || y < 1970 || y > 9999)
+    return -1;
+  *tm = (struct tm){.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+                    .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+  return 0;
+}
+
+int gov_kpi_parse_time(const char *s, int64_t now_ms, int64_t *ms,
+                       lotse_err_t *err) {
+  if (s && !parse_relative(s, now_ms, ms)) return 0;
+  struct tm tm;
+  if (!s || parse_absolute(s, &tm))
     return lotse_err_set(err, LOTSE_EINVAL, "Zeitpunkt '%s' nicht lesbar "
                          "(JJJJ-MM-TT, JJJJ-MM-TTThh:mm[:ss][Z], 30d oder "
                          "12h)", s ? s : "");
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
+  int d = tm.tm_mday, mo = tm.tm_mon;
   time_t t = timegm(&tm);
   struct tm back;
   if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d ||
-      back.tm_mon != mo - 1)
+      back.tm_mon != mo)
     return lotse_err_set(err, LOTSE_EINVAL, "Datum '%s' gibt es nicht", s);
   *ms = (int64_t)t * 1000;
   return 0;
