@@ -70,6 +70,8 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_user(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_check(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_analyze(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_screen(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_opt_t cmd_screen_opts[];
 int cmd_tokenize(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_tokenize_opts[];
 int cmd_model(int argc, char **argv, cli_ctx_t *ctx);

@@ -346,24 +346,29 @@ static int cmp_range(const void *x, const void *y) {
 
 static int is_end_punct(char c) { return c == '.' || c == '!' || c == '?'; }
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-static int is_space(char c) { return is_blank(c) || c == '\n'; }
+/* "www.example.com" and "3.5" do not end a sentence. */
+static int is_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
 
 #define SENTENCE_SCAN 2000 /* bytes looked at for a sentence boundary */
 
-/* The sentence around [a, b): from after the previous end of sentence or
- * line break to after the next one, with the blanks that follow it. */
+/* The sentence around [a, b): from after the previous end of sentence
+ * ('.', '!', '?' not followed by a letter or digit) or line break to after
+ * the next one, with the blanks that follow it. */
 static range_t sentence(const char *s, size_t n, size_t a, size_t b) {
   size_t i = a, lim = a > SENTENCE_SCAN ? a - SENTENCE_SCAN : 0;
   while (i > lim) {
     char c = s[i - 1];
-    if (c == '\n' || (is_end_punct(c) && i < n && is_space(s[i]))) break;
+    if (c == '\n' || (is_end_punct(c) && i < n && !is_alnum(s[i]))) break;
     i--;
   }
   size_t j = b, jlim = n - b > SENTENCE_SCAN ? b + SENTENCE_SCAN : n;
   while (j < jlim) {
     char c = s[j++];
     if (c == '\n') break;
-    if (is_end_punct(c) && (j >= n || is_space(s[j]))) break;
+    if (is_end_punct(c) && (j >= n || !is_alnum(s[j]))) break;
   }
   while (j < n && is_blank(s[j])) j++;
   while (i < a && is_blank(s[i])) i++;
