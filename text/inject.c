@@ -326,7 +326,7 @@ int text_inject_scan(const char *s, size_t n, unsigned flags,
     rc = scan_chars((const unsigned char *)s, n, out);
   if (!rc && !(flags & TEXT_INJECT_NO_PATTERNS))
     rc = text_inject_scan_patterns(s, n, out);
-  qsort(out->v, out->n, sizeof *out->v, cmp_finding);
+  if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_finding);
   prune(out);
   rescore(out);
   if (rc) return lotse_err_set(err, rc, "out of memory");
