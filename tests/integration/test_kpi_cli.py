@@ -44,6 +44,11 @@ class Portfolio(lt.TestCase):
         self.assertIn("Erfolgskriterien", p.stdout)
         self.assertNotIn("\n01  ", p.stdout)
 
+    def test_values_need_a_workspace(self):
+        p = lt.run(self.ws, "portfolio", "--values", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, "")
+
     def test_unknown_project_and_bad_usage(self):
         p = lt.run(self.ws, "portfolio", "--project", "19", check=False)
         self.assertEqual(p.returncode, 1)
@@ -267,6 +272,20 @@ class KpiFromGovernedCalls(lt.TestCase):
         self.assertEqual(doc["apps"], [])
         self.assertIn("fragen", lt.run(ws, "kpi").stdout)
         lt.run(ws, "audit", "verify")
+        # the portfolio's KPI definitions with source lotse get these values
+        p6 = json.loads(lt.run(ws, "portfolio", "--values", "--json",
+                               "--project", "6").stdout)
+        values = {k["id"]: k.get("value") for k in p6["kpis"]}
+        self.assertEqual(values["aktive_nutzende"], 2)
+        self.assertEqual(values["anfragen"], 3)
+        self.assertIsNone(values["zufriedenheit"])  # a survey: no value
+        p2 = json.loads(lt.run(ws, "portfolio", "--values", "--json",
+                               "--project", "2").stdout)
+        values = {k["id"]: k.get("value") for k in p2["kpis"]}
+        self.assertEqual(values["freigegebene_anwendungen"], 1)
+        self.assertEqual(values["anteil_freigegeben"], 1.0)
+        p = lt.run(ws, "portfolio", "--values", "--project", "6")
+        self.assertIn("aktuell: 3", p.stdout)
 
 
 class KpiHttp(lt.TestCase):
