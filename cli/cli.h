@@ -64,6 +64,8 @@ int cli_principal(cli_ctx_t *ctx, const char *user, store_principal_t *p,
 int cmd_init(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_ingest(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_search(int argc, char **argv, cli_ctx_t *ctx);
+int cmd_ask(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_opt_t cmd_ask_opts[];
 int cmd_doc(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_stats(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_serve(int argc, char **argv, cli_ctx_t *ctx);

@@ -38,6 +38,7 @@ static const route_t ROUTES[] = {
      ROUTE_ALLOW},
     {"/metrics", 0, ROUTE_ID_METRICS, "metrics", route_metrics, 1, 0,
      ROUTE_ALLOW},
+    {"/api/ask", 0, ROUTE_ID_ASK, "ask", route_ask, 1, 1, ROUTE_POST},
     {"/v1/chat/completions", 0, ROUTE_ID_V1_CHAT, "v1_chat_completions",
      route_v1_chat, 1, 1, ROUTE_POST},
     {"/v1/completions", 0, ROUTE_ID_V1_COMPLETIONS, "v1_completions",

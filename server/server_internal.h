@@ -37,6 +37,7 @@
 typedef enum {
   ROUTE_ID_SEARCH,
   ROUTE_ID_DOCUMENTS,
+  ROUTE_ID_ASK,
   ROUTE_ID_HEALTHZ,
   ROUTE_ID_METRICS,
   ROUTE_ID_V1_CHAT,
@@ -175,6 +176,7 @@ int server_metrics_render(server_metrics_t *m, lotse_buf_t *out);
 /* ----------------------------------------------- handlers (route_*.c) */
 
 enum MHD_Result route_search(http_req_t *r);
+enum MHD_Result route_ask(http_req_t *r); /* route_ask.c */
 enum MHD_Result route_documents(http_req_t *r);
 enum MHD_Result route_health(http_req_t *r);
 enum MHD_Result route_metrics(http_req_t *r);
