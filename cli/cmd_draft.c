@@ -10,7 +10,6 @@
  */
 #include "cli/cli.h"
 
-#include "gov/audit.h"
 #include "gov/gate.h"
 #include "gov/review.h"
 
@@ -60,29 +59,6 @@ static void print_json(json_t *j) {
   char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   if (s) printf("%s\n", s);
   free(s);
-}
-
-/* Audit sign-off and export (no text, ids and hashes only). */
-static int audit(cli_ctx_t *ctx, const char *action, const char *actor,
-                 json_t *d, lotse_err_t *err) {
-  gov_audit_t *a;
-  int rc = gov_audit_open(ctx->workspace, 0, &a, err);
-  if (rc) return rc;
-  json_t *det = json_pack("{s:I, s:s}", "draft_id",
-                          json_integer_value(json_object_get(d, "id")),
-                          "final_text_sha256",
-                          s_of(d, "final_text_sha256"));
-  char *dj = det ? json_dumps(det, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  gov_audit_rec_t r = {
-      .actor = actor, .app_id = s_of(d, "app"),
-      .app_version = json_integer_value(json_object_get(d, "app_version")),
-      .action = action, .decision = GOV_AUDIT_DECISION_NONE,
-      .details_json = dj};
-  rc = gov_audit_append(a, &r, NULL, err);
-  free(dj);
-  json_decref(det);
-  gov_audit_close(a);
-  return rc;
 }
 
 /* --------------------------------------------------------------- list */
@@ -187,7 +163,8 @@ static int do_signoff(cli_ctx_t *ctx, const cli_cmd_t *cmd, const opts_t *o,
   if (rc) return cli_fail(&err);
   json_t *d;
   if (gov_review_draft_json(ctx->st, id, &d, &err)) return cli_fail(&err);
-  rc = audit(ctx, "sign_off", o->user, d, &err);
+  rc = gov_review_audit(ctx->st, ctx->workspace, id, "sign_off", o->user,
+                        &err);
   if (!rc) {
     if (o->json) print_json(d);
     else
@@ -201,11 +178,10 @@ static int do_signoff(cli_ctx_t *ctx, const cli_cmd_t *cmd, const opts_t *o,
 static int do_export(cli_ctx_t *ctx, const opts_t *o, int64_t id) {
   lotse_err_t err = {0};
   char *out = NULL;
-  json_t *d = NULL;
   int rc = gov_review_export(ctx->st, id, o->json, &out, &err);
-  if (!rc) rc = gov_review_draft_json(ctx->st, id, &d, &err);
-  if (!rc) rc = audit(ctx, "export", o->user ? o->user : "cli", d, &err);
-  json_decref(d);
+  if (!rc)
+    rc = gov_review_audit(ctx->st, ctx->workspace, id, "export",
+                          o->user ? o->user : "cli", &err);
   if (!rc && o->out) rc = lotse_file_write(o->out, out, strlen(out), &err);
   else if (!rc) fputs(out, stdout);
   if (!rc && o->json && !o->out) putchar('\n');

@@ -82,4 +82,10 @@ int gov_review_list_json(store_t *st, const gov_draft_filter_t *f,
 int gov_review_export(store_t *st, int64_t id, int json, char **out,
                       lotse_err_t *err);
 
+/* Record a sign-off ("sign_off") or export ("export") of draft id by
+ * actor in the audit trail of workspace: application, version, draft id and
+ * the final text's hash, never the text. */
+int gov_review_audit(store_t *st, const char *workspace, int64_t id,
+                     const char *action, const char *actor, lotse_err_t *err);
+
 #endif
