@@ -49,6 +49,8 @@ static const route_t ROUTES[] = {
      ROUTE_ALLOW},
     {"/api/apps", 1, ROUTE_ID_APPS, "apps", route_apps, 1, 1, ROUTE_GET_POST},
     {"/api/kpi", 0, ROUTE_ID_KPI, "kpi", route_kpi, 1, 1, ROUTE_ALLOW},
+    {"/api/drafts", 1, ROUTE_ID_DRAFTS, "drafts", route_drafts, 1, 1,
+     ROUTE_GET_POST},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -46,6 +46,7 @@ typedef enum {
   ROUTE_ID_V1_MODELS,
   ROUTE_ID_APPS,
   ROUTE_ID_KPI,
+  ROUTE_ID_DRAFTS,
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -186,6 +187,7 @@ enum MHD_Result route_v1_embeddings(http_req_t *r);
 enum MHD_Result route_v1_models(http_req_t *r);
 enum MHD_Result route_apps(http_req_t *r);
 enum MHD_Result route_kpi(http_req_t *r); /* route_kpi.c */
+enum MHD_Result route_drafts(http_req_t *r); /* route_drafts.c */
 
 /* ------------------------------------------------------------ route_v1.c */
 

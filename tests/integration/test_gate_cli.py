@@ -3,7 +3,9 @@
 -> ask (no model: extractive) -> draft labelled with the Art. 50 notice ->
 export refused until a named person signs off -> sign-off -> export ->
 audit verify; refusals by the gate through `lotse ask` are audited with
-their reason and store no draft."""
+their reason and store no draft; /api/drafts over HTTP (visibility, sign-off
+as the caller, export only after sign-off, replies match
+server/api/drafts.json)."""
 import json
 import os
 import sqlite3
@@ -13,6 +15,11 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lotsetest as lt  # noqa: E402
 from test_app_cli import all_no  # noqa: E402
+from test_http import Server, request, schema_errors  # noqa: E402
+
+with open(os.path.join(lt.SRC, "server", "api", "drafts.json"),
+          encoding="utf-8") as _f:
+    SPEC = json.load(_f)
 
 LABEL = "KI-Entwurf – nicht geprüft"
 NOTICE = "Diese Antwort wurde mit KI erstellt."
@@ -26,6 +33,7 @@ def has_command(name):
 class GateCli(lt.TestCase):
     def setUp(self):
         self.dir, self.ws = lt.init("gate-cli-" + self._testMethodName[-16:])
+        self.srv = None
         run = self.lotse
         run("user", "add", "koord", "--unit", "Hauptamt")
         run("user", "add", "fdl", "--unit", "Sozialamt")
@@ -167,6 +175,76 @@ class GateCli(lt.TestCase):
         p = self.lotse("draft", "list", "--status", "fertig", check=False)
         self.assertEqual(p.returncode, 1)
         self.assertIn("Keine Entwürfe", self.lotse("draft", "list").stdout)
+
+    # ------------------------------------------------------------- HTTP
+
+    def tearDown(self):
+        if self.srv:
+            rc, _ = self.srv.stop()
+            self.assertEqual(rc, 0, self.srv.stderr_text())
+
+    def call(self, method, path, user, body=None, status=200, spec=None):
+        headers = {"Authorization": "Bearer dev:" + user} if user else {}
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else \
+                json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        r = request(self.srv, method, path, headers, data)
+        self.assertEqual(r.status, status, r.body)
+        j = r.json()
+        name = "error" if status >= 400 else spec
+        if name:
+            self.assertEqual(schema_errors(
+                j, {"$ref": "#/definitions/" + name}, SPEC), [], j)
+        return j
+
+    def test_http(self):
+        if not has_command("ask"):
+            self.skipTest("lotse ask is not built yet (apps/fragen)")
+        draft = json.loads(self.ask("sb", "Wie beantrage ich Urlaub?")
+                           .stdout)["draft_id"]
+        self.lotse("user", "add", "revisor", "--unit", "Hauptamt")
+        self.lotse("user", "grant", "revisor", "auditor")
+        self.srv = Server(self.ws, "drafts", "--dev-tokens")
+        url = "/api/drafts/%d" % draft
+        j = self.call("GET", "/api/drafts", "sb", spec="list")
+        self.assertEqual([d["id"] for d in j["drafts"]], [draft])
+        self.assertEqual(j["drafts"][0]["label"], LABEL)
+        # Other people's drafts do not exist for them; roles see all.
+        self.assertEqual(self.call("GET", "/api/drafts", "bau",
+                                   spec="list")["drafts"], [])
+        self.call("GET", url, "bau", status=404)
+        self.call("GET", url, None, status=401)
+        self.assertEqual(len(self.call("GET", "/api/drafts?user=sb",
+                                       "revisor", spec="list")["drafts"]), 1)
+        d = self.call("GET", url, "sb", spec="draft")
+        self.assertEqual((d["status"], d["notice"]), ("entwurf", NOTICE))
+        # Not final before sign-off; bad input changes nothing.
+        self.call("GET", url + "/export", "sb", status=409)
+        self.call("POST", url + "/signoff", "bau", body={}, status=404)
+        self.call("POST", url + "/signoff", "sb", body={"final_text": 5},
+                  status=400)
+        self.call("POST", url + "/signoff", "sb", body=b"[1", status=400)
+        self.call("POST", url + "/signoff", "sb", body={"final_text": ""},
+                  status=400)
+        self.call("GET", url + "/signoff", "sb", status=405)
+        self.call("POST", url, "sb", body={}, status=405)
+        self.call("GET", "/api/drafts/abc", "sb", status=404)
+        self.assertEqual(self.call("GET", url, "sb")["status"], "entwurf")
+        d = self.call("POST", url + "/signoff", "sb",
+                      body={"final_text": "Geprüfte Antwort.",
+                            "reviewer": "jemand"}, spec="draft")
+        self.assertEqual((d["status"], d["reviewer"], d["final_text"]),
+                         ("final", "sb", "Geprüfte Antwort."))
+        self.call("POST", url + "/signoff", "revisor", body={}, status=409)
+        e = self.call("GET", url + "/export", "sb", spec="export")
+        self.assertEqual(e["export_label"], "geprüft")
+        self.assertEqual(e["final_text"], "Geprüfte Antwort.")
+        acts = [(r["action"], r["actor"]) for r in self.audit()]
+        self.assertIn(("sign_off", "sb"), acts)
+        self.assertIn(("export", "sb"), acts)
+        self.lotse("audit", "verify")
 
 
 if __name__ == "__main__":
