@@ -6,8 +6,10 @@
  *
  * Contract: read-only; one pass over the audit records in the range (memory
  * grows with the distinct (application, actor) pairs and the number of
- * allowed calls, for the median). A call is a record with a gate decision;
- * the totals count each actor once however many applications they used.
+ * allowed calls, for the median). A call is an allowed or refused gate
+ * decision; a refusal record listing sources is the gate withholding those
+ * sources from an allowed call (sources_withheld), not a call. The totals
+ * count each actor once however many applications they used.
  * The sign-off rate comes from the drafts table of migration 3 when it
  * exists (unknown otherwise), the register counts from the apps table of
  * migration 2 (unknown otherwise).
@@ -186,6 +188,18 @@ static acc_t *walk_app(walk_t *w, const char *id) {
   return a;
 }
 
+/* Sources listed by a refusal record: > 0 when the gate withheld sources
+ * from an allowed call rather than refusing the call. */
+static size_t withheld(const gov_audit_rec_t *r) {
+  if (r->nsources) return r->nsources;
+  const char *s = r->sources_json;
+  if (!s || !strchr(s, '{')) return 0; /* "[]" */
+  json_t *j = json_loads(s, 0, NULL);
+  size_t n = json_array_size(j);
+  json_decref(j);
+  return n;
+}
+
 static int on_record(void *ctx, const gov_audit_rec_t *r) {
   walk_t *w = ctx;
   if (r->decision != GOV_AUDIT_DECISION_ALLOW &&
@@ -193,6 +207,12 @@ static int on_record(void *ctx, const gov_audit_rec_t *r) {
     return 0;
   acc_t *a = walk_app(w, r->app_id ? r->app_id : "");
   if (!a) return LOTSE_ENOMEM;
+  size_t n = r->decision == GOV_AUDIT_DECISION_REFUSE ? withheld(r) : 0;
+  if (n) {
+    a->k.sources_withheld += (int64_t)n;
+    w->total.k.sources_withheld += (int64_t)n;
+    return 0;
+  }
   int rc = acc_add(a, r);
   return rc ? rc : acc_add(&w->total, r);
 }
@@ -393,11 +413,12 @@ static json_t *app_json(const gov_kpi_app_t *k) {
     json_object_set_new(reasons, k->reasons[i].code,
                         json_integer(k->reasons[i].count));
   return json_pack(
-      "{s:o, s:I, s:I, s:I, s:I, s:o*, s:o, s:o, s:o, s:o, s:o, s:o}", "app",
-      k->app_id ? json_string(k->app_id) : json_null(), "users",
+      "{s:o, s:I, s:I, s:I, s:I, s:o*, s:I, s:o, s:o, s:o, s:o, s:o, s:o}",
+      "app", k->app_id ? json_string(k->app_id) : json_null(), "users",
       (json_int_t)k->users, "calls", (json_int_t)k->calls, "allowed",
       (json_int_t)k->allowed, "refusals", (json_int_t)k->refusals,
-      "refusals_by_reason", reasons, "drafts", count_or_null(k->drafts),
+      "refusals_by_reason", reasons, "sources_withheld",
+      (json_int_t)k->sources_withheld, "drafts", count_or_null(k->drafts),
       "drafts_signed", count_or_null(k->drafts_signed), "signoff_rate",
       num_or_null(k->signoff_rate), "latency_median_ms",
       num_or_null(k->latency_median_ms), "first", time_or_null(k->first_ms),

@@ -162,15 +162,20 @@ typedef struct gov_kpi_reason {
   int64_t count;
 } gov_kpi_reason_t;
 
-/* KPIs of one application over the time range. Calls are the audit records
- * with a gate decision (allow or refuse); records without one (sign-offs,
- * registry events) count nowhere. Unknown values: -1. */
+/* KPIs of one application over the time range. A call is an audit record
+ * with a gate decision: allowed (the closed session) or refused (the gate
+ * refused the whole call). A refusal record that lists sources is not a
+ * call: the gate withheld those sources (class above the application's
+ * clearance, hidden instructions) from an allowed call; they count in
+ * sources_withheld. Records without a decision (sign-offs, registry
+ * events) count nowhere. Unknown values: -1. */
 typedef struct gov_kpi_app {
   char *app_id;             /* NULL for the total over all applications */
   int64_t users;            /* distinct actors with a gate decision */
   int64_t calls;            /* allowed + refusals */
   int64_t allowed;
   int64_t refusals;
+  int64_t sources_withheld;  /* sources the gate kept from the model */
   gov_kpi_reason_t *reasons; /* most frequent first, then by code */
   size_t nreasons;
   int64_t drafts;           /* drafts created in the range; -1: no table */
@@ -216,8 +221,8 @@ int gov_kpi_metric_value(const gov_kpi_report_t *r, gov_metric_t m,
 /* {"since":ISO|null,"until":ISO|null,"apps":[APP…],"total":APP,
  *  "registry":{"apps_total","apps_approved","apps_approved_share"}} with
  * APP = {"app","users","calls","allowed","refusals","refusals_by_reason":
- * {code:n},"drafts","drafts_signed","signoff_rate","latency_median_ms",
- * "first","last"}; unknown values are null. */
+ * {code:n},"sources_withheld","drafts","drafts_signed","signoff_rate",
+ * "latency_median_ms","first","last"}; unknown values are null. */
 json_t *gov_kpi_report_json(const gov_kpi_report_t *r);
 
 /* A point in time for --since/--until: "2026-03-01" (UTC midnight),

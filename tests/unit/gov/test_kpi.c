@@ -45,6 +45,7 @@ static void append(gov_audit_t *a, int64_t ts, const char *app,
 /* The trail used by most tests (minutes after T0):
  *   fragen:    anna 100 ms, ben 300 ms, anna 200 ms (allowed),
  *              carl refused not_approved, carl refused unit,
+ *              2 sources withheld (source_class) from a call of anna,
  *              dora sign_off (no decision: not a call)
  *   schreiben: anna 50 ms, anna 70 ms (allowed, minutes 10, 11) */
 static char *trail(const char *name) {
@@ -59,6 +60,14 @@ static char *trail(const char *name) {
   append(a, T0 + 3 * MIN, "fragen", "anna", OK, NULL, 200);
   append(a, T0 + 4 * MIN, "fragen", "carl", NO, "unit", 0);
   append(a, T0 + 5 * MIN, "fragen", "carl", NO, "not_approved", 0);
+  /* sources withheld from anna's allowed call: not a call, not a refusal */
+  static const gov_audit_source_t DROP[2] = {{7, 1, 70}, {8, 1, 80}};
+  gov_audit_rec_t w = {.ts_ms = T0 + 5 * MIN + 1, .app_id = "fragen",
+                       .app_version = 1, .actor = "anna", .action = "ask",
+                       .decision = NO, .reason_code = "source_class",
+                       .reason = "zu hoch eingestuft", .sources = DROP,
+                       .nsources = 2};
+  must(gov_audit_append(a, &w, NULL, &err), &err, "append withheld");
   append(a, T0 + 6 * MIN, "fragen", "dora", GOV_AUDIT_DECISION_NONE, NULL, 0);
   append(a, T0 + 10 * MIN, "schreiben", "anna", OK, NULL, 50);
   append(a, T0 + 11 * MIN, "schreiben", "anna", OK, NULL, 70);
@@ -90,6 +99,7 @@ static void counts_per_application(void **state) {
   assert_int_equal(f->calls, 5);
   assert_int_equal(f->allowed, 3);
   assert_int_equal(f->refusals, 2);
+  assert_int_equal(f->sources_withheld, 2);
   assert_int_equal(f->nreasons, 2);
   assert_string_equal(f->reasons[0].code, "not_approved"); /* tie: by code */
   assert_int_equal(f->reasons[0].count, 1);
@@ -107,6 +117,7 @@ static void counts_per_application(void **state) {
   /* totals count anna once */
   assert_int_equal(r->total.users, 3);
   assert_int_equal(r->total.calls, 7);
+  assert_int_equal(r->total.sources_withheld, 2);
   assert_true(fabs(r->total.latency_median_ms - 100) < 1e-9);
   assert_null(gov_kpi_report_app(r, "gibtsnicht"));
   double v;
@@ -252,6 +263,8 @@ static void signoff_rate_and_register(void **state) {
   assert_int_equal(json_integer_value(json_object_get(
                        json_object_get(a0, "refusals_by_reason"), "unit")),
                    1);
+  assert_int_equal(json_integer_value(json_object_get(a0, "sources_withheld")),
+                   2);
   assert_int_equal(json_integer_value(json_object_get(
                        json_object_get(o, "registry"), "apps_total")),
                    1);
