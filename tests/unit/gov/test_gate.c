@@ -51,8 +51,10 @@ static void add_app(store_t *st, const char *slug, const char *fields_json) {
   char *none[1] = {NULL};
   gov_classification_t c = {.risk_class = 1, .reasons = none};
   c.measures.trainings = none;
-  must(gov_app_classify_set(st, slug, json_object(), &c, "test", &err), &err,
+  json_t *answers = json_object();
+  must(gov_app_classify_set(st, slug, answers, &c, "test", &err), &err,
        "classify");
+  json_decref(answers);
 }
 
 static void approve_app(store_t *st, const char *slug) {
