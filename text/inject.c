@@ -84,17 +84,19 @@ static void prune(text_inject_list_t *l) {
   l->n = keep;
 }
 
-/* Highest score plus 10 for each further rule that fired, at most 100. */
+/* Highest score plus 10 for each further rule that fired with a score of
+ * at least TEXT_INJECT_CORROBORATE, at most 100. */
 static void rescore(text_inject_list_t *l) {
   int max = 0, rules = 0;
   for (size_t i = 0; i < l->n; i++) {
     const text_inject_finding_t *f = &l->v[i];
     if (f->score > max) max = f->score;
+    if (f->score < TEXT_INJECT_CORROBORATE) continue;
     int seen = 0;
     for (size_t j = 0; j < i && !seen; j++)
-      seen = l->v[j].rule == f->rule || !strcmp(l->v[j].rule, f->rule);
+      seen = l->v[j].score >= TEXT_INJECT_CORROBORATE &&
+             (l->v[j].rule == f->rule || !strcmp(l->v[j].rule, f->rule));
     rules += !seen;
-    if (rules > 16) break; /* the score is capped long before */
   }
   int s = max + (rules > 1 ? 10 * (rules - 1) : 0);
   l->score = s > 100 ? 100 : s;

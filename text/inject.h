@@ -19,7 +19,9 @@
  *   - Each finding has a score 0..100 (how sure we are that it is an
  *     attack, not how harmful it would be) and a stable rule id; the list
  *     has an overall score: the highest finding score plus 10 for every
- *     further rule that fired, at most 100. text_inject_suspicious() is
+ *     further rule that fired with a score of at least
+ *     TEXT_INJECT_CORROBORATE, at most 100 (weak signals alone, however
+ *     many, never add up to an attack: a long text has some). text_inject_suspicious() is
  *     score >= TEXT_INJECT_THRESHOLD: the gate refuses or strips above it
  *     and may just log below it.
  *   - Matching of instruction patterns is word-based: case, German umlauts
@@ -68,6 +70,8 @@ typedef struct text_inject_finding {
 
 #define TEXT_INJECT_MAX_FINDINGS 100000
 #define TEXT_INJECT_THRESHOLD 50
+/* Findings from this score on add to the overall score of a list. */
+#define TEXT_INJECT_CORROBORATE 40
 
 typedef struct text_inject_list {
   text_inject_finding_t *v;

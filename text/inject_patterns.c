@@ -190,7 +190,7 @@ static const pattern_t patterns[] = {
      90, 0, {EN_IGNORE, "~3", EN_EARLIER, "~3", EN_RULES}, NEG},
     {"ignore_previous", "Aufforderung, bisherige Anweisungen zu ignorieren",
      70, 0, {EN_IGNORE, "everything|anything|whatever"}, NEG},
-    {"new_instructions", "Ank\xC3\xBCndigung neuer Anweisungen", 45, 0,
+    {"new_instructions", "Ank\xC3\xBCndigung neuer Anweisungen", 30, 0,
      {"new|updated|revised|additional|real|actual|true|secret|hidden",
       "instruction|instructions|directive|directives|orders|task"}, NULL},
     /* ---------------------------------------------- override (German) */
@@ -206,7 +206,7 @@ static const pattern_t patterns[] = {
      NEG},
     {"ignore_previous", "Aufforderung, bisherige Anweisungen zu ignorieren",
      70, 0, {"vergiss|vergesst|ignoriere|ignoriert", "alles"}, NEG},
-    {"new_instructions", "Ank\xC3\xBCndigung neuer Anweisungen", 45, 0,
+    {"new_instructions", "Ank\xC3\xBCndigung neuer Anweisungen", 30, 0,
      {"neue|neuen|aktualisierte|eigentliche|eigentlichen|geheime|geheimen|"
       "versteckte",
       "anweisung|anweisungen|instruktion|instruktionen|befehle"}, NULL},
@@ -349,7 +349,7 @@ static const pattern_t patterns[] = {
     /* ---------------------------------------- requests (weak evidence) */
     {"task_request", "Aufgabe an ein KI-System (schwaches Indiz)", 30, 1,
      {"write|provide|show|recommend|suggest|summarize|summarise|describe|"
-      "analyze|analyse|determine|classify|explain|generate|compose|draft|"
+      "analyze|determine|classify|explain|generate|compose|draft|"
       "help|schreibe|erstelle|fasse|nenne|zeige|ubersetze|erklare|"
       "beschreibe|analysiere|empfiehl|schlage|generiere|formuliere"}, NULL},
     {"task_request", "Aufgabe an ein KI-System (schwaches Indiz)", 25, 1,
