@@ -27,9 +27,25 @@
  * and later, per source (gov_gate_sources):
  *   GOV_REFUSE_SOURCE_CLASS    a retrieved source is above the application's
  *                              clearance (dropped and reported, or refused)
+ * The stable codes (gov_refusal_code) are "unknown_app", "not_approved"
+ * (also suspended and retired), "expired", "changed", "unit_not_permitted",
+ * "training_missing", "data_class", "injection", "source_class".
+ * Data classes: any PII finding in the input (text/pii.h, also numbers
+ * whose check digit fails) needs "personenbezogen" among the application's
+ * classes, a special-category finding (health) "besondere_kategorien". A
+ * source is admitted only when its class is among the application's classes
+ * (a set, not a ceiling) and its text is not suspicious (text/inject.h);
+ * each gov_gate_sources() call that drops sources writes one refuse record
+ * per reason naming them. gov_gate_generate() puts the approved system
+ * prompt first, caps max_tokens by the configuration's "max_tokens", and
+ * runs only a model listed in the application's models (none listed: any);
+ * another model is LOTSE_EREFUSED.
  * Contract: no model call, no output and no source leaves the gate without
- * an audit record; a refused call changes nothing but the audit trail.
+ * an audit record (a draft whose record cannot be written is rolled back);
+ * a refused call changes nothing but the audit trail. Audit records keep the
+ * types of what the scans found, never the input or the output text.
  * Thread use: one gov_ctx_t per thread (it owns a store connection).
+ * See also: gov/gate.c, gov/gate_session.c, gov/review.h, bench/bench_gate.c.
  */
 #ifndef LOTSE_GOV_GATE_H
 #define LOTSE_GOV_GATE_H

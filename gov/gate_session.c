@@ -11,7 +11,8 @@
  * gov_gate_generate() always runs with the approved system prompt first and
  * within the approved max_tokens, and only the approved model(s) may run.
  * gov_gate_close() writes the audit record even when storing the draft
- * fails (the record then says so), and frees the session in every case.
+ * fails (the record then says so); a draft whose audit record cannot be
+ * written is rolled back. It frees the session in every case.
  */
 #include "gov/gate_internal.h"
 
@@ -244,19 +245,27 @@ int gov_gate_close(gov_gate_t *g, const char *output, int64_t *draft_id,
                    lotse_err_t *err) {
   if (draft_id) *draft_id = 0;
   if (!g) return 0;
+  store_t *st = g->c->st;
   int64_t id = 0;
   lotse_err_t derr = {0};
+  /* The draft commits only once its audit record is written (unless the
+   * caller holds a transaction of its own). */
+  int tx = output && sqlite3_get_autocommit(store_db(st)) &&
+           store_begin(st, &derr) == 0;
   int drc = output ? store_draft(g, output, &id, &derr) : 0;
   json_t *det = json_pack("{s:I, s:i, s:i, s:i}", "draft_id", (json_int_t)id,
                           "dropped_source_class", g->dropped_class,
                           "dropped_injection", g->dropped_inject,
                           "input_findings", g->input_findings);
-  if (det && drc) json_object_set_new(det, "draft_error", json_string(derr.msg));
+  if (det && drc)
+    json_object_set_new(det, "draft_error", json_string(derr.msg));
   char *dj = det ? json_dumps(det, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(det);
   int rc = gate_audit(g, GOV_AUDIT_DECISION_ALLOW, NULL, NULL, g->asrc,
                       g->nasrc, dj, err);
   free(dj);
+  if (tx && (rc || drc)) store_rollback(st);
+  else if (tx) rc = store_commit(st, err);
   if (!rc && drc) rc = lotse_err_set(err, drc, "%s", derr.msg);
   if (!rc && draft_id) *draft_id = id;
   gate_free(g);

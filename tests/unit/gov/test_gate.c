@@ -428,6 +428,31 @@ static void test_source_class_audited(void **state) {
   world_free(w);
 }
 
+static void test_unaudited_output_not_kept(void **state) {
+  (void)state;
+  world_t *w = world_new("gate_noaudit");
+  gov_gate_t *g = NULL;
+  gov_decision_t dec;
+  assert_int_equal(open_as(w, "fragen", "anna", "Urlaub?", &g, &dec), 0);
+  /* the audit trail refuses the record: the output must not be kept */
+  char *path = test_path(w->dir, "audit.db");
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER stop BEFORE INSERT ON "
+                                    "audit BEGIN SELECT RAISE(ABORT, 'x'); "
+                                    "END",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(db);
+  free(path);
+  int64_t id = 5;
+  lotse_err_t err = {0};
+  assert_int_not_equal(gov_gate_close(g, "Antwort.", &id, &err), 0);
+  assert_int_equal(id, 0);
+  assert_int_equal(drafts(w), 0);
+  world_free(w);
+}
+
 static void test_codes_stable(void **state) {
   (void)state;
   assert_string_equal(gov_refusal_code(GOV_REFUSE_NONE), "none");
@@ -521,6 +546,7 @@ int main(void) {
       cmocka_unit_test(test_sources),
       cmocka_unit_test(test_source_class_audited),
       cmocka_unit_test(test_generate),
+      cmocka_unit_test(test_unaudited_output_not_kept),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
