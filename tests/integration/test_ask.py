@@ -273,9 +273,14 @@ class Serve:
             c.close()
 
     def stop(self):
+        """Stop with SIGTERM; the exit status (sanitizer reports make it
+        non-zero) and stderr are returned."""
         self.proc.terminate()
-        self.proc.wait(timeout=30)
+        rc = self.proc.wait(timeout=60)
         self.err.close()
+        with open(os.path.join(D, "serve.err"), encoding="utf-8",
+                  errors="replace") as f:
+            return rc, f.read()
 
 
 class AskHttp(unittest.TestCase):
@@ -287,7 +292,9 @@ class AskHttp(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.srv.stop()
+        rc, err = cls.srv.stop()
+        if rc != 0:
+            raise AssertionError("lotse serve exited %d:\n%s" % (rc, err))
 
     def test_answer_as_json(self):
         st, ct, body = self.srv.post({"question": "Wie beantrage ich Urlaub?",
