@@ -90,6 +90,45 @@ static const char PASSAGE[] =
     "Resturlaub verfällt am 31. März des Folgejahres, sofern er nicht aus "
     "dienstlichen Gründen übertragen wurde.";
 
+/* Where the decision's time goes: registry lookup, PII scan of the
+ * question, injection scan of the question and the 5 passages. */
+static void breakdown(store_t *st, size_t n) {
+  lotse_err_t err = {0};
+  double *lk = malloc(n * sizeof *lk), *pi = malloc(n * sizeof *pi),
+         *ij = malloc(n * sizeof *ij);
+  if (!lk || !pi || !ij) exit(1);
+  for (size_t i = 0; i < n; i++) {
+    gov_app_approved_t a;
+    text_pii_list_t pl = {0};
+    text_inject_list_t il = {0};
+    double t0 = lotse_now_mono();
+    if (gov_app_load_approved(st, "fragen", lotse_now_unix(), &a, &err))
+      die("load", &err);
+    gov_app_approved_release(&a);
+    double t1 = lotse_now_mono();
+    if (text_pii_scan(QUESTION, strlen(QUESTION), 0, &pl, &err))
+      die("pii", &err);
+    text_pii_list_release(&pl);
+    double t2 = lotse_now_mono();
+    for (int k = 0; k < 6; k++) {
+      const char *t = k ? PASSAGE : QUESTION;
+      if (text_inject_scan(t, strlen(t), 0, &il, &err)) die("inject", &err);
+      text_inject_list_release(&il);
+      il = (text_inject_list_t){0};
+    }
+    double t3 = lotse_now_mono();
+    lk[i] = t1 - t0;
+    pi[i] = t2 - t1;
+    ij[i] = t3 - t2;
+  }
+  report("  registry lookup", lk, n);
+  report("  PII scan of the question", pi, n);
+  report("  injection scan (question + 5)", ij, n);
+  free(lk);
+  free(pi);
+  free(ij);
+}
+
 int main(int argc, char **argv) {
   size_t n = argc > 1 ? (size_t)atol(argv[1]) : 2000;
   const char *dir = argc > 2 ? argv[2] : "/tmp/lotse-bench-gate";
@@ -140,40 +179,7 @@ int main(int argc, char **argv) {
     cls[i] = t2 - t1;
     ref[i] = t3 - t2;
   }
-  /* where the decision's time goes */
-  double *lk = malloc(n * sizeof *lk), *pi = malloc(n * sizeof *pi),
-         *ij = malloc(n * sizeof *ij);
-  if (!lk || !pi || !ij) return 1;
-  for (size_t i = 0; i < n; i++) {
-    gov_app_approved_t a;
-    text_pii_list_t pl = {0};
-    text_inject_list_t il = {0};
-    double t0 = lotse_now_mono();
-    if (gov_app_load_approved(st, "fragen", lotse_now_unix(), &a, &err))
-      die("load", &err);
-    gov_app_approved_release(&a);
-    double t1 = lotse_now_mono();
-    if (text_pii_scan(QUESTION, strlen(QUESTION), 0, &pl, &err))
-      die("pii", &err);
-    text_pii_list_release(&pl);
-    double t2 = lotse_now_mono();
-    for (int k = 0; k < 6; k++) {
-      const char *t = k ? PASSAGE : QUESTION;
-      if (text_inject_scan(t, strlen(t), 0, &il, &err)) die("inject", &err);
-      text_inject_list_release(&il);
-      il = (text_inject_list_t){0};
-    }
-    double t3 = lotse_now_mono();
-    lk[i] = t1 - t0;
-    pi[i] = t2 - t1;
-    ij[i] = t3 - t2;
-  }
-  report("  registry lookup", lk, n);
-  report("  PII scan of the question", pi, n);
-  report("  injection scan (question + 5)", ij, n);
-  free(lk);
-  free(pi);
-  free(ij);
+  breakdown(st, n);
   report("decision (open + 5 sources)", dec, n);
   report("close (draft + audit, fsync)", cls, n);
   report("refusal (checks + audit, fsync)", ref, n);
