@@ -147,6 +147,7 @@ static gov_refusal_t verdict_refusal(const gov_app_approved_t *a,
 
 /* The user's unit name into g->unit ("" when none or unknown user). */
 static int load_unit(gov_gate_t *g, lotse_err_t *err) {
+  if (g->anonymous) return 0;
   sqlite3_stmt *s;
   store_t *st = g->c->st;
   if (sqlite3_prepare_v2(store_db(st),
@@ -163,7 +164,9 @@ static int load_unit(gov_gate_t *g, lotse_err_t *err) {
 
 static int check_unit(gov_gate_t *g, gov_decision_t *dec, lotse_err_t *err) {
   bool ok = false;
-  int rc = gov_app_unit_permitted(g->c->st, &g->app, g->user, &ok, err);
+  int rc = g->anonymous ? 0
+                        : gov_app_unit_permitted(g->c->st, &g->app, g->user,
+                                                 &ok, err);
   if (rc || ok) return rc;
   if (g->unit[0])
     snprintf(dec->message, sizeof dec->message,
@@ -333,8 +336,9 @@ int gov_gate_open(gov_ctx_t *c, const gov_call_t *call, gov_gate_t **out,
   g->t0 = lotse_now_mono();
   g->app.status = -1;
   snprintf(g->app.slug, sizeof g->app.slug, "%s", call->app_id);
+  g->anonymous = call->user->user_id == 0 || !call->user->name[0];
   snprintf(g->user, sizeof g->user, "%s",
-           call->user->name[0] ? call->user->name : "anonym");
+           g->anonymous ? "anonym" : call->user->name);
   snprintf(g->action, sizeof g->action, "%s", call->action);
   json_t *details = json_object();
   int rc = details ? load_unit(g, err)

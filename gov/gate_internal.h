@@ -21,7 +21,8 @@ struct gov_ctx {
 struct gov_gate {
   gov_ctx_t *c;
   gov_app_approved_t app; /* owned (gov_app_approved_release) */
-  char user[64];
+  char user[64];      /* audit actor; "anonym" for the anonymous public */
+  int anonymous;      /* user_id 0: never permitted, never looked up */
   char unit[128];
   char action[64];
   const char *notice; /* into app or GOV_NOTICE_DEFAULT; NULL: none due */

@@ -297,6 +297,27 @@ static void test_refuse_unit(void **state) {
   world_free(w);
 }
 
+static void test_refuse_anonymous(void **state) {
+  (void)state;
+  world_t *w = world_new("gate_anon");
+  /* a real user called "anonym" in a permitted unit must not lend the
+   * anonymous public its rights */
+  user(w->st, "anonym", "fd-soziales");
+  store_principal_t p;
+  store_principal_anonymous(&p);
+  gov_call_t call = {.app_id = "fragen", .user = &p, .action = "ask",
+                     .input = "Frage", .input_len = 5};
+  gov_gate_t *g = (gov_gate_t *)1;
+  gov_decision_t dec;
+  lotse_err_t err = {0};
+  assert_int_equal(gov_gate_open(w->gc, &call, &g, &dec, &err),
+                   LOTSE_EREFUSED);
+  assert_null(g);
+  assert_int_equal(dec.reason, GOV_REFUSE_UNIT);
+  assert_string_equal(last_audit(w).actor, "anonym");
+  world_free(w);
+}
+
 static void test_refuse_training(void **state) {
   (void)state;
   world_t *w = world_new("gate_training");
@@ -539,6 +560,7 @@ int main(void) {
       cmocka_unit_test(test_refuse_changed),
       cmocka_unit_test(test_refuse_changed_snapshot),
       cmocka_unit_test(test_refuse_unit),
+      cmocka_unit_test(test_refuse_anonymous),
       cmocka_unit_test(test_refuse_training),
       cmocka_unit_test(test_refuse_data_class),
       cmocka_unit_test(test_refuse_special_category),
