@@ -534,6 +534,19 @@ static void test_generate(void **state) {
   last_rec_t l = last_audit(w);
   assert_string_equal(l.model, "gate-synth");
   assert_int_equal(l.prompt_tokens, pt);
+  /* the approved system prompt is always put first: without one, the same
+   * request is shorter */
+  add_app(w->st, "ohne",
+          "{\"name\": \"Ohne\", \"purpose\": \"Test\", \"owner_unit\":"
+          " \"fd-soziales\", \"models\": [\"gate-synth\"],"
+          " \"units\": [\"fd-soziales\"]}");
+  approve_app(w->st, "ohne");
+  assert_int_equal(open_as(w, "ohne", "anna", "Hallo", &g, &dec), 0);
+  llm_result_t res0 = {0};
+  must(gov_gate_generate(g, &req, &res0, &err), &err, "generate");
+  assert_true(res0.prompt_tokens < pt);
+  llm_result_release(&res0);
+  must(gov_gate_close(g, NULL, NULL, &err), &err, "close");
   /* a model the application was not approved with does not run */
   add_app(w->st, "anders",
           "{\"name\": \"Anders\", \"purpose\": \"Test\", \"owner_unit\":"
