@@ -138,8 +138,9 @@ char *fragen_cite_clean(const char *text, size_t len, size_t n_sources,
 
 /* The answer without a model: FRAGEN_TEXT_EXTRACTIVE, then for each of
  * the first max sources the sentences that share the most words with the
- * question (at most about 400 bytes), quoted and cited with [n]. Caller
- * frees; NULL on OOM. */
+ * question (about 700 bytes from the first source, 350 from the others;
+ * ordinals, "Abs." and the like do not end a sentence), quoted and cited
+ * with [n]. Caller frees; NULL on OOM. */
 char *fragen_extract(const char *question, const fragen_source_t *src,
                      size_t n, size_t max);
 

@@ -18,7 +18,9 @@
 
 #define TERMS_MAX 32
 #define TERM_LEN 48
-#define QUOTE_MAX 400 /* bytes per quoted passage */
+#define QUOTE_FIRST 700 /* bytes quoted from the best passage */
+#define QUOTE_MORE 350  /* bytes quoted from each further passage */
+#define SPANS_MAX 16    /* sources considered */
 #define PREFIX 6      /* shared bytes that make two long words one term */
 
 typedef struct terms {
@@ -110,14 +112,59 @@ static int score(const terms_t *t, const char *s, size_t n) {
   return __builtin_popcount(hit);
 }
 
+/* Abbreviations that end with '.' inside a sentence (legal and
+ * administrative German). */
+static const char *const ABBREV[] = {
+    "Abs", "Alt", "Anm", "Art", "Aufl", "Az", "Beschl", "Bl", "Dr", "Hs",
+    "Kap", "Mio", "Mrd", "Nr", "Prof", "Rn", "Rz", "St", "Str", "Tz", "Urt",
+    "Var", "Ziff", "bspw", "bzw", "ca", "etc", "evtl", "gem", "ggf", "inkl",
+    "insb", "lit", "sog", "usw", "vgl", "zzgl", NULL};
+
+/* Whether the '.' at s[i] ends a sentence: not after a short number (an
+ * ordinal: "2. April"), a single letter ("z. B.") or a known abbreviation,
+ * and not when a lower-case word follows. */
+static int period_ends(const char *s, size_t i, size_t n) {
+  size_t w = i;
+  while (w > 0 && is_word_byte((unsigned char)s[w - 1])) w--;
+  size_t len = i - w;
+  int digits = len > 0;
+  for (size_t k = w; k < i; k++) digits &= s[k] >= '0' && s[k] <= '9';
+  if ((digits && len <= 3) || len == 1) return 0;
+  for (size_t k = 0; ABBREV[k]; k++)
+    if (strlen(ABBREV[k]) == len && memcmp(ABBREV[k], s + w, len) == 0) return 0;
+  size_t j = i + 1;
+  while (j < n && s[j] == ' ') j++;
+  if (j < n && s[j] >= 'a' && s[j] <= 'z') return 0;
+  if (j + 1 < n && (unsigned char)s[j] == 0xC3 &&
+      strchr("\xa4\xb6\xbc\x9f", s[j + 1]) != NULL)
+    return 0; /* ä ö ü ß */
+  return 1;
+}
+
+/* A paragraph number glued to the next sentence ("…lassen.7Sie hat"), as
+ * text extracted from court decisions often has: the end of 1 to 3 digits
+ * followed by a capital letter at i, or i. */
+static size_t numbered_start(const char *s, size_t i, size_t n) {
+  size_t j = i;
+  while (j < n && j - i < 4 && s[j] >= '0' && s[j] <= '9') j++;
+  if (j == i || j - i > 3 || j >= n) return i;
+  if ((s[j] >= 'A' && s[j] <= 'Z') ||
+      (j + 1 < n && (unsigned char)s[j] == 0xC3 &&
+       strchr("\x84\x96\x9c", s[j + 1]) != NULL)) /* Ä Ö Ü */
+    return j;
+  return i;
+}
+
 /* End of the sentence starting at i: after '.', '!' or '?' followed by
- * white space, or at a line break, or at n. */
+ * white space (see period_ends), or at a line break, or at n. */
 static size_t sentence_end(const char *s, size_t i, size_t n) {
   for (; i < n; i++) {
     if (s[i] == '\n') return i + 1;
     if ((s[i] == '.' || s[i] == '!' || s[i] == '?') &&
-        (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\n'))
+        (i + 1 == n || s[i + 1] == ' ' || s[i + 1] == '\n') &&
+        (s[i] != '.' || period_ends(s, i, n)))
       return i + 1;
+    if (s[i] == '.' && numbered_start(s, i + 1, n) > i + 1) return i + 1;
   }
   return n;
 }
@@ -147,13 +194,20 @@ static int put_squeezed(lotse_buf_t *b, const char *s, size_t n) {
   return rc;
 }
 
+/* The quoted part of one source and how well it matches. */
+typedef struct span {
+  size_t src, from, to;
+  int score;
+} span_t;
+
 /* The best sentence of text and the one after it when it also matches and
- * both fit QUOTE_MAX; the first sentences when none matches. */
-static void best_span(const terms_t *t, const char *s, size_t n,
-                      size_t *from, size_t *to) {
+ * both fit max bytes; the first sentences when none matches. */
+static span_t best_span(const terms_t *t, const char *s, size_t n,
+                        size_t max) {
   int best = -1;
   size_t bi = 0, be = 0;
   for (size_t i = 0; i < n;) {
+    i = numbered_start(s, i, n);
     size_t e = sentence_end(s, i, n);
     int sc = score(t, s + i, e - i);
     if (sc > best) {
@@ -165,24 +219,23 @@ static void best_span(const terms_t *t, const char *s, size_t n,
   }
   if (best > 0 && be < n) {
     size_t e2 = sentence_end(s, be, n);
-    if (e2 - bi <= QUOTE_MAX && score(t, s + be, e2 - be) > 0) be = e2;
+    if (e2 - bi <= max && score(t, s + be, e2 - be) > 0) be = e2;
   }
   if (best <= 0) { /* nothing matched: the start of the passage */
     bi = 0;
     be = n;
+    best = 0;
   }
-  *from = bi;
-  *to = be;
+  return (span_t){.from = bi, .to = be, .score = best};
 }
 
-static int put_quote(lotse_buf_t *b, const terms_t *t,
-                     const fragen_source_t *src) {
+static int put_quote(lotse_buf_t *b, const fragen_source_t *src,
+                     const span_t *sp, size_t max) {
   const char *s = src->text ? src->text : "";
-  size_t n = strlen(s), from, to;
-  best_span(t, s, n, &from, &to);
+  size_t from = sp->from, to = sp->to;
   int cut = 0;
-  if (to - from > QUOTE_MAX) {
-    to = from + utf8_back(s + from, QUOTE_MAX);
+  if (to - from > max) {
+    to = from + utf8_back(s + from, max);
     cut = 1;
   }
   int rc = lotse_buf_puts(b, "- \xe2\x80\x9e"); /* „ */
@@ -196,11 +249,25 @@ char *fragen_extract(const char *question, const fragen_source_t *src,
                      size_t n, size_t max) {
   terms_t t;
   terms_from(&t, question ? question : "");
+  span_t sp[SPANS_MAX];
+  size_t ns = 0;
+  /* The best span of each source, ordered by score (ties: search rank). */
+  for (size_t i = 0; i < n && ns < SPANS_MAX; i++) {
+    const char *s = src[i].text ? src[i].text : "";
+    span_t x = best_span(&t, s, strlen(s), QUOTE_FIRST);
+    x.src = i;
+    size_t k = ns++;
+    while (k > 0 && sp[k - 1].score < x.score) {
+      sp[k] = sp[k - 1];
+      k--;
+    }
+    sp[k] = x;
+  }
   lotse_buf_t b;
   lotse_buf_init(&b, 1u << 20);
   int rc = lotse_buf_puts(&b, FRAGEN_TEXT_EXTRACTIVE "\n\n");
-  for (size_t i = 0; i < n && i < max && !rc; i++)
-    rc = put_quote(&b, &t, &src[i]);
+  for (size_t k = 0; k < ns && k < max && !rc; k++)
+    rc = put_quote(&b, &src[sp[k].src], &sp[k], k ? QUOTE_MORE : QUOTE_FIRST);
   if (rc) {
     lotse_buf_release(&b);
     return NULL;

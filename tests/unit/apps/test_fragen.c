@@ -258,14 +258,53 @@ static void test_extract(void **state) {
   assert_null(strstr(a, "[3]"));
   free(a);
 
-  /* No word in common: the passage's start, cut at QUOTE_MAX. */
+  /* No word in common: the passage's start, cut at QUOTE_FIRST. */
   char longt[1200];
   memset(longt, 'a', sizeof longt - 1);
   longt[sizeof longt - 1] = '\0';
   fragen_source_t one = {.n = 1, .text = longt};
   a = fragen_extract("Kantine?", &one, 1, 5);
   assert_non_null(strstr(a, " \xe2\x80\xa6\xe2\x80\x9c [1]"));
-  assert_true(strlen(a) < 600);
+  assert_true(strlen(a) < 900);
+  free(a);
+}
+
+/* Ordinals, abbreviations and single letters do not end a sentence. */
+static void test_extract_sentences(void **state) {
+  (void)state;
+  fragen_source_t one = {
+      .n = 1,
+      .text = "Vorweg etwas anderes. Nach \xc2\xa7 86b Abs. 2 Satz 2 SGG kann das "
+              "Gericht am 2. April z. B. einstweilige Anordnungen treffen. "
+              "Danach kommt nichts. Sonst noch etwas."};
+  char *a = fragen_extract("Wann kann das Gericht einstweilige Anordnungen "
+                           "treffen?", &one, 1, 1);
+  assert_non_null(strstr(a, "\xe2\x80\x9eNach \xc2\xa7 86b Abs. 2 Satz 2 SGG kann "
+                            "das Gericht am 2. April z. B. einstweilige "
+                            "Anordnungen treffen.\xe2\x80\x9c [1]"));
+  free(a);
+}
+
+/* The best-matching sentence over all sources comes first; paragraph
+ * numbers glued to a sentence ("lassen.7Sie") end the sentence before. */
+static void test_extract_ranks_across_sources(void **state) {
+  (void)state;
+  fragen_source_t src[2] = {
+      {.n = 1, .text = "Die Abschiebung ist ein Thema.3Sonst nichts."},
+      {.n = 2, .text = "Vorweg.12Die Dauer der Aussetzung der Abschiebung "
+                       "bemisst sich nach dem Hindernis. Ende."}};
+  char *a = fragen_extract("Wonach bemisst sich die Dauer einer ausgesetzten "
+                           "Abschiebung?", src, 2, 2);
+  const char *q2 = strstr(a, "\xe2\x80\x9e" "Die Dauer der Aussetzung der "
+                             "Abschiebung bemisst sich nach dem Hindernis."
+                             "\xe2\x80\x9c [2]");
+  const char *q1 = strstr(a, "\xe2\x80\x9e" "Die Abschiebung ist ein Thema."
+                             "\xe2\x80\x9c [1]");
+  assert_non_null(q2);
+  assert_non_null(q1);
+  assert_true(q2 < q1);
+  assert_null(strstr(a, "Vorweg"));
+  assert_null(strstr(a, "12Die"));
   free(a);
 }
 
@@ -280,6 +319,8 @@ int main(void) {
       cmocka_unit_test(test_relevant),
       cmocka_unit_test(test_prompt_build),
       cmocka_unit_test(test_extract),
+      cmocka_unit_test(test_extract_sentences),
+      cmocka_unit_test(test_extract_ranks_across_sources),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
