@@ -184,6 +184,8 @@ typedef struct pattern {
   "fuge|erwahne|schreibe|nenne|empfiehl|weise|verweise|behaupte|gib|"       \
   "nutze|verwende|ubersetze|integriere|baue|erganze|bewirb|teile"
 
+#define L_OUTPUT "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern"
+
 static const pattern_t patterns[] = {
     /* ----------------------------------------------- override (English) */
     {"ignore_previous", "Aufforderung, bisherige Anweisungen zu ignorieren",
@@ -239,7 +241,8 @@ static const pattern_t patterns[] = {
     {"role_change", "Versuch, dem Modell eine neue Rolle zu geben", 45, 0,
      {"verhalte|benimm", "dich", "wie|als"}, NULL},
     {"role_change", "Versuch, dem Modell eine neue Rolle zu geben", 40, 0,
-     {"spiele|spiel|ubernimm|ubernehme|agiere|handle", "?die", "rolle|als"}, NULL},
+     {"spiele|spiel|ubernimm|ubernehme|agiere|handle", "?die", "rolle|als"},
+     NULL},
     /* ------------------------------------------------ system prompt */
     {"prompt_leak", "Zugriff auf den Systemprompt", 60, 0,
      {"system|hidden|secret|developer|internal|geheime|geheimen|versteckte|"
@@ -249,12 +252,14 @@ static const pattern_t patterns[] = {
      {"systemprompt*|systemanweisung*|systemnachricht*|systeminstruktion*|"
       "preprompt*"}, NULL},
     {"prompt_leak", "Zugriff auf den Systemprompt", 50, 0,
-     {"initial|original|ursprunglicher|ursprunglichen", "prompt|prompts"}, NULL},
+     {"initial|original|ursprunglicher|ursprunglichen", "prompt|prompts"},
+     NULL},
     {"prompt_leak", "Zugriff auf den Systemprompt", 70, 0,
      {"reveal|show|print|repeat|output|tell|display|leak|disclose|share|give|"
       "list|recite|dump",
       "?me|us", "?all|of", "your", "instructions|prompt|prompts|rules|"
-                                   "guidelines|configuration|directives"}, NULL},
+                                   "guidelines|configuration|directives"},
+     NULL},
     {"prompt_leak", "Zugriff auf den Systemprompt", 70, 0,
      {"zeige|zeig|nenne|verrate|verrat|wiederhole|offenbare|gib|drucke|"
       "liste",
@@ -294,11 +299,13 @@ static const pattern_t patterns[] = {
      {"dont|never|without",
       "tell|telling|inform|informing|mention|mentioning|reveal|revealing|"
       "disclose|disclosing|alert|alerting|notify|notifying|show|showing",
-      "?the|your|any", "user|users|human|reader|readers|operator|anyone"}, NULL},
+      "?the|your|any", "user|users|human|reader|readers|operator|anyone"},
+     NULL},
     {"conceal", "Aufforderung, etwas vor den Nutzenden zu verbergen", 65, 0,
      {"do|does|must|should|will", "not",
       "tell|inform|mention|reveal|disclose|alert|notify|show",
-      "?the|your|any", "user|users|human|reader|readers|operator|anyone"}, NULL},
+      "?the|your|any", "user|users|human|reader|readers|operator|anyone"},
+     NULL},
     {"conceal", "Aufforderung, etwas vor den Nutzenden zu verbergen", 65, 0,
      {"sage|sag|erzahle|erzahl|verrate|verrat|erwahne|zeige", "?das|dies|es",
       "dem|den", "nutzer|nutzenden|benutzer|anwender|user|menschen|leser",
@@ -308,35 +315,38 @@ static const pattern_t patterns[] = {
       "~3", "informieren|hinzuweisen|mitzuteilen|benachrichtigen|"
             "aufzuklaren|wissen"}, NULL},
     /* --------------------------------- manipulating the output (BIPIA) */
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+    {"output_manipulation", L_OUTPUT,
      55, 0, {EN_MOD, "~16", "your", EN_RESP}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+    {"output_manipulation", L_OUTPUT,
      55, 0,
      {"in|into|to|within|throughout|for", "your", EN_RESP, "~4", EN_SAY}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+    {"output_manipulation", L_OUTPUT,
      55, 0,
      {"reply|respond|answer|write|speak|communicate|antworte|antwortet|"
       "schreibe",
       "?only|exclusively|entirely|nur|ausschliesslich", "in|using|with|auf|mit",
       "?a|an|the", FORMATS}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
-     55, 0, {"your|deine|deiner|ihre|ihrer", EN_RESP "|" DE_RESP, "~6", FORMATS}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+    {"output_manipulation", L_OUTPUT,
+     55, 0,
+     {"your|deine|deiner|ihre|ihrer", EN_RESP "|" DE_RESP, "~6", FORMATS},
+     NULL},
+    {"output_manipulation", L_OUTPUT,
      55, 0, {DE_MOD, "~12", "deine|deiner|deinen|eure|eurer", DE_RESP}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+    {"output_manipulation", L_OUTPUT,
      55, 0,
      {"in|zu|unter|an|am", "?ende|anfang|schluss|beginn", "deiner|deine|deinen",
       DE_RESP, "~4", DE_SAY}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+    {"output_manipulation", L_OUTPUT,
      55, 0,
-     {"antworte|antwortet", "nur|ausschliesslich|immer|stets|ab|kunftig"}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+     {"antworte|antwortet", "nur|ausschliesslich|immer|stets|ab|kunftig"},
+     NULL},
+    {"output_manipulation", L_OUTPUT,
      50, 0,
      {"deine|your", "antwort|response|reply|answer",
       "muss|soll|sollte|darf|must|should|shall", "~3",
       "enthalten|beginnen|enden|lauten|include|contain|begin|start|end|"
       "mention"}, NULL},
-    {"output_manipulation", "Anweisung, die Antwort des Modells zu ver\xC3\xA4ndern",
+    {"output_manipulation", L_OUTPUT,
      40, 0,
      {"fugen|erganzen|schreiben|erwahnen|integrieren|ubersetzen|beginnen|"
       "beenden|verschlusseln|kodieren|verwenden|nutzen",
@@ -379,6 +389,7 @@ typedef struct scanner {
   size_t head, count; /* oldest word, words held */
   size_t last_end[NPAT];
   word_t before[2]; /* the two words before the oldest, latest first */
+  uint32_t first[NPAT]; /* letters a pattern's first word may start with */
   text_inject_list_t *out;
   int rc;
 } scanner_t;
@@ -454,13 +465,33 @@ static int negated(const scanner_t *sc, const pattern_t *p, size_t endk) {
   return 0;
 }
 
+/* Bit of a folded word's first byte (bit 26 for digits and '#'). */
+static uint32_t first_bit(char c) {
+  return c >= 'a' && c <= 'z' ? 1u << (c - 'a') : 1u << 26;
+}
+
+/* The first letters each pattern can start with: a cheap filter that
+ * spares most words the walk through the alternatives. */
+static void first_letters(scanner_t *sc) {
+  for (size_t i = 0; i < NPAT; i++) {
+    const char *slot = patterns[i].slots[0];
+    uint32_t m = 0;
+    if (slot[0] == '?' || slot[0] == '~') m = ~0u;
+    for (const char *a = slot; *a && m != ~0u; a++)
+      if (a == slot || a[-1] == '|') m |= first_bit(*a);
+    sc->first[i] = m;
+  }
+}
+
 /* Try every pattern at the oldest word, then drop it. */
 static void advance(scanner_t *sc) {
   const word_t *w0 = word_at(sc, 0);
+  uint32_t bit = w0->len ? first_bit(w0->w[0]) : 0;
   for (size_t i = 0; i < NPAT && !sc->rc; i++) {
     const pattern_t *p = &patterns[i];
     size_t endk;
-    if ((p->anchor && !w0->first) || w0->start < sc->last_end[i] ||
+    if (!(sc->first[i] & bit) || (p->anchor && !w0->first) ||
+        w0->start < sc->last_end[i] ||
         !match(sc, p, 0, 0, w0->sent, &endk) || endk == 0 ||
         negated(sc, p, endk))
       continue;
@@ -569,11 +600,6 @@ static const marker_t markers[] = {
 
 static const char marker_label[] = "Rollenmarkierung einer Chat-Vorlage";
 
-static int at_line_start(const char *s, size_t i) {
-  while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) i--;
-  return i == 0 || s[i - 1] == '\n';
-}
-
 /* "<|name|>": the special tokens of ChatML, Llama 3, Phi … */
 static size_t special_token(const char *s, size_t n, size_t i) {
   if (i + 4 > n || s[i] != '<' || s[i + 1] != '|') return 0;
@@ -587,9 +613,14 @@ static size_t special_token(const char *s, size_t n, size_t i) {
 }
 
 static int scan_markers(const char *s, size_t n, text_inject_list_t *out) {
+  int line_start = 1; /* only blanks since the last line break */
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
-    if (c != '<' && c != '[' && c != '#' && !isalpha((unsigned char)c))
+    int at_start = line_start;
+    if (c == '\n') line_start = 1;
+    else if (c != ' ' && c != '\t') line_start = 0;
+    if (c != '<' && c != '[' &&
+        !(at_start && (c == '#' || isalpha((unsigned char)c))))
       continue;
     text_inject_finding_t f = {.type = TEXT_INJECT_ROLE_MARKER, .start = i,
                                .label = marker_label};
@@ -601,8 +632,8 @@ static int scan_markers(const char *s, size_t n, text_inject_list_t *out) {
     }
     for (size_t m = 0; !len && m < sizeof markers / sizeof markers[0]; m++) {
       size_t ml = strlen(markers[m].text);
-      if (ml > n - i || strncasecmp(s + i, markers[m].text, ml) ||
-          (markers[m].line_start && !at_line_start(s, i)))
+      if ((markers[m].line_start && !at_start) || ml > n - i ||
+          strncasecmp(s + i, markers[m].text, ml))
         continue;
       len = ml;
       f.end = i + ml;
@@ -624,6 +655,7 @@ int text_inject_scan_patterns(const char *s, size_t n,
   scanner_t *sc = calloc(1, sizeof *sc);
   if (!sc) return LOTSE_ENOMEM;
   sc->out = out;
+  first_letters(sc);
   scan_words(sc, (const unsigned char *)s, n);
   rc = sc->rc;
   free(sc);
