@@ -335,6 +335,30 @@ class AskHttp(unittest.TestCase):
         self.assertIsInstance(done["draft_id"], int)
         Ask.check_answer(self, done)
 
+    def test_client_leaving_a_stream_does_not_harm_the_server(self):
+        # Read up to the first text event, then hang up; the server stops
+        # that answer (or has finished it) and goes on serving; its clean
+        # exit is checked in tearDownClass.
+        c = http.client.HTTPConnection(self.srv.host, self.srv.port,
+                                       timeout=120)
+        c.request("POST", "/api/ask", body=json.dumps(
+            {"question": "Wie beantrage ich Urlaub?", "stream": True,
+             "max_tokens": 400}).encode(),
+            headers={"Authorization": "Bearer dev:anna"})
+        resp = c.getresponse()
+        self.assertEqual(resp.status, 200)
+        seen = b""
+        while b'"type":"text"' not in seen and b'"type":"done"' not in seen:
+            line = resp.fp.readline()
+            if not line:
+                break
+            seen += line
+        self.assertIn(b'"type":"sources"', seen)
+        c.close()
+        st, _, body = self.srv.post({"question": "Wie beantrage ich Urlaub?",
+                                     "max_tokens": 4}, "anna")
+        self.assertEqual(st, 200, body)
+
     def test_refused_is_403_also_when_streaming(self):
         for stream in (False, True):
             st, ct, body = self.srv.post({"question": "Urlaub?",
