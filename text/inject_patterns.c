@@ -284,7 +284,10 @@ static const pattern_t patterns[] = {
      {"if|when", "youre", "an|a", "?large",
       "ai|assistant|llm|language|chatbot|bot|model"}, NULL},
     {"address_ai", "Text spricht ein KI-System direkt an", 80, 0,
-     {"wenn|falls|solltest", "du", "?eine|ein", AI_WORDS}, NULL},
+     {"wenn|falls", "du|sie|ihr", "?eine|ein", AI_WORDS, "bist|sind|seid"},
+     NULL},
+    {"address_ai", "Text spricht ein KI-System direkt an", 80, 0,
+     {"solltest|sollten", "du|sie", "?eine|ein", AI_WORDS, "sein"}, NULL},
     {"address_ai", "Text spricht ein KI-System direkt an", 80, 0,
      {"ai|llm|assistant|chatbot|model|bot",
       "reading|processing|summarizing|summarising|parsing|analyzing|"
