@@ -155,15 +155,16 @@ static int blank(const char *s) {
 }
 
 /* The model's answer, cleaned as it streams, into k->text. */
+/* The model's answer from the first n sources. */
 static int generate(gov_gate_t *g, const char *question, fragen_answer_t *a,
-                    const fragen_opts_t *o, sink_t *k, unsigned char *cited,
-                    lotse_err_t *err) {
+                    size_t n, const fragen_opts_t *o, sink_t *k,
+                    unsigned char *cited, lotse_err_t *err) {
   char *sys = NULL, *user = NULL;
   int rc = fragen_prompt_build(gov_gate_system_prompt(g), question,
-                               a->sources, a->n_sources, &sys, &user, err);
+                               a->sources, n, &sys, &user, err);
   if (rc) return rc;
   fragen_cite_t c;
-  fragen_cite_init(&c, a->n_sources, cited, to_sink, k);
+  fragen_cite_init(&c, n, cited, to_sink, k);
   llm_chat_msg_t msgs[2] = {{"system", sys}, {"user", user}};
   llm_request_t req = {.msgs = msgs, .n_msgs = 2,
                        .sampling = llm_sampling_default(),
@@ -203,15 +204,35 @@ static int extractive(const char *question, fragen_answer_t *a,
             : 0;
 }
 
+/* With a model: the answer from as many sources as the model's context
+ * takes (halving them while the prompt is too long; sources it never saw
+ * are dropped from the answer). *used 0 when even one did not fit. */
+static int with_model(gov_gate_t *g, const char *question, fragen_answer_t *a,
+                      const fragen_opts_t *o, sink_t *k, unsigned char *cited,
+                      int *used, lotse_err_t *err) {
+  size_t n = a->n_sources;
+  int rc = generate(g, question, a, n, o, k, cited, err);
+  while (rc == LOTSE_ELIMIT && n > 1) {
+    n /= 2;
+    rc = generate(g, question, a, n, o, k, cited, err);
+  }
+  *used = rc != LOTSE_ELIMIT;
+  if (!*used) return 0;
+  if (!rc)
+    for (; a->n_sources > n; a->n_sources--)
+      fragen_source_release(&a->sources[a->n_sources - 1]);
+  return rc;
+}
+
 /* Answer from the admitted sources; k->text holds the text. */
 static int answer(gov_gate_t *g, const char *question, fragen_answer_t *a,
                   const fragen_opts_t *o, sink_t *k, lotse_err_t *err) {
   unsigned char *cited = calloc(a->n_sources, 1);
   if (!cited) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
-  int rc = 0;
+  int rc = 0, used = 0;
   if (gov_gate_has_model(g))
-    rc = generate(g, question, a, o, k, cited, err);
-  if (!rc && (!gov_gate_has_model(g) || blank(k->text.data))) {
+    rc = with_model(g, question, a, o, k, cited, &used, err);
+  if (!rc && (!used || blank(k->text.data))) {
     lotse_buf_reset(&k->text); /* an empty model answer helps nobody */
     memset(cited, 0, a->n_sources);
     rc = extractive(question, a, o, k, cited, err);

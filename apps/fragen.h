@@ -17,7 +17,10 @@
  *   5. with a model (gov_gate_has_model): system prompt (the approved one
  *      plus the grounding rules) and a user message with the numbered
  *      passages go to gov_gate_generate; the text is cleaned while it
- *      streams: citations of numbers without a source are removed;
+ *      streams: citations of numbers without a source are removed; a
+ *      prompt longer than the model's context is retried with half the
+ *      passages (those the model never saw leave the answer's sources),
+ *      and when not even one fits the answer is extractive;
  *      without a model: the extractive answer (best sentences, cited);
  *   6. gov_gate_close stores the answer as a labelled draft (draft id in
  *      the answer) and writes the audit record.

@@ -249,7 +249,7 @@ static void test_refused_and_invalid(void **state) {
 
 /* ----------------------------------------------------------- with model */
 
-static llm_backend_t *synth_model(const char *dir) {
+static llm_backend_t *synth_model(const char *dir, int n_ctx) {
   llm_vocab_t v = {0};
   lotse_err_t err = {0};
   must(llm_synth_vocab_bytes(&v, &err), &err, "vocab");
@@ -265,11 +265,19 @@ static llm_backend_t *synth_model(const char *dir) {
   must(llm_synth_write(path, &o, &err), &err, "synth");
   llm_vocab_release(&v);
   llm_config_t cfg = {.backend = "builtin", .model_path = path,
-                      .n_threads = 1, .n_ctx = 2048};
+                      .n_threads = 1, .n_ctx = n_ctx};
   llm_backend_t *b;
   must(llm_open(&cfg, &b, &err), &err, "llm_open");
   free(path);
   return b;
+}
+
+static void with_model(world_t *w, int n_ctx) {
+  w->llm = synth_model(w->dir, n_ctx);
+  gov_ctx_free(w->gc);
+  lotse_err_t err = {0};
+  gov_ctx_opts_t go = {.store = w->st, .workspace = w->dir, .llm = w->llm};
+  must(gov_ctx_open(&go, &w->gc, &err), &err, "gov_ctx_open");
 }
 
 typedef struct seen {
@@ -294,11 +302,7 @@ static int on_text(void *ud, const char *t, size_t n) {
 static void test_model_answer_streams(void **state) {
   (void)state;
   world_t *w = world_new("fragen_model");
-  w->llm = synth_model(w->dir);
-  gov_ctx_free(w->gc);
-  lotse_err_t err = {0};
-  gov_ctx_opts_t go = {.store = w->st, .workspace = w->dir, .llm = w->llm};
-  must(gov_ctx_open(&go, &w->gc, &err), &err, "gov_ctx_open");
+  with_model(w, 2048);
   seen_t x = {0};
   lotse_buf_init(&x.text, 1 << 20);
   fragen_opts_t o = {.on_sources = on_sources, .on_text = on_text, .ud = &x,
@@ -321,6 +325,58 @@ static void test_model_answer_streams(void **state) {
   world_free(w);
 }
 
+/* Three more passages on the question, ~400 bytes each: with the byte
+ * vocabulary (one token per byte) all four do not fit a context of 1024
+ * tokens, fewer do; the system prompt (~430 tokens with the chat template)
+ * and one passage do not fit 512. */
+static void more_passages(world_t *w) {
+  static const char filler[] =
+      "Die Personalstelle pr\xc3\xbc" "ft jeden Antrag sorgf\xc3\xa4ltig und "
+      "vermerkt das Ergebnis in der Personalakte. Bei R\xc3\xbc" "ckfragen "
+      "meldet sie sich schriftlich. Die Fristen richten sich nach der "
+      "Dienstvereinbarung, die im Intranet steht. Erg\xc3\xa4nzende Hinweise "
+      "gibt die Leitung der Organisationseinheit auf Anfrage.";
+  for (int i = 0; i < 3; i++) {
+    char src[32], text[1024];
+    snprintf(src, sizeof src, "mehr%d.txt", i);
+    snprintf(text, sizeof text, "Hinweis %d\n\nUrlaub beantragen Sie "
+             "rechtzeitig. %s\n", i, filler);
+    doc(w->st, src, STORE_CLASS_OFFEN, NULL, text);
+  }
+  search_free(w->s);
+  lotse_err_t err = {0};
+  must(search_new(w->st, &w->s, &err), &err, "search_new");
+}
+
+static void test_model_context_too_small(void **state) {
+  (void)state;
+  world_t *w = world_new("fragen_ctx");
+  more_passages(w);
+  with_model(w, 1024);
+  fragen_answer_t a;
+  fragen_opts_t o = {.max_tokens = 4};
+  assert_int_equal(ask(w, "anna", "Wie beantrage ich Urlaub?", &o, &a), 0);
+  assert_true(a.found);
+  assert_false(a.extractive);
+  assert_true(a.prompt_tokens > 0 && a.prompt_tokens < 1024);
+  /* 4 passages did not fit: halved until they did; the answer lists only
+   * what the model saw */
+  assert_true(a.n_sources >= 1 && a.n_sources < 4);
+  citations_valid(a.text, a.n_sources);
+  fragen_answer_release(&a);
+  llm_close(w->llm);
+  w->llm = NULL;
+  with_model(w, 512); /* not even one passage: extractive */
+  assert_int_equal(ask(w, "anna", "Wie beantrage ich Urlaub?", &o, &a), 0);
+  assert_true(a.found);
+  assert_true(a.extractive);
+  assert_int_equal(a.n_sources, 4);
+  assert_non_null(strstr(a.text, "[1]"));
+  assert_true(a.draft_id > 0);
+  fragen_answer_release(&a);
+  world_free(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_extractive_cited_draft),
@@ -328,6 +384,7 @@ int main(void) {
       cmocka_unit_test(test_source_above_clearance_withheld),
       cmocka_unit_test(test_refused_and_invalid),
       cmocka_unit_test(test_model_answer_streams),
+      cmocka_unit_test(test_model_context_too_small),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
