@@ -22,6 +22,22 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lotsetest as lt  # noqa: E402
+import test_http  # noqa: E402  (schema_errors: the reply-schema checker)
+
+SPEC = None
+
+
+def spec_errors(status, value, schema=None):
+    """Where value does not match the reply schema of server/api/ask.json."""
+    global SPEC
+    if SPEC is None:
+        with open(os.path.join(lt.SRC, "server", "api", "ask.json"),
+                  encoding="utf-8") as f:
+            SPEC = json.load(f)
+    if schema is None:
+        reply = SPEC["reply_schema"].get(str(status))
+        schema = reply["schema"] if reply else {"$ref": "#/definitions/error"}
+    return test_http.schema_errors(value, schema, SPEC)
 
 
 
@@ -268,7 +284,13 @@ class Serve:
             c.request("POST", "/api/ask", body=json.dumps(body).encode(),
                       headers=headers)
             resp = c.getresponse()
-            return resp.status, resp.getheader("Content-Type"), resp.read()
+            out = resp.read()
+            if "json" in (resp.getheader("Content-Type") or ""):
+                errs = spec_errors(resp.status, json.loads(out))
+                if errs:
+                    raise AssertionError("reply does not match ask.json: %s"
+                                         % errs)
+            return resp.status, resp.getheader("Content-Type"), out
         finally:
             c.close()
 
@@ -327,7 +349,12 @@ class AskHttp(unittest.TestCase):
         self.assertEqual(types[0], "sources")
         self.assertEqual(types[-1], "done")
         self.assertEqual(set(types[1:-1]), {"text"})
-        done = events[-1]
+        done = dict(events[-1])
+        del done["type"]
+        self.assertEqual(spec_errors(200, done), [])
+        for src in events[0]["sources"]:
+            self.assertEqual(spec_errors(200, src,
+                                         {"$ref": "#/definitions/source"}), [])
         self.assertEqual("".join(e["text"] for e in events[1:-1]),
                          done["answer"])
         self.assertEqual([s["doc_id"] for s in events[0]["sources"]],
