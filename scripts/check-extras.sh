@@ -4,7 +4,8 @@
 #     <= 30, file <= 2500 lines;
 #  2. the code also builds warning-free with clang (ARCHITECTURE.md §6);
 #  3. retrieval quality gate on LegalQuAD when ../shared/data is present:
-#     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831;
+#     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831; Fragen's cited
+#     sources; the PII and injection-screening evaluations;
 #  4. a short libFuzzer run over the GGUF reader (longer runs:
 #     scripts/fuzz-gguf.sh SECONDS).
 set -euo pipefail
@@ -37,9 +38,20 @@ data=../shared/data/retrieval/legalquad/LegalQuAD.json
 if [ -f "$data" ]; then
   echo "== LegalQuAD retrieval quality (gate: nDCG@10 >= 0.861)"
   build/eval/eval_legalquad "$data" --min-ndcg 0.861
+  echo "== Fragen on LegalQuAD, extractive (gate: answer-word recall >= 0.80, no invented citation)"
+  build/eval/eval_fragen "$data" --min-recall 0.80 | tail -12
 else
-  echo "== skipping LegalQuAD evaluation: ../shared/data not present"
+  echo "== skipping LegalQuAD evaluations: ../shared/data not present"
 fi
+
+# Governance evaluations (each skips with a message without ../shared/data):
+# every stdnum vector of lotse's types validated, no invalid one accepted,
+# no checked-type false positive on GermEval; injection screening with no
+# false positive on German text and at least its measured detection.
+echo "== PII detection (stdnum vectors, GermEval false positives)"
+build/eval/eval_pii --strict --quiet | tail -3
+echo "== hidden-instruction screening (BIPIA, GermEval, German documents)"
+build/eval/eval_inject --min-detect 66 --max-fp 0.5 --quiet | tail -2
 
 echo "== fuzzing the GGUF reader for 60 s"
 dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed" ||
