@@ -25,16 +25,14 @@
 #include "apps/fragen.h"
 #include "gov/registry.h"
 #include "ingest/ingest.h"
+#include "squad.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct qa {
-  const char *question, *answer;
-  int doc; /* index of the relevant context */
-} qa_t;
+typedef squad_qa_t qa_t;
 
 typedef struct tally {
   int asked, refused[GOV_REFUSE_COUNT], found, doc_cited, gold_in_sources,
@@ -228,34 +226,6 @@ static int run(const char *dir, json_t *contexts, const qa_t *qa, int nq,
 
 /* ------------------------------------------------------------------ main */
 
-static int load(const char *path, json_t **root, json_t **contexts, qa_t **qa, int *nq) {
-  json_error_t je;
-  *root = json_load_file(path, 0, &je);
-  if (!*root) {
-    fprintf(stderr, "eval: %s: %s (line %d)\n", path, je.text, je.line);
-    return 2;
-  }
-  *contexts = json_array();
-  *qa = calloc(4096, sizeof **qa);
-  *nq = 0;
-  size_t i, j, k;
-  json_t *d, *par, *q;
-  json_array_foreach(json_object_get(*root, "data"), i, d) {
-    json_array_foreach(json_object_get(d, "paragraphs"), j, par) {
-      int doc = (int)json_array_size(*contexts);
-      json_array_append(*contexts, json_object_get(par, "context"));
-      json_array_foreach(json_object_get(par, "qas"), k, q) {
-        json_t *ans = json_array_get(json_object_get(q, "answers"), 0);
-        const char *text = json_string_value(json_object_get(ans, "text"));
-        if (*nq == 4096 || !text) continue;
-        (*qa)[*nq] = (qa_t){json_string_value(json_object_get(q, "question")), text, doc};
-        (*nq)++;
-      }
-    }
-  }
-  return (*nq && json_array_size(*contexts)) ? 0 : 2;
-}
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -301,7 +271,7 @@ int main(int argc, char **argv) {
   json_t *root, *contexts;
   qa_t *qa;
   int nq;
-  int rc = load(argv[1], &root, &contexts, &qa, &nq);
+  int rc = squad_load(argv[1], 1, &root, &contexts, &qa, &nq);
   if (rc) return rc;
   char dir[] = "/tmp/lotse-eval-fragen-XXXXXX";
   tally_t t = {.ms = calloc((size_t)nq, sizeof(double))};

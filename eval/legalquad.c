@@ -17,6 +17,7 @@
 #include "ingest/ingest.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "squad.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -25,10 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct qa {
-  const char *question;
-  int doc; /* index of the relevant context */
-} qa_t;
+typedef squad_qa_t qa_t;
 
 typedef struct metrics {
   double ndcg, mrr, recall10, recall100;
@@ -176,33 +174,6 @@ static int baseline_run(json_t *contexts, const qa_t *qa, int nq,
 
 /* ------------------------------------------------------------------ main */
 
-static int load(const char *path, json_t **root, json_t **contexts,
-                qa_t **qa, int *nq) {
-  json_error_t je;
-  *root = json_load_file(path, 0, &je);
-  if (!*root) {
-    fprintf(stderr, "eval: %s: %s (line %d)\n", path, je.text, je.line);
-    return 2;
-  }
-  *contexts = json_array();
-  *qa = calloc(4096, sizeof **qa);
-  *nq = 0;
-  size_t i, j, k;
-  json_t *d, *par, *q;
-  json_array_foreach(json_object_get(*root, "data"), i, d) {
-    json_array_foreach(json_object_get(d, "paragraphs"), j, par) {
-      int doc = (int)json_array_size(*contexts);
-      json_array_append(*contexts, json_object_get(par, "context"));
-      json_array_foreach(json_object_get(par, "qas"), k, q) {
-        if (*nq == 4096) break;
-        (*qa)[*nq].question = json_string_value(json_object_get(q, "question"));
-        (*qa)[(*nq)++].doc = doc;
-      }
-    }
-  }
-  return (*nq && json_array_size(*contexts)) ? 0 : 2;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: eval_legalquad LegalQuAD.json [--min-ndcg X] "
@@ -221,7 +192,7 @@ int main(int argc, char **argv) {
   json_t *root, *contexts;
   qa_t *qa;
   int nq;
-  int rc = load(argv[1], &root, &contexts, &qa, &nq);
+  int rc = squad_load(argv[1], 0, &root, &contexts, &qa, &nq);
   if (rc) return rc;
   metrics_t ours = {0}, base = {0};
   double ingest_s = 0, query_ms = 0;
