@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---------------------------------------------------------------- errors */
 
@@ -136,6 +137,10 @@ void lotse_sha256_hex(const void *p, size_t n, char hex[65]);
  * *data (which is NUL-terminated). */
 int lotse_file_read(const char *path, size_t max, char **data, size_t *len,
                     lotse_err_t *err);
+/* Read a stream (stdin for "FILE|-" operands) to its end, refusing more
+ * than max bytes. The caller frees *data (NUL-terminated; "" when empty). */
+int lotse_stream_read(FILE *f, size_t max, char **data, size_t *len,
+                      lotse_err_t *err);
 int lotse_file_write(const char *path, const void *p, size_t n,
                      lotse_err_t *err);
 int lotse_mkdir_p(const char *path, lotse_err_t *err);

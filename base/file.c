@@ -114,3 +114,26 @@ const char *lotse_path_ext(const char *path) {
   const char *d = strrchr(b, '.');
   return (d && d != b) ? d : "";
 }
+
+int lotse_stream_read(FILE *f, size_t max, char **data, size_t *len,
+                      lotse_err_t *err) {
+  lotse_buf_t b;
+  lotse_buf_init(&b, max);
+  char chunk[65536];
+  size_t n;
+  *data = NULL;
+  *len = 0;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    if (lotse_buf_append(&b, chunk, n)) {
+      lotse_buf_release(&b);
+      return lotse_err_set(err, LOTSE_ETOOBIG,
+                           "input larger than the limit of %zu bytes", max);
+    }
+  if (ferror(f)) {
+    lotse_buf_release(&b);
+    return lotse_err_set(err, LOTSE_EIO, "unable to read the input stream");
+  }
+  *len = b.len;
+  *data = lotse_buf_detach(&b); /* "" when nothing was read */
+  return *data ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+}

@@ -124,17 +124,10 @@ int cli_llm_read_text(const char *arg, char **out) {
     *out = lotse_strdup(arg);
     return *out == NULL ? LOTSE_ENOMEM : 0;
   }
-  lotse_buf_t b;
-  lotse_buf_init(&b, 64u << 20);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
-    if (lotse_buf_append(&b, chunk, n) < 0) {
-      fprintf(stderr, "lotse: Eingabe zu groß (höchstens 64 MiB)\n");
-      lotse_buf_release(&b);
-      return LOTSE_ETOOBIG;
-    }
-  *out = b.len > 0 ? lotse_buf_detach(&b) : lotse_strdup("");
-  lotse_buf_release(&b);
-  return *out == NULL ? LOTSE_ENOMEM : 0;
+  lotse_err_t err = {0};
+  size_t len;
+  int rc = lotse_stream_read(stdin, 64u << 20, out, &len, &err);
+  if (rc == LOTSE_ETOOBIG)
+    fprintf(stderr, "lotse: Eingabe zu groß (höchstens 64 MiB)\n");
+  return rc;
 }

@@ -29,23 +29,7 @@ static int read_input(const char *path, char **data, size_t *len,
                       lotse_err_t *err) {
   if (strcmp(path, "-") != 0)
     return lotse_file_read(path, PII_INPUT_MAX, data, len, err);
-  lotse_buf_t b;
-  lotse_buf_init(&b, PII_INPUT_MAX);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-    if (lotse_buf_append(&b, chunk, n)) {
-      lotse_buf_release(&b);
-      return lotse_err_set(err, LOTSE_ETOOBIG,
-                           "Eingabe größer als %zu MiB", PII_INPUT_MAX >> 20);
-    }
-  if (ferror(stdin)) {
-    lotse_buf_release(&b);
-    return lotse_err_set(err, LOTSE_EIO, "Standardeingabe nicht lesbar");
-  }
-  *len = b.len;
-  *data = b.len ? lotse_buf_detach(&b) : lotse_strdup("");
-  return *data ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  return lotse_stream_read(stdin, PII_INPUT_MAX, data, len, err);
 }
 
 static const char *valid_json(text_pii_check_t v) {

@@ -68,23 +68,7 @@ static int read_input(const char *path, char **data, size_t *len,
                       lotse_err_t *err) {
   if (strcmp(path, "-") != 0)
     return lotse_file_read(path, SCREEN_INPUT_MAX, data, len, err);
-  lotse_buf_t b;
-  lotse_buf_init(&b, SCREEN_INPUT_MAX);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-    if (lotse_buf_append(&b, chunk, n)) {
-      lotse_buf_release(&b);
-      return lotse_err_set(err, LOTSE_ETOOBIG, "Eingabe gr\xC3\xB6\xC3\x9F"
-                           "er als %zu MiB", SCREEN_INPUT_MAX >> 20);
-    }
-  if (ferror(stdin)) {
-    lotse_buf_release(&b);
-    return lotse_err_set(err, LOTSE_EIO, "Standardeingabe nicht lesbar");
-  }
-  *len = b.len;
-  *data = lotse_buf_detach(&b);
-  return *data ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  return lotse_stream_read(stdin, SCREEN_INPUT_MAX, data, len, err);
 }
 
 /* The screened text: the input itself, or the visible text of a

@@ -58,18 +58,9 @@ static char *read_text(const char *arg, size_t *len) {
     *len = strlen(arg);
     return lotse_strdup(arg);
   }
-  lotse_buf_t b;
-  lotse_buf_init(&b, (size_t)256 << 20);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-    if (lotse_buf_append(&b, chunk, n)) {
-      lotse_buf_release(&b);
-      return NULL;
-    }
-  *len = b.len;
-  char *s = lotse_buf_detach(&b);
-  return s ? s : lotse_strdup("");
+  lotse_err_t err = {0};
+  char *s = NULL;
+  return lotse_stream_read(stdin, (size_t)256 << 20, &s, len, &err) ? NULL : s;
 }
 
 static int write_vocab_gguf(const llm_vocab_t *v, const char *path,
