@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The README's first command: install what is needed, build lotse, create
 # the workspace ./lotse-data with the demo users, ingest the demo documents
-# (demo/collections.tsv: groups and data class per collection) and serve
-# them on http://127.0.0.1:8080/ (Ctrl-C stops).
+# (demo/collections.tsv: groups and data class per collection), write the
+# governance data (demo/governance.sh: roles, trainings, the approved
+# application "fragen") and serve the documents on http://127.0.0.1:8080/
+# (Ctrl-C stops).
 # Environment: LOTSE_PORT (default 8080), LOTSE_HOME (default ./lotse-data),
-# LOTSE_DEMO_NO_SERVE=1 to stop after ingesting.
+# LOTSE_DEMO_NO_SERVE=1 to stop before serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -32,8 +34,15 @@ tsv demo/collections.tsv | while IFS=$'\037' read -r coll groups class _desc; do
   $lotse "${args[@]}" "demo/docs/$coll"
 done
 $lotse stats
+
+# Governance: roles, trainings, the approved application "fragen" and one
+# in review (demo/governance.sh; an existing application is left as it is).
+echo
+demo/governance.sh "$lotse"
 if [ "${LOTSE_DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
 echo
 echo "Beispiel: curl 'http://127.0.0.1:${LOTSE_PORT:-8080}/api/search?q=Urlaubsantrag'"
 echo "          $lotse search --user pamt Urlaubsantrag"
+echo "          $lotse ask --user mmustermann 'Wie viele Tage darf ich mobil arbeiten?'"
+echo "          $lotse app show protokoll; $lotse kpi; $lotse audit verify"
 exec $lotse serve --port "${LOTSE_PORT:-8080}"
