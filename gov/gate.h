@@ -137,6 +137,16 @@ int gov_gate_sources(gov_gate_t *g, const gov_source_t *src, size_t n,
 int gov_gate_generate(gov_gate_t *g, const llm_request_t *req,
                       llm_result_t *res, lotse_err_t *err);
 
+/* Embed text under the session (the application's approved model(s), as
+ * gov_gate_generate); the input tokens count as prompt tokens of the
+ * session's audit record. *vec is malloc'ed (caller frees), *dim its size,
+ * *n_tokens (may be NULL) the tokens the model saw. LOTSE_EUNSUPPORTED
+ * without a model, LOTSE_EREFUSED for a model the application may not
+ * use. Close the session with a NULL output (audit only, no draft). */
+int gov_gate_embed(gov_gate_t *g, const char *text, size_t len,
+                   llm_embed_pool_t pool, float **vec, size_t *dim,
+                   int *n_tokens, lotse_err_t *err);
+
 /* Close the session: the output becomes a draft with the label and the
  * admitted sources (returned in *draft_id, 0 when output is NULL) and the
  * audit record is written. Frees g in every case. */

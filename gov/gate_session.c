@@ -172,21 +172,48 @@ static int config_int(const gov_gate_t *g, const char *key) {
   return json_is_integer(v) ? (int)json_integer_value(v) : 0;
 }
 
-int gov_gate_generate(gov_gate_t *g, const llm_request_t *req,
-                      llm_result_t *res, lotse_err_t *err) {
-  if (!g || !req || !res)
-    return lotse_err_set(err, LOTSE_EINVAL, "gov_gate_generate: bad arguments");
+/* The backend's model id into *id when a model is configured and approved
+ * for the application; LOTSE_EUNSUPPORTED / LOTSE_EREFUSED otherwise. */
+static int session_model(const gov_gate_t *g, const char **id,
+                         lotse_err_t *err) {
   if (!g->c->llm)
     return lotse_err_set(err, LOTSE_EUNSUPPORTED,
                          "für die Anwendung „%s“ ist kein Sprachmodell "
                          "eingerichtet",
                          g->app.slug);
-  const char *id = llm_model_id(g->c->llm);
-  if (!model_approved(g, id ? id : ""))
-    return lotse_err_set(err, LOTSE_EREFUSED,
-                         "das Modell „%s“ ist für die Anwendung „%s“ nicht "
-                         "freigegeben",
-                         id ? id : "", g->app.slug);
+  *id = llm_model_id(g->c->llm);
+  if (!*id) *id = "";
+  if (model_approved(g, *id)) return 0;
+  return lotse_err_set(err, LOTSE_EREFUSED,
+                       "das Modell „%s“ ist für die Anwendung „%s“ nicht "
+                       "freigegeben",
+                       *id, g->app.slug);
+}
+
+int gov_gate_embed(gov_gate_t *g, const char *text, size_t len,
+                   llm_embed_pool_t pool, float **vec, size_t *dim,
+                   int *n_tokens, lotse_err_t *err) {
+  if (n_tokens) *n_tokens = 0;
+  if (!g || (!text && len) || !vec || !dim)
+    return lotse_err_set(err, LOTSE_EINVAL, "gov_gate_embed: bad arguments");
+  const char *id = NULL;
+  int rc = session_model(g, &id, err);
+  if (rc) return rc;
+  snprintf(g->model, sizeof g->model, "%s", id);
+  int n = 0;
+  rc = llm_embed(g->c->llm, text ? text : "", len, pool, vec, dim, &n, err);
+  if (!rc) g->prompt_tokens += n;
+  if (n_tokens) *n_tokens = n;
+  return rc;
+}
+
+int gov_gate_generate(gov_gate_t *g, const llm_request_t *req,
+                      llm_result_t *res, lotse_err_t *err) {
+  if (!g || !req || !res)
+    return lotse_err_set(err, LOTSE_EINVAL, "gov_gate_generate: bad arguments");
+  const char *id = NULL;
+  int src = session_model(g, &id, err);
+  if (src) return src;
   llm_request_t r = *req;
   llm_chat_msg_t *msgs = NULL;
   char *merged = NULL, *prompt = NULL;
@@ -210,7 +237,7 @@ int gov_gate_generate(gov_gate_t *g, const llm_request_t *req,
   }
   int cap = config_int(g, "max_tokens");
   if (cap > 0 && (r.max_tokens <= 0 || r.max_tokens > cap)) r.max_tokens = cap;
-  snprintf(g->model, sizeof g->model, "%s", id ? id : "");
+  snprintf(g->model, sizeof g->model, "%s", id);
   rc = llm_generate(g->c->llm, &r, res, err);
   if (!rc || rc == LOTSE_ECANCELED) {
     g->prompt_tokens += res->prompt_tokens;

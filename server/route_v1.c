@@ -11,6 +11,10 @@
  * (llm.h), so answers never interleave. At most V1_QUEUE_MAX jobs wait or
  * run; more is 503. Without a model (server_opts_t.llm NULL) every /v1
  * route answers 503.
+ * Governance: each worker owns a store connection and a gov_ctx_t (opened
+ * at its first job, closed when it ends); every job passes the runtime
+ * gate there (gov/gate.h). GET /v1/models lists the applications the
+ * caller may run now, not the engine's model.
  * Invariants: (1) every queued job runs (possibly only to notice it was
  * cancelled) and wakes its connection, so server_v1_stop() leaves no
  * connection suspended; (2) lock order: state lock, then job lock; no MHD
@@ -32,6 +36,8 @@ typedef struct v1_state v1_state_t;
 typedef struct v1_worker {
   v1_state_t *st;
   size_t idx;
+  store_t *store; /* this worker's connection, opened at its first job */
+  gov_ctx_t *gc;  /* its governance context (audit trail, model) */
 } v1_worker_t;
 
 struct v1_state {
@@ -44,7 +50,6 @@ struct v1_state {
   v1_job_t *running[V1_WORKERS];
   size_t jobs; /* queued or running */
   int closing;
-  long long created; /* for /v1/models */
 };
 
 /* ----------------------------------------------------------------- jobs */
@@ -104,6 +109,7 @@ static void job_free(v1_job_t *j) {
   free(j->stops);
   free(j->schema);
   free(j->inputs);
+  free(j->notice);
   if (j->vecs)
     for (size_t i = 0; i < j->n_inputs; i++) free(j->vecs[i]);
   free(j->vecs);
@@ -139,16 +145,39 @@ static void job_cancel(v1_job_t *j) {
   pthread_mutex_unlock(&j->lock);
 }
 
-static void job_run(v1_job_t *j) {
+/* The workspace directory: where lotse.db lies (audit.db beside it). */
+static char *workspace_of(const char *db_path) {
+  const char *slash = strrchr(db_path, '/');
+  if (!slash) return lotse_strdup(".");
+  return lotse_strndup(db_path, (size_t)(slash - db_path) + (slash == db_path));
+}
+
+/* The worker's store and governance context, opened on first use. */
+static int worker_gov(v1_worker_t *w, server_t *srv, lotse_err_t *err) {
+  if (w->gc) return 0;
+  char *ws = workspace_of(srv->o.db_path);
+  if (!ws) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  int rc = w->store ? 0 : store_open(srv->o.db_path, &w->store, err);
+  gov_ctx_opts_t go = {.store = w->store, .workspace = ws, .llm = srv->o.llm};
+  if (!rc) rc = gov_ctx_open(&go, &w->gc, err);
+  free(ws);
+  return rc;
+}
+
+static void job_run(v1_job_t *j, v1_worker_t *w) {
   pthread_mutex_lock(&j->lock);
   int cancelled = j->cancel;
   pthread_mutex_unlock(&j->lock);
-  if (cancelled)
+  if (cancelled) {
     j->rc = lotse_err_set(&j->err, LOTSE_ECANCELED, "cancelled");
-  else if (j->kind == V1_EMBEDDING)
-    v1_embed_run(j);
-  else
-    v1_chat_run(j);
+  } else if ((j->rc = worker_gov(w, j->srv, &j->err))) {
+    lotse_log(LOTSE_LOG_ERROR, "server: /v1 governance: %s", j->err.msg);
+    j->rc = LOTSE_EINTERNAL;
+  } else if (j->kind == V1_EMBEDDING) {
+    v1_embed_run(j, w->gc);
+  } else {
+    v1_chat_run(j, w->gc);
+  }
   if (j->stream) v1_sse_finish(j);
   pthread_mutex_lock(&j->lock);
   j->done = 1;
@@ -172,7 +201,7 @@ static void *worker_main(void *arg) {
     j->next = NULL;
     st->running[w->idx] = j;
     pthread_mutex_unlock(&st->lock);
-    job_run(j);
+    job_run(j, w);
     pthread_mutex_lock(&st->lock);
     st->running[w->idx] = NULL;
     st->jobs--;
@@ -181,6 +210,10 @@ static void *worker_main(void *arg) {
     pthread_mutex_lock(&st->lock);
   }
   pthread_mutex_unlock(&st->lock);
+  gov_ctx_free(w->gc);
+  store_close(w->store);
+  w->gc = NULL;
+  w->store = NULL;
   return NULL;
 }
 
@@ -203,7 +236,6 @@ int server_v1_start(server_t *s, lotse_err_t *err) {
     free(st);
     return lotse_err_set(err, LOTSE_EINTERNAL, "unable to set up /v1 queue");
   }
-  st->created = (long long)lotse_now_unix();
   s->v1 = st;
   for (size_t i = 0; i < V1_WORKERS; i++) {
     st->args[i].st = st;
@@ -350,8 +382,26 @@ int v1_model_or_reply(http_req_t *r) {
   return -1;
 }
 
+/* 403 for a refusal: the gate's German reason and stable code, or the
+ * session's refusal of the engine's model ("model_not_approved"). */
+static enum MHD_Result reply_refused(http_req_t *r, const v1_job_t *j) {
+  int gate = j->decision.reason != GOV_REFUSE_NONE;
+  char msg[LOTSE_ERR_MSG_MAX + 32];
+  if (gate)
+    snprintf(msg, sizeof msg, "%s", j->decision.message);
+  else
+    snprintf(msg, sizeof msg, "Anfrage abgelehnt: %s", j->err.msg);
+  json_t *body = json_pack(
+      "{s:{s:s, s:o, s:s, s:n}}", "error", "code",
+      gate ? gov_refusal_code(j->decision.reason) : "model_not_approved",
+      "message", server_json_text(msg), "type", "permission_denied", "param");
+  return server_reply_json(r, MHD_HTTP_FORBIDDEN, body);
+}
+
 enum MHD_Result v1_reply_job_error(http_req_t *r, const v1_job_t *j) {
   switch (j->rc) {
+  case LOTSE_EREFUSED:
+    return reply_refused(r, j);
   case LOTSE_EINVAL:
   case LOTSE_ELIMIT:
   case LOTSE_ETOOBIG:
@@ -380,15 +430,4 @@ int v1_body_parse(http_req_t *r, v1_job_t *j, v1_bad_t *b) {
   if (!json_is_object(j->body))
     return v1_bad(b, NULL, "Anfragekörper muss ein JSON-Objekt sein");
   return 0;
-}
-
-/* ----------------------------------------------------------- /v1/models */
-
-enum MHD_Result route_v1_models(http_req_t *r) {
-  if (v1_model_or_reply(r)) return r->result;
-  json_t *body =
-      json_pack("{s:s, s:[{s:s, s:s, s:I, s:s}]}", "object", "list", "data",
-                "id", llm_model_id(r->srv->o.llm), "object", "model", "created",
-                (json_int_t)r->srv->v1->created, "owned_by", "lotse");
-  return server_reply_json(r, MHD_HTTP_OK, body);
 }

@@ -14,6 +14,13 @@
  * engine lacks (tools, logprobs, n > 1, penalties other than
  * repeat_penalty) are refused rather than ignored.
  * Without a seed every request draws a fresh one, as OpenAI does.
+ * Governance: "model" names the application (server/v1_gate.c); the
+ * worker screens the message texts (or the prompt) at the gate, runs the
+ * model through the session (approved system prompt first, approved
+ * limits) and closes it into a labelled draft; the reply carries the
+ * "lotse" object (label, draft id, Art. 50 notice), a stream in its last
+ * chunk before [DONE]. Text that was produced before a cancellation is
+ * still stored and audited.
  * Spec: server/api/v1-chat-completions.json, v1-completions.json.
  */
 #include "server/v1_internal.h"
@@ -323,6 +330,7 @@ int v1_chat_parse_or_reply(http_req_t *r, v1_job_t *j) {
   if (!rc) rc = parse_limits(j, &b);
   if (!rc) rc = parse_format(j, &b);
   if (!rc) rc = parse_unsupported(j, &b);
+  if (!rc) rc = v1_parse_app(j, r, &b);
   if (rc) {
     v1_reply_error(r, MHD_HTTP_BAD_REQUEST, b.param, "%s", b.msg);
     return -1;
@@ -334,9 +342,40 @@ int v1_chat_parse_or_reply(http_req_t *r, v1_job_t *j) {
 
 /* ------------------------------------------------------------ running */
 
-void v1_chat_run(v1_job_t *j) {
-  j->rc = llm_generate(j->srv->o.llm, &j->req, &j->res, &j->err);
+/* The texts the gate screens: the prompt, or every message's content. */
+static char *gate_input(const v1_job_t *j, size_t *len) {
+  lotse_buf_t b;
+  lotse_buf_init(&b, 0);
+  int bad = 0;
+  if (!j->req.msgs) bad = lotse_buf_puts(&b, j->req.prompt);
+  for (size_t i = 0; j->req.msgs && i < j->req.n_msgs && !bad; i++)
+    bad = (i && lotse_buf_putc(&b, '\n')) ||
+          lotse_buf_puts(&b, j->req.msgs[i].content);
+  if (bad) {
+    lotse_buf_release(&b);
+    return NULL;
+  }
+  *len = b.len;
+  return b.data ? lotse_buf_detach(&b) : lotse_strdup("");
+}
+
+void v1_chat_run(v1_job_t *j, gov_ctx_t *gc) {
+  size_t len = 0;
+  char *input = gate_input(j, &len);
+  gov_gate_t *g = NULL;
+  if (!input) {
+    j->rc = lotse_err_set(&j->err, LOTSE_ENOMEM, "out of memory");
+    return;
+  }
+  int open = v1_gate_open(j, gc, j->kind == V1_CHAT ? "v1_chat"
+                                                    : "v1_completion",
+                          input, len, &g);
+  free(input);
+  if (open) return;
+  j->rc = gov_gate_generate(g, &j->req, &j->res, &j->err);
   int cancelled = j->rc == LOTSE_ECANCELED;
+  int kept = (!j->rc || cancelled) && j->res.text;
+  v1_gate_close(j, g, kept ? j->res.text : NULL);
   server_metrics_llm_record(&j->srv->metrics, j->res.prompt_tokens,
                             j->res.completion_tokens, cancelled);
   if (cancelled)
@@ -376,9 +415,10 @@ json_t *v1_chat_reply(const v1_job_t *j) {
                        "logprobs", "finish_reason", finish_reason(j));
   json_t *o = envelope(
       j, j->kind == V1_CHAT ? "chat.completion" : "text_completion", choice);
-  if (o && json_object_set_new(
-               o, "usage",
-               v1_usage(j->res.prompt_tokens, j->res.completion_tokens))) {
+  if (o && (json_object_set_new(
+                o, "usage",
+                v1_usage(j->res.prompt_tokens, j->res.completion_tokens)) ||
+            json_object_set_new(o, "lotse", v1_lotse_json(j)))) {
     json_decref(o);
     return NULL;
   }

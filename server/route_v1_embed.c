@@ -11,6 +11,10 @@
  * given, must equal the model's. Extension: "pooling": "mean" (default) or
  * "last". usage.prompt_tokens (= total_tokens) counts the input tokens of
  * all inputs, BOS included, as the model saw them.
+ * Governance: "model" names the application; the gate screens all inputs
+ * (action "v1_embed"), the vectors come through the session
+ * (gov_gate_embed) and the session closes without a draft (audit record
+ * only). The reply carries the "lotse" object with draft_id null.
  * Spec: server/api/v1-embeddings.json.
  */
 #include "server/v1_internal.h"
@@ -66,8 +70,20 @@ static int parse_options(v1_job_t *j, v1_bad_t *b) {
   return 0;
 }
 
-void v1_embed_run(v1_job_t *j) {
-  j->rc = 0;
+/* The texts the gate screens: every input, one per line. */
+static char *gate_input(const v1_job_t *j, size_t *len) {
+  lotse_buf_t b;
+  lotse_buf_init(&b, 0);
+  for (size_t i = 0; i < j->n_inputs; i++)
+    if ((i && lotse_buf_putc(&b, '\n')) || lotse_buf_puts(&b, j->inputs[i])) {
+      lotse_buf_release(&b);
+      return NULL;
+    }
+  *len = b.len;
+  return lotse_buf_detach(&b);
+}
+
+static void embed_all(v1_job_t *j, gov_gate_t *g) {
   for (size_t i = 0; i < j->n_inputs && !j->rc; i++) {
     pthread_mutex_lock(&j->lock);
     if (!j->cancel && v1_job_peer_gone(j)) j->cancel = 1;
@@ -80,8 +96,8 @@ void v1_embed_run(v1_job_t *j) {
     size_t dim = 0;
     int n_tok = 0;
     const char *t = j->inputs[i];
-    j->rc = llm_embed(j->srv->o.llm, t, strlen(t), j->pool, &j->vecs[i], &dim,
-                      &n_tok, &j->err);
+    j->rc = gov_gate_embed(g, t, strlen(t), j->pool, &j->vecs[i], &dim, &n_tok,
+                           &j->err);
     j->prompt_tokens += n_tok;
     if (!j->rc && i && dim != j->dim)
       j->rc = lotse_err_set(&j->err, LOTSE_EINTERNAL,
@@ -91,6 +107,22 @@ void v1_embed_run(v1_job_t *j) {
       server_metrics_llm_embedding(&j->srv->metrics);
     }
   }
+}
+
+void v1_embed_run(v1_job_t *j, gov_ctx_t *gc) {
+  size_t len = 0;
+  char *input = gate_input(j, &len);
+  gov_gate_t *g = NULL;
+  if (!input) {
+    j->rc = lotse_err_set(&j->err, LOTSE_ENOMEM, "out of memory");
+    return;
+  }
+  int open = v1_gate_open(j, gc, "v1_embed", input, len, &g);
+  free(input);
+  if (open) return;
+  j->rc = 0;
+  embed_all(j, g);
+  v1_gate_close(j, g, NULL);
   json_t *dims = json_object_get(j->body, "dimensions");
   if (!j->rc && dims && (size_t)json_integer_value(dims) != j->dim)
     j->rc = lotse_err_set(&j->err, LOTSE_EINVAL,
@@ -142,10 +174,10 @@ json_t *v1_embed_reply(const v1_job_t *j) {
     }
   }
   if (!data) return NULL;
-  return json_pack("{s:s, s:o, s:s, s:{s:i, s:i}}", "object", "list", "data",
-                   data, "model", j->model ? j->model : "", "usage",
+  return json_pack("{s:s, s:o, s:s, s:{s:i, s:i}, s:o}", "object", "list",
+                   "data", data, "model", j->model ? j->model : "", "usage",
                    "prompt_tokens", j->prompt_tokens, "total_tokens",
-                   j->prompt_tokens);
+                   j->prompt_tokens, "lotse", v1_lotse_json(j));
 }
 
 enum MHD_Result route_v1_embeddings(http_req_t *r) {
@@ -155,7 +187,8 @@ enum MHD_Result route_v1_embeddings(http_req_t *r) {
     return v1_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL,
                           "Nicht genug Speicher");
   v1_bad_t b = {0};
-  if (v1_body_parse(r, j, &b) || parse_inputs(j, &b) || parse_options(j, &b))
+  if (v1_body_parse(r, j, &b) || parse_inputs(j, &b) || parse_options(j, &b) ||
+      v1_parse_app(j, r, &b))
     return v1_reply_error(r, MHD_HTTP_BAD_REQUEST, b.param, "%s", b.msg);
   return v1_job_submit(r, j);
 }

@@ -95,13 +95,22 @@ void v1_sse_finish(v1_job_t *j) {
   if (j->kind == V1_CHAT && !j->streamed &&
       v1_sse_push(j, v1_chat_chunk(j, NULL, 0, 1, NULL)))
     return;
-  if (v1_sse_push(j, v1_chat_chunk(j, NULL, 0, 0, fr))) return;
+  /* The last chunk before [DONE] carries the "lotse" object: the one with
+   * finish_reason, or the usage chunk when usage was asked for. */
+  json_t *fin = v1_chat_chunk(j, NULL, 0, 0, fr);
+  if (fin && !j->include_usage &&
+      json_object_set_new(fin, "lotse", v1_lotse_json(j))) {
+    json_decref(fin);
+    fin = NULL;
+  }
+  if (!fin || v1_sse_push(j, fin)) return;
   if (j->include_usage) {
     json_t *u = v1_chat_chunk(j, NULL, 0, 0, NULL);
     if (u && (json_array_clear(json_object_get(u, "choices")) ||
               json_object_set_new(
                   u, "usage",
-                  v1_usage(j->res.prompt_tokens, j->res.completion_tokens)))) {
+                  v1_usage(j->res.prompt_tokens, j->res.completion_tokens)) ||
+              json_object_set_new(u, "lotse", v1_lotse_json(j)))) {
       json_decref(u);
       u = NULL;
     }

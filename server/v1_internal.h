@@ -9,6 +9,11 @@
  * of route_v1.c runs the model; when the answer (or, for a stream, its
  * first piece) is there, the worker resumes the connection and MHD calls
  * the access handler again, which queues the reply (server_v1_resume).
+ * Governance: the request's "model" names the application (gov/gate.h);
+ * the worker opens the gate for the caller (r->principal) with the request's
+ * texts as input, runs the model through the session and closes it into a
+ * labelled draft (embeddings: audit record only). Each worker owns its
+ * store connection and gov_ctx_t. A refusal is 403 with the gate's reason.
  * Streams: the worker appends Server-Sent Events to a bounded buffer that
  * the response callback (sse.c) drains; the callback suspends the
  * connection while the buffer is empty.
@@ -24,6 +29,7 @@
 #ifndef LOTSE_SERVER_V1_INTERNAL_H
 #define LOTSE_SERVER_V1_INTERNAL_H
 
+#include "gov/gate.h"
 #include "llm/llm.h"
 #include "server/server_internal.h"
 
@@ -36,6 +42,7 @@
 #define V1_MAX_MESSAGES 1024
 #define V1_MAX_STOP 16
 #define V1_MAX_INPUTS 256 /* texts per embeddings request */
+#define V1_APP_MAX 128    /* bytes of an application id ("model") */
 
 typedef enum { V1_CHAT, V1_COMPLETION, V1_EMBEDDING } v1_kind_t;
 
@@ -62,6 +69,8 @@ struct v1_job {
   size_t n_inputs;
   llm_embed_pool_t pool;
   int base64; /* encoding_format "base64" */
+  char app[V1_APP_MAX];   /* "model": the application's id */
+  store_principal_t user; /* the caller */
 
   /* Shared state, guarded by lock. */
   pthread_mutex_t lock;
@@ -82,6 +91,9 @@ struct v1_job {
   float **vecs; /* one per input */
   size_t dim;
   int prompt_tokens; /* embeddings: input tokens over all inputs */
+  gov_decision_t decision; /* the gate's refusal (rc LOTSE_EREFUSED) */
+  int64_t draft_id;        /* the labelled draft of the output (0: none) */
+  char *notice;            /* the Art. 50 notice (owned), NULL: none due */
 
   v1_job_t *next; /* in the queue */
 };
@@ -118,16 +130,28 @@ enum MHD_Result v1_reply_error(http_req_t *r, unsigned status,
     __attribute__((format(printf, 4, 5)));
 /* 503 when no model is configured; 0 when one is. */
 int v1_model_or_reply(http_req_t *r);
-/* The failed job's error as a reply (400, 503 or 500). */
+/* The failed job's error as a reply (400, 403, 503 or 500). */
 enum MHD_Result v1_reply_job_error(http_req_t *r, const v1_job_t *j);
+/* Read "model" (the application) into j->app and the caller into j->user
+ * (handler, after the other fields): -1 with b filled when it is missing. */
+int v1_parse_app(v1_job_t *j, http_req_t *r, v1_bad_t *b);
+/* Open the gate for j with input (worker): 0 and *g, or -1 with j->rc,
+ * j->err (and j->decision for a refusal) set. */
+int v1_gate_open(v1_job_t *j, gov_ctx_t *gc, const char *action,
+                 const char *input, size_t len, gov_gate_t **g);
+/* Close the session with output (NULL: audit only); sets j->draft_id and
+ * j->notice; a failure becomes j->rc unless j->rc is already set. */
+void v1_gate_close(v1_job_t *j, gov_gate_t *g, const char *output);
+/* The "lotse" object of a reply: label, draft id, notice, application. */
+json_t *v1_lotse_json(const v1_job_t *j);
 
 /* ------------------------------------------------------- route_v1_chat.c */
 
 /* Parse the body of /v1/chat/completions or /v1/completions into j;
  * 400 (already queued) and -1 when it is out of shape. */
 int v1_chat_parse_or_reply(http_req_t *r, v1_job_t *j);
-/* Run the generation (worker thread). */
-void v1_chat_run(v1_job_t *j);
+/* Run the generation through the gate (worker thread). */
+void v1_chat_run(v1_job_t *j, gov_ctx_t *gc);
 /* The complete (non-stream) reply of a finished job; NULL on OOM. */
 json_t *v1_chat_reply(const v1_job_t *j);
 /* One chunk of a stream: delta text (role first when role is set) or the
@@ -140,7 +164,7 @@ json_t *v1_usage(int prompt_tokens, int completion_tokens);
 /* ------------------------------------------------------ route_v1_embed.c */
 
 int v1_embed_parse_or_reply(http_req_t *r, v1_job_t *j);
-void v1_embed_run(v1_job_t *j);
+void v1_embed_run(v1_job_t *j, gov_ctx_t *gc);
 json_t *v1_embed_reply(const v1_job_t *j);
 
 /* ----------------------------------------------------------------- sse.c */

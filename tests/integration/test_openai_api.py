@@ -14,6 +14,10 @@
 # /metrics, no timing involved); `lotse generate --backend openai` against
 # the server prints what `lotse generate -m` prints. Servers stop with
 # SIGTERM and must exit 0 (under the sanitizer build: no leaks).
+# Every call names an application ("model") that the fixture registers,
+# classifies and approves through the CLI, and is made as a user of a
+# permitted unit (development token); the gate itself is tested in
+# test_v1_gate.py.
 #
 # Environment: LOTSE_BIN, LOTSE_TEST_TMP, LOTSE_SOURCE_DIR. Python 3
 # standard library only (no openai package).
@@ -35,6 +39,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lotsetest as lt  # noqa: E402
+from test_app_cli import all_no  # noqa: E402
 from test_http import Server, schema_errors  # noqa: E402
 
 LOTSE_BIN = os.environ.get("LOTSE_BIN", "lotse")
@@ -45,14 +51,57 @@ REQ_TIMEOUT = 300  # seconds; the sanitizer build is slow
 CTX = 512
 MAX = 24  # tokens per answer in most tests
 
+APP = "assistent"  # the application every call names as "model"
+USER = "sb"        # a user of the permitted unit with the training
+AUTH = "Bearer dev:" + USER
+NOTICE = "Dieser Text wurde mit KI erstellt."
+
 GERMAN = ("muss", "müssen", "Kein", "fehlt", "nicht", "Nur", "ungültig", "Höchstens", "darf",
           "wird", "abgelehnt", "Anfrage")
 
 
+def governed_app(ws, slug=APP, unit="Sozialamt", classes="offen,intern",
+                 notice=NOTICE, extra=(), people=True):
+    """Users koord, fdl (approvers), sb (Sozialamt, trained) and bau
+    (Bauamt, trained); the application slug created, classified (Art. 50:
+    interacts with people, so class 2 with the notice) and approved through
+    the CLI (people=False: the users exist already)."""
+    def run(*a):
+        return lt.run(ws, *a)
+    if people:
+        run("user", "add", "koord", "--unit", "Hauptamt")
+        run("user", "add", "fdl", "--unit", "Sozialamt")
+        run("user", "add", "sb", "--unit", "Sozialamt")
+        run("user", "add", "bau", "--unit", "Bauamt")
+        run("user", "grant", "koord", "ki_koordination")
+        run("user", "grant", "fdl", "fachdienstleitung")
+        run("training", "add", "ki-grundlagen", "--title", "KI-Grundlagen")
+        for u in ("sb", "bau"):
+            run("training", "grant", "ki-grundlagen", "--user", u)
+    answers = all_no(ws)
+    answers["art50_interaction"] = True
+    path = lt.write(os.path.join(ws, "..", "answers-%s.json" % slug),
+                    json.dumps(answers))
+    run("app", "create", slug, "--name", "Assistent", "--purpose",
+        "Texte entwerfen", "--unit", unit, "--classes", classes,
+        "--training", "ki-grundlagen", *extra)
+    run("app", "classify", slug, "--answers", path)
+    run("app", "submit", slug)
+    run("app", "approve", slug, "--user", "koord", "--role",
+        "ki_koordination")
+    run("app", "approve", slug, "--user", "fdl", "--role",
+        "fachdienstleitung")
+    if notice:
+        run("app", "document", slug, "--kind", "transparenzhinweis", "--ref",
+            notice)
+
+
 def post(srv, path, body, headers=None, raw=False):
     c = http.client.HTTPConnection(srv.host, srv.port, timeout=REQ_TIMEOUT)
+    if not raw and isinstance(body, dict) and "model" not in body:
+        body = dict(body, model=APP)
     try:
-        h = {"Content-Type": "application/json"}
+        h = {"Content-Type": "application/json", "Authorization": AUTH}
         h.update(headers or {})
         data = body if raw else json.dumps(body).encode("utf-8")
         c.request("POST", path, body=data, headers=h)
@@ -65,7 +114,9 @@ def post(srv, path, body, headers=None, raw=False):
 def get(srv, path, headers=None):
     c = http.client.HTTPConnection(srv.host, srv.port, timeout=REQ_TIMEOUT)
     try:
-        c.request("GET", path, headers=headers or {})
+        h = {"Authorization": AUTH}
+        h.update(headers or {})
+        c.request("GET", path, headers=h)
         r = c.getresponse()
         return r.status, r.headers, r.read()
     finally:
@@ -130,8 +181,9 @@ class OpenAIApiTest(unittest.TestCase):
                                cls.model], capture_output=True, text=True,
                               check=True)
         cls.n_embd = json.loads(info.stdout)["n_embd"]
+        governed_app(cls.ws)
         cls.srv = Server(cls.ws, "openai", "--model", cls.model, "--ctx",
-                         str(CTX), "--threads", "2")
+                         str(CTX), "--threads", "2", "--dev-tokens")
         cls.long_prompt = None
 
     @classmethod
@@ -157,7 +209,7 @@ class OpenAIApiTest(unittest.TestCase):
         self.assertEqual(schema_errors(body, schema, spec), [], name)
 
     def chat(self, content, status=200, **opts):
-        body = {"model": "lotse-tiny",
+        body = {"model": APP,
                 "messages": [{"role": "user", "content": content}],
                 "max_tokens": MAX, "temperature": 0}
         body.update(opts)
@@ -218,8 +270,8 @@ class OpenAIApiTest(unittest.TestCase):
         self.assertEqual(st, 200, raw)
         body = json.loads(raw)
         self.check_schema("v1-models", 200, body)
-        self.assertEqual(len(body["data"]), 1)
-        self.assertTrue(body["data"][0]["id"])
+        self.assertEqual([m["id"] for m in body["data"]], [APP])
+        self.assertEqual(body["data"][0]["owned_by"], "Sozialamt")
         self.assertEqual(h["X-Content-Type-Options"], "nosniff")
 
     def test_chat_shape_usage_and_greedy_determinism(self):
@@ -292,7 +344,7 @@ class OpenAIApiTest(unittest.TestCase):
 
     def test_embeddings(self):
         st, _, raw = post(self.srv, "/v1/embeddings",
-                          {"input": "Hundesteuer", "model": "x"})
+                          {"input": "Hundesteuer", "model": APP})
         self.assertEqual(st, 200, raw)
         one = json.loads(raw)
         self.check_schema("v1-embeddings", 200, one)
@@ -456,11 +508,12 @@ class OpenAIApiTest(unittest.TestCase):
         gen0 = metric(self.srv, "lotse_llm_generations_total")
         can0 = metric(self.srv, "lotse_llm_generations_cancelled_total")
         tok0 = metric(self.srv, "lotse_llm_completion_tokens_total")
-        body = json.dumps({"prompt": prompt, "max_tokens": n,
+        body = json.dumps({"model": APP, "prompt": prompt, "max_tokens": n,
                            "temperature": 0, "stream": True}).encode()
         s = socket.create_connection((self.srv.host, self.srv.port),
                                      timeout=REQ_TIMEOUT)
         s.sendall(b"POST /v1/completions HTTP/1.1\r\nHost: t\r\n"
+                  b"Authorization: " + AUTH.encode() + b"\r\n"
                   b"Content-Type: application/json\r\nContent-Length: " +
                   str(len(body)).encode() + b"\r\n\r\n" + body)
         got = b""
@@ -490,11 +543,12 @@ class OpenAIApiTest(unittest.TestCase):
         gen0 = metric(self.srv, "lotse_llm_generations_total")
         can0 = metric(self.srv, "lotse_llm_generations_cancelled_total")
         tok0 = metric(self.srv, "lotse_llm_completion_tokens_total")
-        body = json.dumps({"prompt": prompt, "max_tokens": n,
+        body = json.dumps({"model": APP, "prompt": prompt, "max_tokens": n,
                            "temperature": 0}).encode()
         s = socket.create_connection((self.srv.host, self.srv.port),
                                      timeout=REQ_TIMEOUT)
         s.sendall(b"POST /v1/completions HTTP/1.1\r\nHost: t\r\n"
+                  b"Authorization: " + AUTH.encode() + b"\r\n"
                   b"Content-Type: application/json\r\nContent-Length: " +
                   str(len(body)).encode() + b"\r\n\r\n" + body)
         s.close()  # at once: a generation of n tokens takes far longer
@@ -520,7 +574,8 @@ class OpenAIApiTest(unittest.TestCase):
                 common = ["--temp", "0", "--max-tokens", "16"] + chat
                 remote = subprocess.run(
                     [LOTSE_BIN, "generate", "--backend", "openai",
-                     "--base-url", url] + common + ["Der Kreistag tagt"],
+                     "--base-url", url, "--api-key", "dev:" + USER,
+                     "--model-name", APP] + common + ["Der Kreistag tagt"],
                     capture_output=True, timeout=REQ_TIMEOUT)
                 local = subprocess.run(
                     [LOTSE_BIN, "generate", "-m", self.model, "--ctx",
@@ -542,7 +597,7 @@ class OpenAIApiTest(unittest.TestCase):
         self.assertIn("127.0.0.1:9", bad.stderr)
 
     def test_without_model_503(self):
-        srv = Server(self.ws, "nomodel")
+        srv = Server(self.ws, "nomodel", "--dev-tokens")
         try:
             st, _, raw = get(srv, "/v1/models")
             self.assertEqual(st, 503, raw)
@@ -557,15 +612,17 @@ class OpenAIApiTest(unittest.TestCase):
 
     def test_sigterm_during_stream(self):
         srv = Server(self.ws, "term", "--model", self.model, "--ctx",
-                     str(CTX))
+                     str(CTX), "--dev-tokens")
         try:
-            body = json.dumps({"prompt": "Der Landkreis", "max_tokens": 400,
+            body = json.dumps({"model": APP, "prompt": "Der Landkreis",
+                               "max_tokens": 400,
                                "temperature": 0, "stream": True}).encode()
             socks = []
             for _ in range(3):  # one streams, two wait in the queue
                 s = socket.create_connection((srv.host, srv.port),
                                              timeout=REQ_TIMEOUT)
                 s.sendall(b"POST /v1/completions HTTP/1.1\r\nHost: t\r\n"
+                          b"Authorization: " + AUTH.encode() + b"\r\n"
                           b"Content-Length: " + str(len(body)).encode() +
                           b"\r\n\r\n" + body)
                 socks.append(s)
