@@ -147,6 +147,12 @@ int gov_gate_embed(gov_gate_t *g, const char *text, size_t len,
                    llm_embed_pool_t pool, float **vec, size_t *dim,
                    int *n_tokens, lotse_err_t *err);
 
+/* Whether the model id may run for an application whose approved models
+ * are models (NULL-terminated; none listed: any). A model listed by file
+ * name matches an id that is its base name without ".gguf", and the other
+ * way round. */
+int gov_gate_model_allowed(char *const *models, const char *id);
+
 /* Close the session: the output becomes a draft with the label and the
  * admitted sources (returned in *draft_id, 0 when output is NULL) and the
  * audit record is written. Frees g in every case. */

@@ -120,12 +120,9 @@ int gov_gate_sources(gov_gate_t *g, const gov_source_t *src, size_t n,
 
 /* ---------------------------------------------------------------- model */
 
-/* Whether the backend's model id is among the approved models (none listed:
- * any). A model listed by file name matches an id that is its base name
- * without ".gguf", and the other way round. */
-static int model_approved(const gov_gate_t *g, const char *id) {
-  if (!g->app.models || !g->app.models[0]) return 1;
-  for (char **m = g->app.models; *m; m++) {
+int gov_gate_model_allowed(char *const *models, const char *id) {
+  if (!models || !models[0]) return 1;
+  for (char *const *m = models; *m; m++) {
     const char *base = lotse_path_base(*m);
     size_t bl = strlen(base);
     if (bl > 5 && !strcmp(base + bl - 5, ".gguf")) bl -= 5;
@@ -183,7 +180,7 @@ static int session_model(const gov_gate_t *g, const char **id,
                          g->app.slug);
   *id = llm_model_id(g->c->llm);
   if (!*id) *id = "";
-  if (model_approved(g, *id)) return 0;
+  if (gov_gate_model_allowed(g->app.models, *id)) return 0;
   return lotse_err_set(err, LOTSE_EREFUSED,
                        "das Modell „%s“ ist für die Anwendung „%s“ nicht "
                        "freigegeben",

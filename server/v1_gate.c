@@ -10,8 +10,9 @@
  * runs in the /v1 worker threads with their own store connection and
  * gov_ctx_t (route_v1.c). GET /v1/models lists exactly the applications
  * the caller may run now: approved, unexpired and unchanged, the caller's
- * unit permitted and every required training complete (the gate's checks
- * before the input is screened); the anonymous public runs none.
+ * unit permitted, every required training complete (the gate's checks
+ * before the input is screened) and the engine's model among the approved
+ * ones; the anonymous public runs none.
  * Spec: server/api/v1-models.json (and the other v1-*.json).
  */
 #include "server/v1_internal.h"
@@ -89,16 +90,16 @@ json_t *v1_lotse_json(const v1_job_t *j) {
 
 /* ----------------------------------------------------------- /v1/models */
 
-/* Whether user may run the application now (the gate's checks before the
- * input); *ok set, or a database error. */
+/* Whether user may run the application now with the engine's model (the
+ * gate's checks before the input); *ok set, or a database error. */
 static int runnable(store_t *st, const store_principal_t *user,
-                    const char *slug, int64_t now, int64_t *since, bool *ok,
-                    lotse_err_t *err) {
+                    const char *slug, const char *model, int64_t now,
+                    int64_t *since, bool *ok, lotse_err_t *err) {
   gov_app_approved_t a;
   memset(&a, 0, sizeof a);
   *ok = false;
   int rc = gov_app_load_approved(st, slug, now, &a, err);
-  if (!rc && a.verdict == GOV_APP_OK)
+  if (!rc && a.verdict == GOV_APP_OK && gov_gate_model_allowed(a.models, model))
     rc = gov_app_unit_permitted(st, &a, user->name, ok, err);
   if (!rc && *ok) {
     lotse_strv_t miss = {0};
@@ -117,6 +118,7 @@ static int models_of(http_req_t *r, json_t *data, lotse_err_t *err) {
   json_t *apps = NULL;
   int rc = gov_app_list_json(r->w->st, &apps, err);
   int64_t now = lotse_now_unix();
+  const char *model = llm_model_id(r->srv->o.llm);
   size_t i;
   json_t *it;
   json_array_foreach(apps, i, it) {
@@ -126,7 +128,8 @@ static int models_of(http_req_t *r, json_t *data, lotse_err_t *err) {
     bool ok = false;
     int64_t since = 0;
     if (rc || !slug || !status || strcmp(status, "freigegeben")) continue;
-    if ((rc = runnable(r->w->st, &r->principal, slug, now, &since, &ok, err)))
+    if ((rc = runnable(r->w->st, &r->principal, slug, model ? model : "", now,
+                       &since, &ok, err)))
       break;
     if (ok && json_array_append_new(
                   data, json_pack("{s:s, s:s, s:I, s:s}", "id", slug, "object",
