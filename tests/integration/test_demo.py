@@ -178,6 +178,16 @@ class Demo(lt.TestCase):
         self.assertGreaterEqual(fragen["refusals_by_reason"].get(
             "unit_not_permitted", 0), 2, fragen)
 
+    def test_demo_script_runs_governance(self):
+        # The README's first command must leave the governed demo behind,
+        # also with LOTSE_DEMO_NO_SERVE=1 (so before that exit).
+        with open(os.path.join(lt.SRC, "scripts", "demo.sh"),
+                  encoding="utf-8") as f:
+            script = f.read()
+        call = script.find('demo/governance.sh "$lotse"')
+        self.assertGreater(call, script.find("ingest --quiet"))
+        self.assertLess(call, script.find("LOTSE_DEMO_NO_SERVE:-"))
+
     def test_governance_rerun_changes_no_application(self):
         def versions():
             return [(a["id"], a["version"], a["status"]) for a in
