@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
  * server/route_v1.c — the OpenAI-compatible API's plumbing: the job queue
- * and its workers, suspending and resuming connections, the error shape,
- * and GET /v1/models.
+ * and its workers, suspending and resuming connections, the error shape
+ * (refusals of the gate: 403 with its code).
  *
  * Contract: a /v1 request never blocks an MHD thread while the model works:
  * its connection is suspended and a worker (V1_WORKERS threads) calls the
@@ -13,14 +13,14 @@
  * route answers 503.
  * Governance: each worker owns a store connection and a gov_ctx_t (opened
  * at its first job, closed when it ends); every job passes the runtime
- * gate there (gov/gate.h). GET /v1/models lists the applications the
- * caller may run now, not the engine's model.
+ * gate there (gov/gate.h; server/v1_gate.c, which also answers GET
+ * /v1/models with the applications the caller may run now).
  * Invariants: (1) every queued job runs (possibly only to notice it was
  * cancelled) and wakes its connection, so server_v1_stop() leaves no
  * connection suspended; (2) lock order: state lock, then job lock; no MHD
  * call is made under the state lock except MHD_suspend_connection of a job
  * that is not yet visible to any worker.
- * Spec: server/api/v1-models.json (and the other v1-*.json).
+ * Spec: server/api/v1-*.json.
  */
 #include "server/v1_internal.h"
 
