@@ -9,6 +9,8 @@
  */
 #include "testutil.h"
 
+#include "gov/gov_fixture.h"
+
 #include "apps/fragen.h"
 #include "gov/registry.h"
 #include "ingest/ingest.h"
@@ -24,7 +26,7 @@ typedef struct world {
 } world_t;
 
 static void must(int rc, const lotse_err_t *err, const char *what) {
-  if (rc) fail_msg("%s failed (%d): %s", what, rc, err->msg);
+  fx_must(rc, err, what);
 }
 
 static void user(store_t *st, const char *name, unsigned clearance,
@@ -59,23 +61,11 @@ static const char APP[] =
     "[\"ki-grundlagen\"]}";
 
 static void app(store_t *st) {
-  lotse_err_t err = {0};
   json_t *f = json_loads(APP, 0, NULL);
   assert_non_null(f);
-  must(gov_app_create(st, f, "test", &err), &err, "create");
+  fx_app_register(st, "fragen", f);
   json_decref(f);
-  char *none[1] = {NULL};
-  gov_classification_t c = {.risk_class = 1, .reasons = none};
-  c.measures.trainings = none;
-  json_t *answers = json_object();
-  must(gov_app_classify_set(st, "fragen", answers, &c, "test", &err), &err,
-       "classify");
-  json_decref(answers);
-  must(gov_app_submit(st, "fragen", "test", "", &err), &err, "submit");
-  must(gov_app_approve(st, "fragen", "koord", "ki_koordination", "ok", &err),
-       &err, "approve");
-  must(gov_app_approve(st, "fragen", "leitung", "fachdienstleitung", "ok",
-                       &err), &err, "approve");
+  fx_app_approve(st, "fragen");
 }
 
 static void trained(store_t *st, const char *name) {
@@ -250,26 +240,7 @@ static void test_refused_and_invalid(void **state) {
 /* ----------------------------------------------------------- with model */
 
 static llm_backend_t *synth_model(const char *dir, int n_ctx) {
-  llm_vocab_t v = {0};
-  lotse_err_t err = {0};
-  must(llm_synth_vocab_bytes(&v, &err), &err, "vocab");
-  llm_synth_opts_t o = {0};
-  assert_int_equal(llm_synth_shape("tiny", &o), 0);
-  o.arch = "llama";
-  o.type = LLM_TYPE_F32;
-  o.seed = 11;
-  o.vocab = &v;
-  o.name = "fragen-synth";
-  o.chat_template = llm_synth_chat_template("chatml");
-  char *path = test_path(dir, "synth.gguf");
-  must(llm_synth_write(path, &o, &err), &err, "synth");
-  llm_vocab_release(&v);
-  llm_config_t cfg = {.backend = "builtin", .model_path = path,
-                      .n_threads = 1, .n_ctx = n_ctx};
-  llm_backend_t *b;
-  must(llm_open(&cfg, &b, &err), &err, "llm_open");
-  free(path);
-  return b;
+  return fx_synth_backend(dir, "fragen-synth", 11, 1, n_ctx);
 }
 
 static void with_model(world_t *w, int n_ctx) {

@@ -7,6 +7,8 @@
  */
 #include "testutil.h"
 
+#include "gov/gov_fixture.h"
+
 #include "gov/audit.h"
 #include "gov/gate.h"
 #include "gov/registry.h"
@@ -32,7 +34,7 @@ typedef struct last_rec {
 } last_rec_t;
 
 static void must(int rc, const lotse_err_t *err, const char *what) {
-  if (rc) fail_msg("%s failed (%d): %s", what, rc, err->msg);
+  fx_must(rc, err, what);
 }
 
 static void sql(store_t *st, const char *q) {
@@ -42,28 +44,14 @@ static void sql(store_t *st, const char *q) {
 }
 
 static void add_app(store_t *st, const char *slug, const char *fields_json) {
-  lotse_err_t err = {0};
   json_t *f = json_loads(fields_json, 0, NULL);
   assert_non_null(f);
-  json_object_set_new(f, "id", json_string(slug));
-  must(gov_app_create(st, f, "test", &err), &err, "create");
+  fx_app_register(st, slug, f);
   json_decref(f);
-  char *none[1] = {NULL};
-  gov_classification_t c = {.risk_class = 1, .reasons = none};
-  c.measures.trainings = none;
-  json_t *answers = json_object();
-  must(gov_app_classify_set(st, slug, answers, &c, "test", &err), &err,
-       "classify");
-  json_decref(answers);
 }
 
 static void approve_app(store_t *st, const char *slug) {
-  lotse_err_t err = {0};
-  must(gov_app_submit(st, slug, "test", "", &err), &err, "submit");
-  must(gov_app_approve(st, slug, "koord", "ki_koordination", "ok", &err),
-       &err, "approve ki");
-  must(gov_app_approve(st, slug, "leitung", "fachdienstleitung", "ok", &err),
-       &err, "approve fdl");
+  fx_app_approve(st, slug);
 }
 
 static const char APP_FIELDS[] =
@@ -487,26 +475,7 @@ static void test_codes_stable(void **state) {
 /* ----------------------------------------------------------------- model */
 
 static llm_backend_t *synth_model(const char *dir, const char *name) {
-  llm_vocab_t v = {0};
-  lotse_err_t err = {0};
-  must(llm_synth_vocab_bytes(&v, &err), &err, "vocab");
-  llm_synth_opts_t o = {0};
-  assert_int_equal(llm_synth_shape("tiny", &o), 0);
-  o.arch = "llama";
-  o.type = LLM_TYPE_F32;
-  o.seed = 7;
-  o.vocab = &v;
-  o.name = name;
-  o.chat_template = llm_synth_chat_template("chatml");
-  char *path = test_path(dir, "synth.gguf");
-  must(llm_synth_write(path, &o, &err), &err, "synth");
-  llm_vocab_release(&v);
-  llm_config_t cfg = {.backend = "builtin", .model_path = path,
-                      .n_threads = 1, .n_ctx = 512};
-  llm_backend_t *b;
-  must(llm_open(&cfg, &b, &err), &err, "llm_open");
-  free(path);
-  return b;
+  return fx_synth_backend(dir, name, 7, 1, 512);
 }
 
 static void test_generate(void **state) {

@@ -8,6 +8,8 @@
  */
 #include "testutil.h"
 
+#include "gov/gov_fixture.h"
+
 #include "gov/audit.h"
 #include "gov/gate.h"
 #include "gov/registry.h"
@@ -17,30 +19,17 @@
 #include <jansson.h>
 
 static void must(int rc, const lotse_err_t *err, const char *what) {
-  if (rc) fail_msg("%s failed (%d): %s", what, rc, err->msg);
+  fx_must(rc, err, what);
 }
 
 static void app(store_t *st, const char *slug, const char *model) {
-  lotse_err_t err = {0};
-  json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:[s], s:[s]}", "id", slug,
-                        "name", "Einbettung", "purpose", "Test",
-                        "owner_unit", "fd-soziales", "models", model,
-                        "units", "fd-soziales");
+  json_t *f = json_pack("{s:s, s:s, s:s, s:[s], s:[s]}", "name", "Einbettung",
+                        "purpose", "Test", "owner_unit", "fd-soziales",
+                        "models", model, "units", "fd-soziales");
   assert_non_null(f);
-  must(gov_app_create(st, f, "test", &err), &err, "create");
+  fx_app_register(st, slug, f);
   json_decref(f);
-  char *none[1] = {NULL};
-  gov_classification_t c = {.risk_class = 1, .reasons = none};
-  c.measures.trainings = none;
-  json_t *answers = json_object();
-  must(gov_app_classify_set(st, slug, answers, &c, "test", &err), &err,
-       "classify");
-  json_decref(answers);
-  must(gov_app_submit(st, slug, "test", "", &err), &err, "submit");
-  must(gov_app_approve(st, slug, "koord", "ki_koordination", "ok", &err),
-       &err, "approve");
-  must(gov_app_approve(st, slug, "leitung", "fachdienstleitung", "ok", &err),
-       &err, "approve");
+  fx_app_approve(st, slug);
 }
 
 static void user(store_t *st, const char *name, const char *unit) {
@@ -51,25 +40,7 @@ static void user(store_t *st, const char *name, const char *unit) {
 }
 
 static llm_backend_t *synth_model(const char *dir) {
-  llm_vocab_t v = {0};
-  lotse_err_t err = {0};
-  must(llm_synth_vocab_bytes(&v, &err), &err, "vocab");
-  llm_synth_opts_t o = {0};
-  assert_int_equal(llm_synth_shape("tiny", &o), 0);
-  o.arch = "llama";
-  o.type = LLM_TYPE_F32;
-  o.seed = 7;
-  o.vocab = &v;
-  o.name = "embed-synth";
-  char *path = test_path(dir, "synth.gguf");
-  must(llm_synth_write(path, &o, &err), &err, "synth");
-  llm_vocab_release(&v);
-  llm_config_t cfg = {.backend = "builtin", .model_path = path,
-                      .n_threads = 1, .n_ctx = 256};
-  llm_backend_t *b;
-  must(llm_open(&cfg, &b, &err), &err, "llm_open");
-  free(path);
-  return b;
+  return fx_synth_backend(dir, "embed-synth", 7, 0, 256);
 }
 
 static int keep_last(void *ctx, const gov_audit_rec_t *r) {
