@@ -105,6 +105,7 @@ int cmd_serve(int argc, char **argv, cli_ctx_t *ctx) {
   o.port = port >= 0 ? (int)port
                      : (int)lotse_conf_get_int(ctx->conf, "server.port", o.port);
   o.dev_tokens = dev > 0 ? 1 : lotse_conf_get_bool(ctx->conf, "server.dev_tokens", 0);
+  o.conf = ctx->conf;
   o.max_request_bytes = (size_t)lotse_conf_get_int(
       ctx->conf, "server.max_request_kb", (long long)(o.max_request_bytes >> 10)) << 10;
   /* Block the signals before threads start so only sigwait sees them. */

@@ -34,6 +34,8 @@ typedef struct server_opts {
   int threads;              /* worker threads, default 2 */
   llm_backend_t *llm;       /* borrowed, outlives the server; NULL: the
                                /v1 endpoints answer 503 */
+  const lotse_conf_t *conf; /* borrowed, outlives the server; the auth.*
+                               and oidc.* keys (NULL: defaults) */
 } server_opts_t;
 
 void server_opts_default(server_opts_t *o);
