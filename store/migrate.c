@@ -227,6 +227,41 @@ static const migration_t migrations[] = {
      "  BEGIN SELECT RAISE(ABORT, 'a signed-off draft is final'); END;"
      "CREATE TRIGGER drafts_kept BEFORE DELETE ON drafts"
      "  BEGIN SELECT RAISE(ABORT, 'drafts are kept'); END;"},
+    /* Identity (server/session.h): argon2id password hashes, TOTP secrets
+     * with the last step used, sessions by the SHA-256 of their id, failed
+     * logins per account and address, and OIDC subjects of users. */
+    {4, "identity",
+     "CREATE TABLE user_credentials("
+     "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+     "  hash TEXT NOT NULL CHECK(hash LIKE '$argon2id$%'),"
+     "  updated_at INTEGER NOT NULL);"
+     "CREATE TABLE user_totp("
+     "  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+     "  secret BLOB NOT NULL CHECK(length(secret) >= 16),"
+     "  last_step INTEGER NOT NULL DEFAULT 0,"
+     "  enrolled_at INTEGER NOT NULL);"
+     "CREATE TABLE sessions("
+     "  id_hash TEXT PRIMARY KEY CHECK(length(id_hash) = 64),"
+     "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     "  mfa INTEGER NOT NULL DEFAULT 0,"
+     "  method TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  last_seen INTEGER NOT NULL,"
+     "  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+     "CREATE INDEX sessions_user ON sessions(user_id);"
+     "CREATE TABLE login_failures("
+     "  key TEXT PRIMARY KEY,"
+     "  failures INTEGER NOT NULL,"
+     "  last_at INTEGER NOT NULL,"
+     "  locked_until INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+     "CREATE TABLE user_identities("
+     "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+     "  issuer TEXT NOT NULL,"
+     "  subject TEXT NOT NULL,"
+     "  created_at INTEGER NOT NULL,"
+     "  last_login INTEGER,"
+     "  PRIMARY KEY(issuer, subject)) WITHOUT ROWID;"
+     "CREATE INDEX user_identities_user ON user_identities(user_id);"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])
