@@ -1,0 +1,393 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: EUPL-1.2
+"""The authorisation sweep: for EVERY route of the route table
+(server/routes.c) and every method it allows, a caller without the needed
+right is refused as documented in docs/api/ (401 anonymous or with a token
+that is not accepted, 403 without the role or refused by the gate, 404 for
+a document or draft the caller may not see, an empty list where the public
+simply sees nothing), and a caller with the right gets through (so that a
+row cannot pass by refusing everybody). Refused state-changing requests
+change no stored data.
+
+Table-driven: ROWS has one entry per (route, method). The routes and their
+methods come from server/routes.c and from the server itself (405 with
+Allow); a route or method without a row fails the test, and so does a row
+for a route that no longer exists. The server runs with development tokens
+and a tiny synthetic model, so that /v1 is live.
+
+Environment: LOTSE_BIN, LOTSE_TEST_TMP, LOTSE_SOURCE_DIR."""
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lotsetest as lt  # noqa: E402
+from test_http import Server, request  # noqa: E402
+from test_openai_api import CTX, governed_app  # noqa: E402
+
+APP = "assistent"  # approved for unit Sozialamt, training ki-grundlagen
+SECRET = "Disziplinarverfahren"
+
+ANON = None      # no Authorization header: the anonymous public
+BASIC = "basic"  # another scheme: 401
+GHOST = "ghost"  # dev token for a user that does not exist: 401
+# Named users (fixture): koord ki_koordination; fdl fachdienstleitung
+# (Sozialamt); sb Sozialamt, trained; rev auditor; pers personalamt group;
+# niemand: unit Kreistagsbuero, no role, no training, no group.
+
+
+def headers_for(who):
+    if who is ANON:
+        return {}
+    if who == BASIC:
+        return {"Authorization": "Basic a29vcmQ6Z2VoZWlt"}
+    return {"Authorization": "Bearer dev:" + who}
+
+
+# ------------------------------------------------------- the route table
+
+def routes_from_source():
+    """[(path, prefix, needs_principal)] of the ROUTES[] table."""
+    with open(os.path.join(lt.SRC, "server", "routes.c"),
+              encoding="utf-8") as f:
+        src = f.read()
+    m = re.search(r"ROUTES\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
+    assert m, "ROUTES[] not found in server/routes.c"
+    out = []
+    for e in re.finditer(r"\{\s*\"([^\"]*)\"\s*,\s*(\d)\s*,\s*(ROUTE_ID_\w+)"
+                         r"\s*,\s*\"[^\"]*\"\s*,\s*\w+\s*,\s*(\d)\s*,"
+                         r"\s*(\d)\s*,", m.group(1)):
+        out.append((e.group(1), int(e.group(2)), int(e.group(5))))
+    n = len(re.findall(r"ROUTE_ID_\w+", m.group(1)))
+    assert len(out) == n, "could not parse every line of ROUTES[] (%d of %d)"\
+        % (len(out), n)
+    return out
+
+
+def probe_path(path, prefix):
+    """A concrete path that the route answers (prefix routes: below it)."""
+    if not prefix:
+        return path
+    return path + ("x" if path.endswith("/") else "/x")
+
+
+# ---------------------------------------------------------------- rows
+#
+# A case: (who, method, path, body, expected status[, check]). path may use
+# {secret}, {public}, {draft}; check(test, reply) looks into a 200 reply.
+
+def hit_ids(r):
+    return [h["doc_id"] for h in r.json()["hits"]]
+
+
+def no_secret(t, r):
+    t.assertEqual(hit_ids(r), [], r.body)
+
+
+def has_secret(t, r):
+    t.assertEqual(hit_ids(r), [Authz.ids["secret"]], r.body)
+
+
+def doc_secret(t, r):
+    t.assertIn(SECRET.encode(), r.body)
+
+
+def empty_models(t, r):
+    t.assertEqual(r.json()["data"], [], r.body)
+
+
+def lists_app(t, r):
+    t.assertIn(APP, [m["id"] for m in r.json()["data"]], r.body)
+
+
+def not_sb_drafts(t, r):
+    t.assertEqual([d for d in r.json()["drafts"] if d["user"] == "sb"], [])
+
+
+def sb_drafts(t, r):
+    t.assertTrue([d for d in r.json()["drafts"] if d["user"] == "sb"])
+
+
+ASK = {"question": "Wie beantrage ich Urlaub?", "app": APP}
+CHAT = {"model": APP, "max_tokens": 2, "temperature": 0,
+        "messages": [{"role": "user", "content": "Hallo"}]}
+COMPL = {"model": APP, "max_tokens": 2, "temperature": 0, "prompt": "Hallo"}
+EMB = {"model": APP, "input": "Hallo"}
+NEW_APP = {"id": "neu", "name": "Neu", "purpose": "Test",
+           "owner_unit": "Sozialamt"}
+# Steps on an application and the body a caller without the role sends.
+APP_STEPS = {"update": {"purpose": "anders"}, "classify": {"answers": {}},
+             "submit": {}, "resolve": {"nr": 1}, "suspend": {},
+             "resume": {}, "retire": {}, "approve": {"role": "fachdienstleitung"},
+             "reject": {"role": "fachdienstleitung", "comment": "nein"},
+             "opinion": {"text": "x"},
+             "document": {"kind": "sonstiges", "reference": "x"}}
+
+# Routes without data, public by design: no refusal to show.
+PUBLIC = ("/healthz", "/metrics", "/", "/web/")
+
+ROWS = {
+    # The web application's files (docs/api/web.md, web-index.md): anyone;
+    # every API call the pages make is authorised on its own.
+    ("/", "GET"): [(ANON, "GET", "/", None, 200),
+                   (BASIC, "GET", "/", None, 200)],
+    ("/web/", "GET"): [(ANON, "GET", "/web/app.js", None, 200),
+                       (ANON, "GET", "/web/.hidden.js", None, 404),
+                       (ANON, "GET", "/web/%2e%2e/lotse.db", None, 404)],
+    # Public by design (docs/api/healthz.md, metrics.md): no principal.
+    ("/healthz", "GET"): [(ANON, "GET", "/healthz", None, 200),
+                          (BASIC, "GET", "/healthz", None, 200)],
+    ("/metrics", "GET"): [(ANON, "GET", "/metrics", None, 200),
+                          (BASIC, "GET", "/metrics", None, 200)],
+    # Data-level rights: the public and users without the group never see
+    # the document of the personalamt group.
+    ("/api/search", "GET"): [
+        (ANON, "GET", "/api/search?q=" + SECRET, None, 200, no_secret),
+        ("niemand", "GET", "/api/search?q=" + SECRET, None, 200, no_secret),
+        ("pers", "GET", "/api/search?q=" + SECRET, None, 200, has_secret)],
+    ("/api/documents/", "GET"): [
+        (ANON, "GET", "/api/documents/{secret}", None, 404),
+        ("niemand", "GET", "/api/documents/{secret}", None, 404),
+        ("koord", "GET", "/api/documents/{secret}", None, 404),
+        (ANON, "GET", "/api/documents/{public}", None, 200),
+        ("pers", "GET", "/api/documents/{secret}", None, 200, doc_secret)],
+    # The gate: unit, training, the anonymous public.
+    ("/api/ask", "POST"): [
+        (ANON, "POST", "/api/ask", ASK, 403),
+        ("niemand", "POST", "/api/ask", ASK, 403),
+        ("pers", "POST", "/api/ask", ASK, 403),
+        ("sb", "POST", "/api/ask", ASK, 200)],
+    ("/v1/chat/completions", "POST"): [
+        (ANON, "POST", "/v1/chat/completions", CHAT, 403),
+        ("niemand", "POST", "/v1/chat/completions", CHAT, 403),
+        ("sb", "POST", "/v1/chat/completions", CHAT, 200)],
+    ("/v1/completions", "POST"): [
+        (ANON, "POST", "/v1/completions", COMPL, 403),
+        ("niemand", "POST", "/v1/completions", COMPL, 403),
+        ("sb", "POST", "/v1/completions", COMPL, 200)],
+    ("/v1/embeddings", "POST"): [
+        (ANON, "POST", "/v1/embeddings", EMB, 403),
+        ("niemand", "POST", "/v1/embeddings", EMB, 403),
+        ("sb", "POST", "/v1/embeddings", EMB, 200)],
+    ("/v1/models", "GET"): [
+        (ANON, "GET", "/v1/models", None, 200, empty_models),
+        ("niemand", "GET", "/v1/models", None, 200, empty_models),
+        ("sb", "GET", "/v1/models", None, 200, lists_app)],
+    # The register: named users read; steps need their role.
+    ("/api/apps", "GET"): [
+        (ANON, "GET", "/api/apps", None, 401),
+        (ANON, "GET", "/api/apps/" + APP, None, 401),
+        (ANON, "GET", "/api/apps/" + APP + "/history", None, 401),
+        ("niemand", "GET", "/api/apps/" + APP, None, 200)],
+    ("/api/apps", "POST"): [
+        (ANON, "POST", "/api/apps", NEW_APP, 401),
+        ("niemand", "POST", "/api/apps", NEW_APP, 403),
+        ("sb", "POST", "/api/apps", NEW_APP, 403)] + [
+        (who, "POST", "/api/apps/%s/%s" % (
+            "pruef" if step in ("approve", "reject") else APP, step), body,
+         401 if who is ANON else 403)
+        for step, body in sorted(APP_STEPS.items())
+        for who in (ANON, "niemand")] + [
+        ("koord", "POST", "/api/apps", NEW_APP, 201)],
+    ("/api/kpi", "GET"): [
+        (ANON, "GET", "/api/kpi", None, 401),
+        ("niemand", "GET", "/api/kpi", None, 403),
+        ("sb", "GET", "/api/kpi", None, 403),
+        ("fdl", "GET", "/api/kpi", None, 403),
+        ("rev", "GET", "/api/kpi", None, 200),
+        ("koord", "GET", "/api/kpi", None, 200)],
+    ("/api/audit", "GET"): [
+        (ANON, "GET", "/api/audit", None, 401),
+        ("niemand", "GET", "/api/audit", None, 403),
+        ("koord", "GET", "/api/audit", None, 403),
+        ("rev", "GET", "/api/audit", None, 200)],
+    ("/api/portfolio", "GET"): [
+        (ANON, "GET", "/api/portfolio", None, 401),
+        ("niemand", "GET", "/api/portfolio", None, 403),
+        ("sb", "GET", "/api/portfolio", None, 403),
+        ("rev", "GET", "/api/portfolio", None, 200),
+        ("koord", "GET", "/api/portfolio", None, 200)],
+    # Drafts: the author and the overseeing roles; others 404 as missing.
+    ("/api/drafts", "GET"): [
+        (ANON, "GET", "/api/drafts", None, 401),
+        ("niemand", "GET", "/api/drafts?user=sb", None, 200, not_sb_drafts),
+        ("niemand", "GET", "/api/drafts/{draft}", None, 404),
+        ("niemand", "GET", "/api/drafts/{draft}/export", None, 404),
+        ("fdl", "GET", "/api/drafts/{draft}", None, 404),
+        ("rev", "GET", "/api/drafts?user=sb", None, 200, sb_drafts),
+        ("rev", "GET", "/api/drafts/{draft}", None, 200),
+        ("sb", "GET", "/api/drafts/{draft}", None, 200)],
+    ("/api/drafts", "POST"): [
+        (ANON, "POST", "/api/drafts/{draft}/signoff", {}, 401),
+        ("niemand", "POST", "/api/drafts/{draft}/signoff", {}, 404),
+        ("fdl", "POST", "/api/drafts/{draft}/signoff", {}, 404),
+        ("sb", "POST", "/api/drafts/{draft}/signoff", {}, 200)],
+}
+
+
+def stored_digest(ws):
+    """Every row of every table of lotse.db (refusals change nothing)."""
+    con = sqlite3.connect("file:%s/lotse.db?mode=ro" % ws, uri=True)
+    h = hashlib.sha256()
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT "
+            "LIKE 'sqlite_%' AND name NOT LIKE '%fts%' ORDER BY name")]
+        for t in tables:
+            h.update(t.encode())
+            for row in con.execute('SELECT * FROM "%s" ORDER BY 1' % t):
+                h.update(repr(row).encode())
+    finally:
+        con.close()
+    return h.hexdigest()
+
+
+class Authz(unittest.TestCase):
+    srv = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir, cls.ws = lt.init("authz")
+        ws = cls.ws
+        governed_app(ws, APP)  # koord, fdl, sb, bau; approved "assistent"
+        # In review, so that approve/reject reach the role check.
+        lt.run(ws, "app", "create", "pruef", "--name", "Pruef", "--purpose",
+               "Test", "--unit", "Sozialamt")
+        lt.run(ws, "app", "classify", "pruef", "--answers",
+               os.path.join(cls.dir, "answers-%s.json" % APP))
+        lt.run(ws, "app", "submit", "pruef")
+        lt.run(ws, "user", "add", "niemand", "--unit", "Kreistagsbuero")
+        lt.run(ws, "user", "add", "rev", "--unit", "Hauptamt")
+        lt.run(ws, "user", "grant", "rev", "auditor")
+        lt.run(ws, "user", "add", "pers", "--unit", "Personalamt",
+               "--group", "personalamt",
+               "--clearance", "offen,intern,vertraulich")
+        pub = lt.write(os.path.join(cls.dir, "pub", "urlaub.txt"),
+                       "Urlaub\n\nUrlaub beantragen Sie im Personalportal "
+                       "mindestens zwei Wochen vorher.\n")
+        sec = lt.write(os.path.join(cls.dir, "sec", "akte.txt"),
+                       "Akte\n\nDas " + SECRET + " gegen Herrn Beispiel "
+                       "ruht. Urlaub ist davon nicht betroffen.\n")
+        lt.run(ws, "ingest", "-q", "--class", "offen", pub)
+        lt.run(ws, "ingest", "-q", "--class", "vertraulich", "--group",
+               "personalamt", sec)
+        cls.ids = {"secret": lt.db_scalar(
+            ws, "SELECT id FROM documents WHERE source LIKE '%akte.txt'"),
+            "public": lt.db_scalar(
+            ws, "SELECT id FROM documents WHERE source LIKE '%urlaub.txt'")}
+        model = os.path.join(cls.dir, "tiny.gguf")
+        lt.run(ws, "model", "synth", "-o", model, "--arch", "qwen2",
+               "--type", "Q8_0", "--shape", "tiny", "--chat-template",
+               "chatml", "--n-ctx", str(CTX), "--name", "lotse-tiny")
+        cls.srv = Server(ws, "authz", "--dev-tokens", "--model", model,
+                         "--ctx", str(CTX), "--threads", "2")
+        # A draft of sb (through the gate), for the draft rows.
+        r = cls.call_raw("sb", "POST", "/api/ask", ASK)
+        assert r.status == 200, r.body
+        cls.ids["draft"] = r.json()["draft_id"]
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.srv is not None:
+            rc, _ = cls.srv.stop()
+            if rc != 0:
+                raise AssertionError("server exited %d:\n%s" %
+                                     (rc, cls.srv.stderr_text()))
+
+    @classmethod
+    def call_raw(cls, who, method, path, body=None):
+        h = headers_for(who)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        return request(cls.srv, method, path.format(**cls.ids), h, data)
+
+    def methods(self, path, prefix):
+        """The methods the live server allows on the route (405 Allow)."""
+        r = request(self.srv, "PUT", probe_path(path, prefix), {}, b"")
+        self.assertEqual(r.status, 405, "PUT %s" % path)
+        allow = [m.strip() for m in r.header("Allow").split(",")]
+        return sorted(m for m in allow if m != "HEAD")
+
+    def table(self):
+        out = []
+        for path, prefix, principal in routes_from_source():
+            for m in self.methods(path, prefix):
+                out.append((path, m, prefix, principal))
+        return out
+
+    def test_every_route_has_a_row(self):
+        keys = {(p, m) for p, m, _, _ in self.table()}
+        self.assertTrue(keys)
+        self.assertEqual(sorted(keys - set(ROWS)), [],
+                         "routes without a row in ROWS of test_authz.py")
+        self.assertEqual(sorted(set(ROWS) - keys), [],
+                         "rows for routes that do not exist (any more)")
+
+    def test_rows(self):
+        """Each row: refusals as documented, at least one refusal and one
+        caller who gets through (public routes: only the latter)."""
+        for (path, method), cases in sorted(ROWS.items()):
+            ok = [c for c in cases if c[4] < 300]
+            self.assertTrue(ok, "%s %s: no allowed case" % (method, path))
+            if path not in PUBLIC:
+                self.assertTrue([c for c in cases if c[4] >= 400 or
+                                 len(c) > 5],
+                                "%s %s: no refused case" % (method, path))
+            # Refusals first (each changes nothing), then the allowed calls.
+            for case in sorted(cases, key=lambda c: c[4] < 300):
+                with self.subTest(case=case[:3]):
+                    self.run_case(case)
+
+    def run_case(self, case):
+        who, method, path, body, status = case[:5]
+        before = stored_digest(self.ws) if status >= 400 else None
+        r = self.call_raw(who, method, path, body)
+        self.assertEqual(r.status, status, "%s %s as %s: %s" % (
+            method, path, who, r.body[:300]))
+        if status >= 400:
+            err = r.json()["error"]
+            if not path.startswith("/v1/"):  # /v1: OpenAI's code = reason
+                self.assertEqual(err["code"], status)
+            self.assertTrue(err["message"])
+            self.assertEqual(stored_digest(self.ws), before,
+                             "%s %s as %s changed stored data" %
+                             (method, path, who))
+        if status == 401:
+            self.assertTrue(r.header("WWW-Authenticate"))
+        if len(case) > 5:
+            case[5](self, r)
+        if method == "GET":  # GET implies HEAD: same decision, no body
+            h = self.call_raw(who, "HEAD", path)
+            self.assertEqual(h.status, status, "HEAD " + path)
+            self.assertEqual(h.body, b"")
+
+    def test_tokens_not_accepted_everywhere(self):
+        """On every route that names its caller, another scheme and an
+        unknown user are 401 before the handler runs (nothing stored);
+        routes without a principal ignore the header."""
+        for path, method, prefix, principal in self.table():
+            case = [c for c in ROWS.get((path, method), []) if c[4] < 300]
+            body = case[0][3] if case else {}
+            target = case[0][2] if case else probe_path(path, prefix)
+            for who in (BASIC, GHOST):
+                with self.subTest(path=path, method=method, who=who):
+                    before = stored_digest(self.ws)
+                    r = self.call_raw(who, method, target,
+                                      body if method == "POST" else None)
+                    if principal:
+                        self.assertEqual(r.status, 401, r.body[:200])
+                        self.assertEqual(r.json()["error"]["type"],
+                                         "unauthorized")
+                        self.assertEqual(stored_digest(self.ws), before)
+                    else:
+                        self.assertNotIn(r.status, (401, 403), r.body[:200])
+
+
+if __name__ == "__main__":
+    unittest.main()
