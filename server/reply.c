@@ -5,7 +5,8 @@
  *
  * Contract: each request gets at most one reply; every reply has
  * X-Content-Type-Options: nosniff, Cache-Control: no-store and
- * Content-Security-Policy: default-src 'none', and is counted in the
+ * Content-Security-Policy: default-src 'none' (a web page its own, see
+ * server_reply_page), and is counted in the
  * metrics under the request's route and status.
  * Invariants: error bodies are {"error": {"code", "message", "type"}} with
  * a German message; when even that cannot be built (out of memory) a fixed
@@ -49,15 +50,22 @@ static const char *error_type(unsigned status) {
   }
 }
 
-static int add_common_headers(struct MHD_Response *resp, const char *ctype) {
+#define CSP_API "default-src 'none'"
+
+static int add_headers(struct MHD_Response *resp, const char *ctype,
+                       const char *csp) {
   return MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype) ==
                  MHD_YES &&
          MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") ==
              MHD_YES &&
          MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
                                  "no-store") == MHD_YES &&
-         MHD_add_response_header(resp, "Content-Security-Policy",
-                                 "default-src 'none'") == MHD_YES;
+         MHD_add_response_header(resp, "Content-Security-Policy", csp) ==
+             MHD_YES;
+}
+
+static int add_common_headers(struct MHD_Response *resp, const char *ctype) {
+  return add_headers(resp, ctype, CSP_API);
 }
 
 /* Queue resp (consumed) and record the request in the metrics. */
@@ -105,6 +113,23 @@ enum MHD_Result server_reply_body(http_req_t *r, unsigned status,
   struct MHD_Response *resp =
       make_response(body, len, ctype, MHD_RESPMEM_MUST_FREE);
   if (!resp) return reply_oom(r);
+  return queue(r, status, resp);
+}
+
+enum MHD_Result server_reply_page(http_req_t *r, unsigned status,
+                                  const char *ctype, const char *csp,
+                                  char *body, size_t len) {
+  if (!body) return reply_oom(r);
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  if (!resp) {
+    free(body);
+    return reply_oom(r);
+  }
+  if (!add_headers(resp, ctype, csp)) {
+    MHD_destroy_response(resp);
+    return reply_oom(r);
+  }
   return queue(r, status, resp);
 }
 

@@ -51,6 +51,12 @@ static const route_t ROUTES[] = {
     {"/api/kpi", 0, ROUTE_ID_KPI, "kpi", route_kpi, 1, 1, ROUTE_ALLOW},
     {"/api/drafts", 1, ROUTE_ID_DRAFTS, "drafts", route_drafts, 1, 1,
      ROUTE_GET_POST},
+    {"/", 0, ROUTE_ID_WEB, "web", route_index, 0, 0, ROUTE_ALLOW},
+    {"/web/", 1, ROUTE_ID_WEB, "web", route_static, 0, 0, ROUTE_ALLOW},
+    {"/api/audit", 0, ROUTE_ID_AUDIT, "audit", route_audit, 1, 1,
+     ROUTE_ALLOW},
+    {"/api/portfolio", 0, ROUTE_ID_PORTFOLIO, "portfolio", route_portfolio, 1,
+     1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -47,6 +47,9 @@ typedef enum {
   ROUTE_ID_APPS,
   ROUTE_ID_KPI,
   ROUTE_ID_DRAFTS,
+  ROUTE_ID_WEB,   /* route_static.c: / and /web/… */
+  ROUTE_ID_AUDIT, /* route_audit.c */
+  ROUTE_ID_PORTFOLIO,
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -128,6 +131,11 @@ enum MHD_Result server_reply_body(http_req_t *r, unsigned status,
 enum MHD_Result server_reply_error(http_req_t *r, unsigned status,
                                    const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Queue a web page or asset (malloc'ed body, ownership passes to MHD) with
+ * its own Content-Security-Policy instead of the API's default-src 'none'. */
+enum MHD_Result server_reply_page(http_req_t *r, unsigned status,
+                                  const char *ctype, const char *csp,
+                                  char *body, size_t len);
 /* 405 with an Allow header. */
 enum MHD_Result server_reply_not_allowed(http_req_t *r, const char *allow);
 /* 401 with WWW-Authenticate. */
@@ -161,6 +169,16 @@ void server_workers_free(server_t *s);
  * 401 for a token that is not accepted. Needs r->w. */
 int server_auth_principal_or_reply(http_req_t *r);
 
+/* ------------------------------------------------------------- roles.c */
+
+/* 0 when the caller holds one of the governance roles in mask (bits of
+ * GOV_ROLE_BIT); else 401 (anonymous, anon_msg) or 403 (forbidden_msg). */
+int server_roles_or_reply(http_req_t *r, unsigned mask, const char *anon_msg,
+                          const char *forbidden_msg);
+/* The folder holding db_path (audit.db lies beside lotse.db); malloc'ed,
+ * NULL on OOM. */
+char *server_workspace_dir(const char *db_path);
+
 /* ----------------------------------------------------------- metrics.c */
 
 int server_metrics_init(server_metrics_t *m);
@@ -188,6 +206,10 @@ enum MHD_Result route_v1_models(http_req_t *r);
 enum MHD_Result route_apps(http_req_t *r);
 enum MHD_Result route_kpi(http_req_t *r); /* route_kpi.c */
 enum MHD_Result route_drafts(http_req_t *r); /* route_drafts.c */
+enum MHD_Result route_index(http_req_t *r);  /* route_static.c: / */
+enum MHD_Result route_static(http_req_t *r); /* route_static.c: /web/… */
+enum MHD_Result route_audit(http_req_t *r);  /* route_audit.c */
+enum MHD_Result route_portfolio(http_req_t *r); /* route_portfolio.c */
 
 /* ------------------------------------------------------------ route_v1.c */
 

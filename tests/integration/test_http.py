@@ -585,7 +585,8 @@ class HttpTest(unittest.TestCase):
                                      "invalid_request")
 
     def test_unknown_path_404(self):
-        for path in ("/", "/api", "/api/nope", "/api/documents",
+        # "/" is the web application (route_static.c, test_web_static.py)
+        for path in ("/web", "/api", "/api/nope", "/api/documents",
                      "/api/search/x", "/healthz/x", "/index.html"):
             with self.subTest(path=path):
                 self.assertJsonError(request(self.pub, "GET", path), 404,
