@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: EUPL-1.2
+// tests/browser/test_pages.mjs — the web application in a real browser
+// (Debian's chromium through playwright-core) against the real `lotse
+// serve --dev-tokens` on the demo workspace (tests/browser/fixture.sh).
+//
+// What must hold: every page, for the anonymous public and for a user of
+// the role it is made for, renders without page errors or CSP violations
+// and with 0 axe-core violations (WCAG 2.1 A/AA and best practice); a
+// screenshot of each is written to LOTSE_ARTIFACTS. The flows: search and
+// a question answered with citations whose links open the cited passage;
+// a refusal of the gate shown with its German reason; a draft signed off;
+// an application in review approved by each remaining role, after which
+// the gate lets it run; the audit view with a verified chain; keyboard:
+// the skip link moves focus to the content.
+// Run: node tests/browser/test_pages.mjs (ctest: browser/pages; exit 77 =
+// skipped when chromium or the npm test tools are missing).
+import test, { after, before } from "node:test";
+import assert from "node:assert/strict";
+import * as lib from "./lib.mjs";
+
+const { chromium, axeSource } = lib.tools(); // exits 77 when missing
+
+let dir, ws, srv, browser;
+
+before(async () => {
+  dir = lib.scratch("pages");
+  ws = lib.demoWorkspace(dir);
+  srv = await lib.serve(ws, "--dev-tokens");
+  browser = await chromium.launch({
+    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) {
+    const rc = await srv.stop();
+    assert.equal(rc, 0, "server exit: " + srv.stderr());
+  }
+});
+
+// Open hash as user, check axe and problems, take the screenshot.
+async function checkPage(user, hash, shot, expectText) {
+  const ctx = await lib.context(browser, user);
+  try {
+    const page = await ctx.newPage();
+    await lib.open(page, srv.url, hash);
+    if (expectText) {
+      await page.getByText(expectText).first().waitFor({ timeout: 15000 });
+    }
+    const vs = await lib.axe(page, axeSource);
+    await lib.screenshot(page, shot);
+    assert.deepEqual(vs, [], hash + " as " + (user || "anonymous") + ":\n" +
+      lib.describeViolations(vs));
+    assert.deepEqual(ctx.problems, [], hash + ": page problems");
+    assert.deepEqual(await lib.junkText(page), [], hash + ": text of a rendering bug");
+    assert.equal(await page.locator("html").getAttribute("lang"), "de");
+  } finally {
+    await ctx.close();
+  }
+}
+
+// [hash, user (null: anonymous), screenshot name, text the page shows]
+const PAGES = [
+  ["#/anmelden", null, "anmelden", "Anmelden"],
+  ["#/suche", null, "suche-anonym", "Suche und Fragen"],
+  ["#/suche", "mmustermann", "suche", "Suche und Fragen"],
+  ["#/hochladen", "pamt", "hochladen", null],
+  ["#/entwuerfe", "mmustermann", "entwuerfe", "Meine Entwürfe"],
+  ["#/entwuerfe", null, "entwuerfe-anonym", null],
+  ["#/anwendungen", "koord", "anwendungen", "fragen"],
+  ["#/anwendungen/protokoll", "dsb", "anwendung-protokoll", "Freigaben je Rolle"],
+  ["#/audit", "rpa", "audit", "Prüfkette intakt"],
+  ["#/audit", "mmustermann", "audit-ohne-rolle", "Keine Berechtigung"],
+  ["#/cockpit", "koord", "cockpit", null],
+  ["#/verwaltung", "admin", "verwaltung", null],
+  ["#/gibt-es-nicht", null, "unbekannt", "Seite nicht gefunden"],
+];
+
+for (const [hash, user, shot, text] of PAGES) {
+  test(`page ${hash} as ${user || "anonymous"}: axe 0 violations`, () =>
+    checkPage(user, hash, shot, text));
+}
+
+test("keyboard: the skip link is the first tab stop and moves focus to <main>", async () => {
+  const ctx = await lib.context(browser, null);
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, "#/suche");
+  await page.keyboard.press("Tab");
+  const first = await page.evaluate(() => document.activeElement.textContent.trim());
+  assert.equal(first, "Zum Inhalt springen");
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none", "focus must be visible");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "inhalt");
+  await ctx.close();
+});
+
+test("search: hits link to the document's passage", async () => {
+  const ctx = await lib.context(browser, "mmustermann");
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, "#/suche");
+  await page.getByLabel("Suchbegriff oder Frage").fill("Urlaubsantrag");
+  await page.getByRole("button", { name: "Suchen" }).click();
+  const hit = page.locator("ol.hits a").first();
+  await hit.waitFor();
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "suche-treffer");
+  assert.deepEqual(vs, [], lib.describeViolations(vs));
+  await hit.click();
+  await page.locator("section.passage.cited").waitFor();
+  assert.match(await page.evaluate(() => document.activeElement.className), /cited/);
+  assert.deepEqual(ctx.problems, []);
+  await ctx.close();
+});
+
+test("ask: an answer with citations that open the cited passage; the draft is signed off", async () => {
+  const ctx = await lib.context(browser, "mmustermann");
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, "#/suche");
+  await page.getByLabel("Suchbegriff oder Frage").fill("Wie stelle ich einen Urlaubsantrag?");
+  await page.getByRole("button", { name: "Fragen" }).click();
+  await page.getByRole("heading", { name: "Antwort" }).waitFor({ timeout: 60000 });
+  await page.getByText("KI-Entwurf – nicht geprüft").first().waitFor();
+  const cite = page.locator(".answer a").first();
+  assert.match(await cite.textContent(), /^\[\d+\]$/);
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "frage-antwort");
+  assert.deepEqual(vs, [], lib.describeViolations(vs));
+  assert.deepEqual(await lib.junkText(page), [], "answer page: text of a rendering bug");
+  const draftHref = await page.locator('a[href^="#/entwuerfe/"]').first().getAttribute("href");
+  const want = (await cite.getAttribute("href")).split("/");
+  await cite.click();
+  await page.locator("section.passage.cited").waitFor();
+  assert.equal(await page.locator("section.passage.cited").getAttribute("id"), "passage-" + want[3]);
+  await lib.screenshot(page, "zitierte-passage");
+  // Sign-off of the draft by its author.
+  await lib.open(page, srv.url, draftHref);
+  await page.getByRole("button", { name: "Abzeichnen" }).click();
+  await page.getByText(/ist abgezeichnet/).waitFor();
+  await page.getByText("Abgezeichnet von mmustermann").waitFor();
+  const vs2 = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "entwurf-abgezeichnet");
+  assert.deepEqual(vs2, [], lib.describeViolations(vs2));
+  assert.deepEqual(ctx.problems, []);
+  const id = draftHref.split("/").pop();
+  const r = await fetch(srv.url + "/api/drafts/" + id,
+    { headers: { Authorization: "Bearer dev:mmustermann" } });
+  assert.equal((await r.json()).status, "final");
+  await ctx.close();
+});
+
+test("a refusal of the gate is shown with its German reason", async () => {
+  const ctx = await lib.context(browser, "kreistag"); // unit not permitted
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, "#/suche");
+  await page.getByLabel("Suchbegriff oder Frage").fill("Wie stelle ich einen Urlaubsantrag?");
+  await page.getByRole("button", { name: "Fragen" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Keine Antwort: .*nicht zugelassen/);
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "frage-abgelehnt");
+  assert.deepEqual(vs, [], lib.describeViolations(vs));
+  await ctx.close();
+});
+
+test("approval: each remaining role approves 'protokoll' in the browser, then the gate lets it run", async () => {
+  const ask = () => fetch(srv.url + "/api/ask", {
+    method: "POST",
+    // pamt: unit Personalamt, both trainings the classification requires
+    headers: { Authorization: "Bearer dev:pamt", "Content-Type": "application/json" },
+    body: JSON.stringify({ question: "Wie stelle ich einen Urlaubsantrag?", app: "protokoll" }),
+  });
+  const r0 = await ask();
+  const e0 = (await r0.json()).error;
+  assert.equal(r0.status, 403);
+  assert.equal(e0.reason, "not_approved", e0.message);
+  for (const [user, role] of [["hamt", "Fachdienstleitung"], ["dsb", "Datenschutz"]]) {
+    const ctx = await lib.context(browser, user);
+    const page = await ctx.newPage();
+    await lib.open(page, srv.url, "#/anwendungen/protokoll");
+    await page.getByLabel("In der Rolle").selectOption({ label: role });
+    await page.getByRole("button", { name: "Zustimmen" }).click();
+    await page.getByText("Zustimmung gespeichert.").waitFor();
+    await lib.screenshot(page, "freigabe-" + user);
+    assert.deepEqual(ctx.problems, []);
+    await ctx.close();
+  }
+  const ctx = await lib.context(browser, "koord");
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, "#/anwendungen/protokoll");
+  await page.getByText("läuft (freigegeben)").waitFor();
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "anwendung-freigegeben");
+  assert.deepEqual(vs, [], lib.describeViolations(vs));
+  await ctx.close();
+  const r = await ask();
+  assert.equal(r.status, 200, "the gate lets it run: " + await r.text());
+});
+
+test("harness: axe reports a violation planted in a page (the check can fail)", async () => {
+  const ctx = await lib.context(browser, null);
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, "#/suche");
+  await page.evaluate(() => {
+    const i = document.createElement("input"); // no label
+    i.type = "text";
+    document.getElementById("inhalt").append(i);
+  });
+  const vs = await lib.axe(page, axeSource);
+  assert.ok(vs.some((v) => v.id === "label"), JSON.stringify(vs));
+  await ctx.close();
+});
