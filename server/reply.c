@@ -37,7 +37,8 @@ json_t *server_json_text(const char *s) {
 
 static const char *error_type(unsigned status) {
   switch (status) {
-  case 400: return "invalid_request";
+  case 400:
+  case 415: return "invalid_request";
   case 401: return "unauthorized";
   case 403: return "forbidden";
   case 404: return "not_found";

@@ -57,6 +57,8 @@ static const route_t ROUTES[] = {
      ROUTE_ALLOW},
     {"/api/portfolio", 0, ROUTE_ID_PORTFOLIO, "portfolio", route_portfolio, 1,
      1, ROUTE_ALLOW},
+    {"/api/upload", 0, ROUTE_ID_UPLOAD, "upload", route_upload, 1, 1,
+     ROUTE_POST},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 
@@ -86,6 +88,13 @@ int server_route_takes_body(route_id_t id) {
   for (size_t i = 0; i < NROUTES; i++)
     if (ROUTES[i].id == id) return strstr(ROUTES[i].allow, ROUTE_POST) != NULL;
   return 0;
+}
+
+size_t server_route_body_max(const server_t *s, route_id_t id) {
+  size_t max = s->o.max_request_bytes;
+  if (id == ROUTE_ID_UPLOAD && max < SERVER_UPLOAD_MAX)
+    return SERVER_UPLOAD_MAX;
+  return max;
 }
 
 static int method_allowed(const route_t *rt, const char *m) {

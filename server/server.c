@@ -85,7 +85,7 @@ static long long content_length(struct MHD_Connection *c) {
 static enum MHD_Result reply_too_large(http_req_t *r) {
   return server_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
                             "Anfrage zu groß (höchstens %zu Bytes)",
-                            r->srv->o.max_request_bytes);
+                            server_route_body_max(r->srv, r->route));
 }
 
 /* First call for a request: headers are in, the body (if any) not yet. */
@@ -103,7 +103,7 @@ static enum MHD_Result request_begin(http_req_t *r, const char *url,
   r->head_bytes = r->uri_len;
   MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header,
                             &r->head_bytes);
-  size_t max = s->o.max_request_bytes;
+  size_t max = server_route_body_max(s, r->route);
   if (r->head_bytes > max) return reply_too_large(r);
   long long cl = content_length(r->conn);
   if (cl >= 0 && (unsigned long long)cl > max - r->head_bytes) {
@@ -122,7 +122,7 @@ static enum MHD_Result request_begin(http_req_t *r, const char *url,
  * dropped for all others. */
 static enum MHD_Result request_body(http_req_t *r, const char *data,
                                     size_t *n) {
-  size_t max = r->srv->o.max_request_bytes;
+  size_t max = server_route_body_max(r->srv, r->route);
   r->body_bytes += *n;
   if (r->head_bytes + r->body_bytes > max) {
     r->too_large = 1;

@@ -32,6 +32,9 @@
  * before the 413 is sent, so the client sees the reply instead of a reset
  * connection; a larger one is refused at once and the connection closed. */
 #define SERVER_DISCARD_FACTOR 8
+/* POST /api/upload takes a file of up to this many bytes (or
+ * max_request_bytes when that is larger); see server_route_body_max. */
+#define SERVER_UPLOAD_MAX (16u << 20)
 
 /* Route labels; they are the values of the metrics' route label. */
 typedef enum {
@@ -50,6 +53,7 @@ typedef enum {
   ROUTE_ID_WEB,   /* route_static.c: / and /web/… */
   ROUTE_ID_AUDIT, /* route_audit.c */
   ROUTE_ID_PORTFOLIO,
+  ROUTE_ID_UPLOAD, /* route_upload.c */
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -156,6 +160,8 @@ const char *server_route_name(route_id_t id);
 enum MHD_Result server_route_dispatch(http_req_t *r);
 /* Whether the route reads a request body (kept in r->body). */
 int server_route_takes_body(route_id_t id);
+/* The most bytes (target + headers + body) a request to route id may have. */
+size_t server_route_body_max(const server_t *s, route_id_t id);
 
 /* ------------------------------------------------------------ worker.c */
 
@@ -210,6 +216,7 @@ enum MHD_Result route_index(http_req_t *r);  /* route_static.c: / */
 enum MHD_Result route_static(http_req_t *r); /* route_static.c: /web/… */
 enum MHD_Result route_audit(http_req_t *r);  /* route_audit.c */
 enum MHD_Result route_portfolio(http_req_t *r); /* route_portfolio.c */
+enum MHD_Result route_upload(http_req_t *r);    /* route_upload.c */
 
 /* ------------------------------------------------------------ route_v1.c */
 

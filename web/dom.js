@@ -72,7 +72,8 @@ export function where(hit) {
 export function page(main, title, ...content) {
   document.title = title + " – lotse";
   const h1 = h("h1", { tabindex: "-1" }, title);
-  main.replaceChildren(h1, ...content.flat());
+  main.replaceChildren(h1);
+  append(main, content);
   return h1;
 }
 

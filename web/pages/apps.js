@@ -85,13 +85,20 @@ function stepButtons(a, out, rerender) {
     } }, label)));
 }
 
+function answerText(v) {
+  if (v === true) return "ja";
+  if (v === false) return "nein";
+  if (Array.isArray(v)) return v.map(answerText).join(", ");
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
 function classification(a) {
   const answers = Object.entries(a.answers || {});
   const c = a.classification;
   return [h("h2", {}, "Fragebogen zur KI-Verordnung"),
     c ? h("p", {}, "Risikoklasse " + c.risk_class + ". ", (c.reasons || []).join(" ")) : h("p", {}, "Noch nicht klassifiziert."),
     answers.length ? table("Antworten im Fragebogen", ["Frage", "Antwort"],
-      answers.map(([k, v]) => [k, v === true ? "ja" : v === false ? "nein" : JSON.stringify(v)])) : null];
+      answers.map(([k, v]) => [k, answerText(v)])) : null];
 }
 
 async function renderOne(main, id, notice) {

@@ -5,16 +5,18 @@
 import { upload } from "../api.js";
 import { h, message, page, field, table } from "../dom.js";
 
-const CLASSES = [["offen", "offen"], ["intern", "intern"], ["vertraulich", "vertraulich"], ["geheim", "geheim"]];
+const CLASSES = [["offen", "offen"], ["intern", "intern"], ["vertraulich", "vertraulich"],
+  ["personenbezogen", "personenbezogen"]];
+const STATUS = { new: "aufgenommen", version: "neue Version", unchanged: "unverändert", access: "Zugriff geändert" };
 
 export async function render(main) {
   const files = field("Dateien", "input", { type: "file", name: "dateien", multiple: true, required: true },
-    "PDF, Word (DOCX), OpenDocument (ODT), HTML, Markdown, Text oder E-Mail (EML).");
+    "PDF, Word (DOCX), OpenDocument (ODT), HTML, Markdown, Text oder E-Mail (EML), je höchstens 16 MB.");
   const cls = field("Schutzklasse", "select", { name: "klasse" });
   for (const [v, t] of CLASSES) cls.input.append(h("option", { value: v }, t));
   cls.input.value = "intern";
   const group = field("Zugriffsgruppe (optional)", "input", { type: "text", name: "gruppe", autocomplete: "off" },
-    "Nur Mitglieder dieser Gruppe sehen die Dokumente; leer: alle mit passender Freigabe.");
+    "Nur Mitglieder dieser Gruppe sehen die Dokumente; leer: alle mit passender Freigabe. Sie können nur Gruppen wählen, zu denen Sie gehören.");
   const progress = h("progress", { max: "100", value: "0", id: "upload-progress", "aria-label": "Fortschritt des Hochladens" });
   const status = h("p", { "aria-live": "polite", id: "upload-status" }, "");
   const results = [];
@@ -37,7 +39,7 @@ export async function render(main) {
           progress.value = Math.round((100 * done) / total);
         });
         progress.value = 100;
-        results.push([f.name, r.status === "unchanged" ? "unverändert" : "aufgenommen",
+        results.push([f.name, STATUS[r.status] || r.status,
           r.doc_id ? h("a", { href: "#/dokument/" + r.doc_id + "/" }, "Dokument " + r.doc_id) : "–",
           r.hidden ? r.hidden + " versteckte Passage(n) ausgelassen" : ""]);
       } catch (err) {
