@@ -59,6 +59,8 @@ static const route_t ROUTES[] = {
      1, ROUTE_ALLOW},
     {"/api/upload", 0, ROUTE_ID_UPLOAD, "upload", route_upload, 1, 1,
      ROUTE_POST},
+    {"/api/questionnaire", 0, ROUTE_ID_QUESTIONNAIRE, "questionnaire",
+     route_questionnaire, 1, 1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -54,6 +54,7 @@ typedef enum {
   ROUTE_ID_AUDIT, /* route_audit.c */
   ROUTE_ID_PORTFOLIO,
   ROUTE_ID_UPLOAD, /* route_upload.c */
+  ROUTE_ID_QUESTIONNAIRE,
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -217,6 +218,7 @@ enum MHD_Result route_static(http_req_t *r); /* route_static.c: /web/… */
 enum MHD_Result route_audit(http_req_t *r);  /* route_audit.c */
 enum MHD_Result route_portfolio(http_req_t *r); /* route_portfolio.c */
 enum MHD_Result route_upload(http_req_t *r);    /* route_upload.c */
+enum MHD_Result route_questionnaire(http_req_t *r); /* route_questionnaire.c */
 
 /* ------------------------------------------------------------ route_v1.c */
 

@@ -25,7 +25,7 @@ export class ApiError extends Error {
 
 function headers(method, extra) {
   const hd = { Accept: "application/json", ...extra };
-  if (state.devUser) hd.Authorization = "Bearer dev:" + state.devUser;
+  if (state.devUser && !state.session) hd.Authorization = "Bearer dev:" + state.devUser;
   if (method !== "GET" && state.session && state.session.csrf) {
     hd["X-CSRF-Token"] = state.session.csrf;
   }
@@ -93,10 +93,12 @@ export function upload(path, file, onProgress) {
   });
 }
 
-// Ask the server who we are. 404: this server has no login yet.
+// Ask the server who we are ({"authenticated": false} without a session;
+// 401 for a session that ended; 404: this server has no login).
 export async function refreshSession() {
   try {
-    state.session = await get("/api/session");
+    const s = await get("/api/session");
+    state.session = s && s.authenticated ? s : null;
     state.loginAvailable = true;
   } catch (e) {
     state.session = null;

@@ -266,6 +266,21 @@ class WebStaticTest(unittest.TestCase):
         p = lt.run(self.ws, "portfolio", "--json")
         self.assertEqual(json.loads(p.stdout), body)
 
+    # ----------------------------------------------------- questionnaire
+
+    def test_questionnaire(self):
+        self.assertEqual(self.get("/api/questionnaire").status, 401)
+        r = self.get("/api/questionnaire", "berta")
+        self.assertEqual(r.status, 200, r.body)
+        body = r.json()
+        sp = spec("questionnaire")
+        self.assertEqual(schema_errors(
+            body, sp["reply_schema"]["200"]["schema"], sp), [])
+        # the same questions as the command
+        p = lt.run(self.ws, "app", "questions", "--json")
+        self.assertEqual(json.loads(p.stdout), body)
+        self.assertTrue(any("ask_if" in x for x in body))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -5,8 +5,9 @@
 // has to give, whether the gate lets it run, and the decision form for
 // the roles (POST /api/apps/ID/approve|reject) and the workflow steps of
 // the KI-Koordination (submit, suspend, resume).
-import { get, post } from "../api.js";
+import { get, post, state } from "../api.js";
 import { h, message, page, field, table, when } from "../dom.js";
+import { classifyForm } from "./questionnaire.js";
 
 const ROLE_LABEL = {
   ki_koordination: "KI-Koordination", fachdienstleitung: "Fachdienstleitung", datenschutz: "Datenschutz",
@@ -101,6 +102,16 @@ function classification(a) {
       answers.map(([k, v]) => [k, answerText(v)])) : null];
 }
 
+// Classifying is possible in "Entwurf" and in review before the round's
+// first decision; with a session only KI-Koordination and Administration
+// see the form (the server checks the role in any case).
+function mayClassify(a) {
+  const roles = state.session ? state.session.roles || [] : null;
+  if (roles && !roles.includes("ki_koordination") && !roles.includes("admin")) return false;
+  if (a.status === "entwurf") return true;
+  return a.status === "in_pruefung" && !(a.approvals || []).some((x) => x.round === a.round);
+}
+
 async function renderOne(main, id, notice) {
   let a;
   try {
@@ -123,6 +134,7 @@ async function renderOne(main, id, notice) {
     h("p", { class: "meta" }, "Fachbereich: " + (cur.owner_unit || "–") + " · zugelassene Einheiten: " +
       (cur.units || []).join(", ") + " · Pflichtschulungen: " + ((cur.trainings || []).join(", ") || "keine")),
     classification(a),
+    mayClassify(a) ? await classifyForm(a, out, rerender) : null,
     h("h2", {}, "Freigaben je Rolle"),
     table("Erforderliche Zustimmungen", ["Rolle", "Stand"], required.map((r) => [roleLabel(r),
       approved.includes(r) ? h("span", { class: "badge ok" }, "zugestimmt") : h("span", { class: "badge bad" }, "offen")])),
