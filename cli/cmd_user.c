@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
- * cli/cmd_user.c — `lotse user add NAME …`, `lotse user list` and
- * `lotse user grant|revoke NAME ROLLE…`: the principals that access rights
- * are tested against until login exists, and their governance roles
- * (gov/registry.h).
+ * cli/cmd_user.c — `lotse user add NAME …`, `lotse user list`,
+ * `lotse user grant|revoke NAME ROLLE…`, `lotse user passwd NAME` and
+ * `lotse user totp enroll|disable NAME`: the principals that access rights
+ * are tested against, their governance roles (gov/registry.h) and their
+ * login credentials (server/session.h: argon2id password, TOTP secret).
  */
 #include "cli/cli.h"
 #include "gov/registry.h"
+#include "server/session.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,9 +93,65 @@ static int roles(int argc, char **argv, cli_ctx_t *ctx, const cli_cmd_t *cmd) {
   return CLI_EXIT_OK;
 }
 
+static int wants_help(int argc, char **argv, int i, const cli_cmd_t *cmd) {
+  for (; i < argc; i++)
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+      cli_usage(cmd, stdout);
+      return 1;
+    }
+  return 0;
+}
+
+/* passwd NAME: the password is the first line of stdin (never an argument,
+ * which other users could read in the process list). */
+static int passwd(int argc, char **argv, cli_ctx_t *ctx, const cli_cmd_t *cmd) {
+  if (wants_help(argc, argv, 2, cmd)) return CLI_EXIT_OK;
+  if (argc != 3)
+    return cli_usage_error(cmd, "passwd braucht genau einen NAME; das "
+                                "Passwort kommt aus der Standardeingabe");
+  lotse_err_t err = {0};
+  char *data = NULL;
+  size_t len = 0;
+  if (lotse_stream_read(stdin, 4096, &data, &len, &err)) return cli_fail(&err);
+  size_t n = strcspn(data, "\r\n");
+  data[n] = 0;
+  int rc = cli_workspace_open(ctx, &err) ||
+           password_set(ctx->st, argv[2], data, &err);
+  memset(data, 0, len);
+  free(data);
+  if (rc) return cli_fail(&err);
+  printf("Passwort von %s gesetzt; laufende Sitzungen beendet\n", argv[2]);
+  return CLI_EXIT_OK;
+}
+
+/* totp enroll|disable NAME */
+static int totp(int argc, char **argv, cli_ctx_t *ctx, const cli_cmd_t *cmd) {
+  if (wants_help(argc, argv, 2, cmd)) return CLI_EXIT_OK;
+  if (argc != 4 || (strcmp(argv[2], "enroll") && strcmp(argv[2], "disable")))
+    return cli_usage_error(cmd, "Aufruf: lotse user totp enroll|disable NAME");
+  lotse_err_t err = {0};
+  if (cli_workspace_open(ctx, &err)) return cli_fail(&err);
+  if (!strcmp(argv[2], "disable")) {
+    if (totp_disable(ctx->st, argv[3], &err)) return cli_fail(&err);
+    printf("Zwei-Faktor-Anmeldung für %s ausgeschaltet\n", argv[3]);
+    return CLI_EXIT_OK;
+  }
+  char *uri;
+  if (totp_enroll(ctx->st, argv[3], &uri, &err)) return cli_fail(&err);
+  printf("%s\n", uri);
+  free(uri);
+  fprintf(stderr, "Diese Adresse (oder ihren QR-Code) einmalig in die "
+                  "Authenticator-App übernehmen; ein früheres Geheimnis gilt "
+                  "nicht mehr\n");
+  return CLI_EXIT_OK;
+}
+
 int cmd_user(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("user");
   if (argc >= 2 && !strcmp(argv[1], "list")) return list(ctx);
+  if (argc >= 2 && !strcmp(argv[1], "passwd"))
+    return passwd(argc, argv, ctx, cmd);
+  if (argc >= 2 && !strcmp(argv[1], "totp")) return totp(argc, argv, ctx, cmd);
   if (argc >= 2 && (!strcmp(argv[1], "grant") || !strcmp(argv[1], "revoke")))
     return roles(argc, argv, ctx, cmd);
   if (argc >= 2 && argv[1][0] != '-') {

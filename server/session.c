@@ -287,7 +287,7 @@ int session_cookie_find(const char *h, const char *name, char *out,
       size_t vl = len - nl - 1;
       while (vl && (h[nl + 1 + vl - 1] == ' ' || h[nl + 1 + vl - 1] == '\t'))
         vl--;
-      if (vl >= n) return LOTSE_ENOTFOUND;
+      if (vl >= n) return LOTSE_ETOOBIG;
       memcpy(out, h + nl + 1, vl);
       out[vl] = 0;
       return 0;

@@ -41,8 +41,8 @@
 
 /* From lotse.conf (keys in brackets, defaults in docs/api/login.md). */
 typedef struct session_opts {
-  int64_t idle_s;        /* auth.session_idle_minutes (30) */
-  int64_t max_s;         /* auth.session_max_hours (10) */
+  int64_t idle_s;        /* auth.session_idle_seconds (1800) */
+  int64_t max_s;         /* auth.session_max_seconds (36000) */
   int cookie_secure;     /* auth.cookie_secure (on); off only for tests
                             over http://127.0.0.1 */
   unsigned totp_roles;   /* auth.totp_roles: gov role bit mask */
@@ -101,7 +101,8 @@ int session_cookie_format(const session_opts_t *o, const char *id, char *buf,
                           size_t n);
 
 /* The value of cookie name in a Cookie header, copied to out; 0 when
- * found, LOTSE_ENOTFOUND otherwise (also when it does not fit). */
+ * found, LOTSE_ENOTFOUND when absent, LOTSE_ETOOBIG when it does not fit
+ * (a caller treats that as a wrong value, not as no cookie). */
 int session_cookie_find(const char *header, const char *name, char *out,
                         size_t n);
 
