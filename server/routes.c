@@ -36,12 +36,6 @@ static const route_t ROUTES[] = {
      1, 1, ROUTE_ALLOW},
     {"/healthz", 0, ROUTE_ID_HEALTHZ, "healthz", route_health, 0, 0,
      ROUTE_ALLOW},
-    {"/api/login", 0, ROUTE_ID_LOGIN, "login", route_login, 1, 0,
-     ROUTE_POST},
-    {"/api/logout", 0, ROUTE_ID_LOGOUT, "logout", route_logout, 1, 1,
-     ROUTE_POST},
-    {"/api/session", 0, ROUTE_ID_SESSION, "session", route_session, 1, 1,
-     ROUTE_ALLOW},
     {"/metrics", 0, ROUTE_ID_METRICS, "metrics", route_metrics, 1, 0,
      ROUTE_ALLOW},
     {"/api/ask", 0, ROUTE_ID_ASK, "ask", route_ask, 1, 1, ROUTE_POST},
@@ -67,6 +61,8 @@ static const route_t ROUTES[] = {
      ROUTE_POST},
     {"/api/questionnaire", 0, ROUTE_ID_QUESTIONNAIRE, "questionnaire",
      route_questionnaire, 1, 1, ROUTE_ALLOW},
+    {"/api/directory", 0, ROUTE_ID_DIRECTORY, "directory", route_directory, 1,
+     1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 
