@@ -18,6 +18,7 @@
 
 #include "search/search.h"
 #include "server/server.h"
+#include "server/session.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -56,6 +57,9 @@ typedef enum {
   ROUTE_ID_UPLOAD, /* route_upload.c */
   ROUTE_ID_QUESTIONNAIRE,
   ROUTE_ID_DIRECTORY,
+  ROUTE_ID_LOGIN,   /* route_login.c: /api/login */
+  ROUTE_ID_LOGOUT,  /* route_login.c: /api/logout */
+  ROUTE_ID_SESSION, /* route_login.c: /api/session */
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -120,6 +124,8 @@ typedef struct http_req {
   double t0;
   server_worker_t *w;  /* set by server_worker_get_or_reply */
   store_principal_t principal; /* set by server_auth_principal_or_reply */
+  int has_session;     /* the principal came from a session cookie */
+  session_t session;   /* that session (auth.c) */
   lotse_buf_t body;    /* request body of routes that take one (max set on
                           first use, released in on_completed) */
   struct v1_job *v1;   /* a /v1 request waiting for the model (route_v1.c) */
@@ -173,9 +179,22 @@ void server_workers_free(server_t *s);
 
 /* -------------------------------------------------------------- auth.c */
 
-/* Who is calling (anonymous unless a development token names a user);
- * 401 for a token that is not accepted. Needs r->w. */
+/* Who is calling: a development token's user, the user of a live
+ * lotse_session cookie (with X-CSRF-Token checked on state-changing
+ * methods: 403 without it), or anonymous. 401 for a token that is not
+ * accepted or a session that ended. Needs r->w. */
 int server_auth_principal_or_reply(http_req_t *r);
+
+/* --------------------------------------------------------- route_login.c */
+
+/* Queue a JSON reply (body reference taken) with an optional Set-Cookie
+ * value and Retry-After seconds (0: none); a 401 gets WWW-Authenticate. */
+enum MHD_Result server_reply_json_cookie(http_req_t *r, unsigned status,
+                                         json_t *body, const char *cookie,
+                                         int64_t retry_after);
+/* The identity settings of this server (lotse.conf auth.*); 500 when they
+ * are invalid. */
+int server_session_opts_or_reply(http_req_t *r, session_opts_t *o);
 
 /* ------------------------------------------------------------- roles.c */
 
@@ -214,6 +233,9 @@ enum MHD_Result route_v1_models(http_req_t *r);
 enum MHD_Result route_apps(http_req_t *r);
 enum MHD_Result route_kpi(http_req_t *r); /* route_kpi.c */
 enum MHD_Result route_drafts(http_req_t *r); /* route_drafts.c */
+enum MHD_Result route_login(http_req_t *r);   /* route_login.c */
+enum MHD_Result route_logout(http_req_t *r);  /* route_login.c */
+enum MHD_Result route_session(http_req_t *r); /* route_login.c */
 enum MHD_Result route_index(http_req_t *r);  /* route_static.c: / */
 enum MHD_Result route_static(http_req_t *r); /* route_static.c: /web/… */
 enum MHD_Result route_audit(http_req_t *r);  /* route_audit.c */
