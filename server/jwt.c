@@ -394,7 +394,12 @@ int jwt_verify(const char *token, const jwks_t *keys, const jwt_expect_t *ex,
   jwt_reason_t r = claims_check(c, ex);
   if (r != JWT_OK) {
     json_decref(c);
-    rc = refuse(r, why, err, jwt_reason_de(r));
+    static const char *const en[JWT_NREASONS] = {
+        [JWT_MALFORMED] = "claim missing or of the wrong type",
+        [JWT_BAD_ISS] = "wrong issuer", [JWT_BAD_AUD] = "wrong audience",
+        [JWT_EXPIRED] = "expired", [JWT_NOT_YET] = "not yet valid",
+        [JWT_BAD_NONCE] = "nonce does not match"};
+    rc = refuse(r, why, err, en[r] ? en[r] : "claims");
     goto out_hdr;
   }
   *claims = c;

@@ -22,6 +22,8 @@
 
 #include "base/base.h"
 
+#include "store/store.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -105,5 +107,62 @@ void oidc_provider_release(oidc_provider_t *p);
 
 /* Whether url is https://, or http:// to 127.0.0.1, [::1] or localhost. */
 int oidc_url_allowed(const char *url);
+
+/* ----------------------------------------------------------- oidc_user.c */
+
+#define OIDC_NAME_MAX 64
+
+/* lotse.conf [oidc] (keys and defaults in docs/operations/oidc.md). */
+typedef struct oidc_conf {
+  const char *issuer;        /* oidc.issuer; NULL: OIDC login is off */
+  const char *client_id;     /* oidc.client_id */
+  const char *client_secret; /* oidc.client_secret */
+  const char *redirect_uri;  /* oidc.redirect_uri (…/auth/oidc/callback) */
+  const char *scopes;        /* oidc.scopes ("openid profile email") */
+  const char *claim_user;    /* oidc.claim_user ("preferred_username") */
+  const char *claim_display; /* oidc.claim_display ("name") */
+  const char *claim_groups;  /* oidc.claim_groups ("groups"; "" off) */
+  const char *claim_roles;   /* oidc.claim_roles ("roles"; "" off) */
+  const char *claim_unit;    /* oidc.claim_unit ("unit"; "" off) */
+  const char *role_map;      /* oidc.role_map "idp-role:lotse-role, …" */
+  unsigned clearance;        /* oidc.clearance for new users ("offen") */
+  int mfa;                   /* oidc.mfa: the provider enforces 2FA (off) */
+  int64_t leeway_s;          /* oidc.leeway_seconds (60) */
+} oidc_conf_t;
+
+/* The [oidc] keys of conf (strings borrowed from conf). LOTSE_EINVAL for
+ * an incomplete set (issuer without client_id or redirect_uri), a bad URL,
+ * clearance or role_map, with the key named. */
+int oidc_conf_load(const lotse_conf_t *conf, oidc_conf_t *o,
+                   lotse_err_t *err);
+
+/* Provision or update the user for verified claims from issuer: the
+ * (issuer, sub) pair names the user once linked; otherwise the claim_user
+ * value is the user name (a local user of that name is linked when it has
+ * no other identity of this issuer). Display name, unit and groups follow
+ * the claims; governance roles follow the role claim (granted and revoked,
+ * through role_map when set). Writes the user name to user. LOTSE_EACCESS
+ * (German message) when the claims name no usable user or the name is
+ * linked to another subject. One transaction. */
+int oidc_user_provision(store_t *st, const oidc_conf_t *o,
+                        const char *issuer, json_t *claims, int64_t now,
+                        char user[OIDC_NAME_MAX], lotse_err_t *err);
+
+/* ----------------------------------------------------------- oidc_http.c */
+
+#define OIDC_HTTP_MAX (256 * 1024) /* largest provider answer we read */
+
+/* GET url (https, or http on loopback); 2xx body into *body (caller frees,
+ * NUL-terminated). LOTSE_EIO on a transport error or another status. */
+int oidc_http_get(const char *url, char **body, size_t *len,
+                  lotse_err_t *err);
+/* POST an application/x-www-form-urlencoded form to url with HTTP Basic
+ * client authentication (client_secret_basic; none when secret is ""),
+ * any status's body into *body and the status into *status. */
+int oidc_http_post_form(const char *url, const char *client_id,
+                        const char *secret, const char *form, char **body,
+                        size_t *len, long *status, lotse_err_t *err);
+/* s percent-encoded for a URL query or form (caller frees; NULL on OOM). */
+char *oidc_url_escape(const char *s);
 
 #endif

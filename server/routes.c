@@ -42,6 +42,8 @@ static const route_t ROUTES[] = {
      ROUTE_POST},
     {"/api/session", 0, ROUTE_ID_SESSION, "session", route_session, 1, 1,
      ROUTE_ALLOW},
+    {"/auth/oidc/", 1, ROUTE_ID_OIDC, "oidc", route_oidc, 1, 0,
+     ROUTE_ALLOW},
     {"/metrics", 0, ROUTE_ID_METRICS, "metrics", route_metrics, 1, 0,
      ROUTE_ALLOW},
     {"/api/ask", 0, ROUTE_ID_ASK, "ask", route_ask, 1, 1, ROUTE_POST},
@@ -67,8 +69,6 @@ static const route_t ROUTES[] = {
      ROUTE_POST},
     {"/api/questionnaire", 0, ROUTE_ID_QUESTIONNAIRE, "questionnaire",
      route_questionnaire, 1, 1, ROUTE_ALLOW},
-    {"/api/directory", 0, ROUTE_ID_DIRECTORY, "directory", route_directory, 1,
-     1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -1,0 +1,284 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""OpenID Connect login (server/oidc.c) against a real provider.
+
+The test starts npm oidc-provider (tests/reference/oidc_provider.mjs) and
+`lotse serve` configured for it, then drives the browser's part with
+http.client: GET /auth/oidc/login, the provider's login form, the redirect
+back to /auth/oidc/callback, and checks the session, the provisioned user
+(groups, unit, roles, user_identities) and the refusals: tampered or
+foreign state, tampered token, wrong audience, expired token, unknown key.
+Skips when node or tests/reference/node_modules/oidc-provider is missing.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import unittest
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lotsetest as lt  # noqa: E402
+
+REF = os.path.join(lt.SRC, "tests", "reference")
+PROVIDER = os.path.join(REF, "node_modules", "oidc-provider")
+NODE = shutil.which("node")
+START_TIMEOUT = 30
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Browser:
+    """Follows one request at a time, keeping cookies per host:port."""
+
+    def __init__(self):
+        self.jar = {}
+
+    def get(self, url, method="GET", body=None):
+        u = urllib.parse.urlsplit(url)
+        key = u.netloc
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+        headers = {}
+        if self.jar.get(key):
+            headers["Cookie"] = "; ".join(
+                "%s=%s" % kv for kv in self.jar[key].items())
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        path = u.path + ("?" + u.query if u.query else "")
+        c.request(method, path, body=body, headers=headers)
+        r = c.getresponse()
+        data = r.read()
+        cookies = self.jar.setdefault(key, {})
+        for name, value in r.getheaders():
+            if name.lower() != "set-cookie":
+                continue
+            nv = value.split(";", 1)[0]
+            k, _, v = nv.partition("=")
+            if "max-age=0" in value.lower() or not v:
+                cookies.pop(k.strip(), None)
+            else:
+                cookies[k.strip()] = v.strip()
+        c.close()
+        loc = r.getheader("Location")
+        if loc:
+            loc = urllib.parse.urljoin(url, loc)
+        return r.status, loc, data, r.getheaders()
+
+
+@unittest.skipUnless(NODE and os.path.isdir(PROVIDER),
+                     "node or tests/reference/node_modules/oidc-provider "
+                     "missing (scripts/install-test-tools.sh)")
+class TestOidc(lt.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir, cls.ws = lt.init("oidc")
+        cls.pport, cls.lport = free_port(), free_port()
+        cls.issuer = "http://127.0.0.1:%d" % cls.pport
+        cls.base = "http://127.0.0.1:%d" % cls.lport
+        cls.callback = cls.base + "/auth/oidc/callback"
+        cls.perr = open(os.path.join(cls.dir, "provider.err"), "wb")
+        cls.prov = subprocess.Popen(
+            [NODE, os.path.join(REF, "oidc_provider.mjs"), str(cls.pport),
+             cls.callback], cwd=REF, stdout=subprocess.PIPE,
+            stderr=cls.perr)
+        line = cls.prov.stdout.readline().decode()
+        if not line.startswith("ready"):
+            cls.prov.kill()
+            raise RuntimeError("provider did not start: %r" % line)
+        with open(os.path.join(cls.ws, "lotse.conf"), "a") as f:
+            f.write("\n[auth]\ncookie_secure = off\n\n[oidc]\n"
+                    "issuer = %s\nclient_id = lotse\n"
+                    "client_secret = lotse-test-secret\n"
+                    "redirect_uri = %s\nclaim_groups = groups\n"
+                    "claim_roles = roles\nclaim_unit = unit\n" %
+                    (cls.issuer, cls.callback))
+        # a local user of the same name as one provider account, linked on
+        # first login, with a role the provider does not grant any more
+        lt.run(cls.ws, "user", "add", "bob", "--unit", "bauamt")
+        lt.run(cls.ws, "user", "grant", "bob", "auditor")
+        cls.serr = open(os.path.join(cls.dir, "serve.err"), "wb")
+        cls.srv = subprocess.Popen(
+            [lt.BIN, "--workspace", cls.ws, "serve", "--port",
+             str(cls.lport)], stdout=subprocess.DEVNULL, stderr=cls.serr)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", cls.lport,
+                                               timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("lotse serve did not start")
+
+    @classmethod
+    def tearDownClass(cls):
+        rcs = []
+        for p in (cls.srv, cls.prov):
+            p.terminate()
+            try:
+                rcs.append(p.wait(timeout=10))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                rcs.append(p.wait())
+        cls.prov.stdout.close()
+        cls.perr.close()
+        cls.serr.close()
+        with open(os.path.join(cls.dir, "serve.err"), "rb") as f:
+            err = f.read().decode("utf-8", "replace")
+        # lotse must stop cleanly (and, in a sanitizer build, without
+        # reports)
+        if rcs[0] != 0 or "Sanitizer" in err or "runtime error" in err:
+            raise AssertionError("lotse serve exited %d:\n%s" %
+                                 (rcs[0], err))
+
+    def set_mode(self, mode):
+        st, _, body, _ = Browser().get(self.issuer + "/test/mode?m=" + mode)
+        self.assertEqual((st, body.decode()), (200, mode))
+
+    def to_callback(self, b, user="alice"):
+        """Start a login and log in at the provider; returns the callback
+        URL the provider sends the browser to (not yet followed)."""
+        st, loc, _, hdrs = b.get(self.base + "/auth/oidc/login")
+        self.assertEqual(st, 302)
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(loc).query)
+        self.assertEqual(q["code_challenge_method"], ["S256"])
+        self.assertEqual(q["client_id"], ["lotse"])
+        self.assertTrue(loc.startswith(self.issuer + "/auth?"))
+        cookie = [v for k, v in hdrs if k.lower() == "set-cookie"][0]
+        self.assertIn("HttpOnly", cookie)
+        url = loc
+        for _ in range(12):
+            if url.startswith(self.callback):
+                return url
+            st, nxt, body, _ = b.get(url)
+            if st == 200 and b"/login" in body:
+                action = re.search(rb'action="([^"]+)"', body).group(1)
+                st, nxt, body, _ = b.get(
+                    urllib.parse.urljoin(url, action.decode()), "POST",
+                    "login=" + user)
+            self.assertIn(st, (302, 303), body[:300])
+            url = nxt
+        self.fail("provider never redirected back to lotse")
+
+    def finish(self, b, url):
+        st, loc, body, _ = b.get(url)
+        return st, loc, body
+
+    def error_message(self, body):
+        return json.loads(body)["error"]["message"]
+
+    def test_1_login_provisions_user_and_session(self):
+        self.set_mode("ok")
+        b = Browser()
+        st, loc, body = self.finish(b, self.to_callback(b, "alice"))
+        self.assertEqual(st, 302, body)
+        self.assertEqual(loc, self.base + "/")
+        self.assertIn("lotse_session", b.jar["127.0.0.1:%d" % self.lport])
+        st, _, body, _ = b.get(self.base + "/api/session")
+        self.assertEqual(st, 200, body)
+        self.assertEqual(json.loads(body)["user"], "alice")
+        uid = lt.db_scalar(self.ws, "SELECT id FROM users WHERE name='alice'")
+        self.assertEqual(lt.db_scalar(
+            self.ws, "SELECT subject FROM user_identities WHERE user_id=%d"
+            % uid), "sub-alice")
+        groups = lt.db_scalar(
+            self.ws, "SELECT group_concat(g.name) FROM (SELECT g.name FROM "
+            "user_groups ug JOIN groups g ON g.id = ug.group_id WHERE "
+            "ug.user_id=%d ORDER BY g.name) g" % uid)
+        self.assertEqual(groups, "kreis/bauamt,sozialamt")
+        self.assertEqual(lt.db_scalar(
+            self.ws, "SELECT n.name FROM users u JOIN units n ON "
+            "n.id = u.unit_id WHERE u.id=%d" % uid), "sozialamt")
+        self.assertEqual(lt.db_scalar(
+            self.ws, "SELECT group_concat(role) FROM gov_roles WHERE "
+            "user_id=%d" % uid), "datenschutz")
+
+    def test_2_existing_user_linked_roles_follow_provider(self):
+        self.set_mode("ok")
+        b = Browser()
+        st, _, body = self.finish(b, self.to_callback(b, "bob"))
+        self.assertEqual(st, 302, body)
+        uid = lt.db_scalar(self.ws, "SELECT id FROM users WHERE name='bob'")
+        self.assertEqual(lt.db_scalar(
+            self.ws, "SELECT count(*) FROM gov_roles WHERE user_id=%d"
+            % uid), 0)  # auditor revoked: the provider names no role
+        self.assertEqual(lt.db_scalar(
+            self.ws, "SELECT subject FROM user_identities WHERE user_id=%d"
+            % uid), "sub-bob")
+
+    def test_state_must_match_browser_and_works_once(self):
+        self.set_mode("ok")
+        b = Browser()
+        url = self.to_callback(b)
+        bad = re.sub(r"state=[^&]+", "state=" + "A" * 43, url)
+        st, _, body = self.finish(b, bad)
+        self.assertEqual(st, 400)
+        self.assertIn("Anmeldevorgang", self.error_message(body))
+        other = Browser()  # another browser: no lotse_oidc cookie
+        st, _, body = self.finish(other, url)
+        self.assertEqual(st, 400)
+        st, _, body = self.finish(b, url)
+        self.assertEqual(st, 302, body)
+        st, _, body = self.finish(b, url)  # replay
+        self.assertEqual(st, 400)
+
+    def refused(self, mode, status, text):
+        self.set_mode(mode)
+        try:
+            b = Browser()
+            before = lt.db_scalar(self.ws, "SELECT count(*) FROM sessions")
+            st, _, body = self.finish(b, self.to_callback(b))
+            self.assertEqual(st, status, body)
+            self.assertIn(text, self.error_message(body))
+            self.assertEqual(
+                lt.db_scalar(self.ws, "SELECT count(*) FROM sessions"),
+                before)
+        finally:
+            self.set_mode("ok")
+
+    def test_tampered_token(self):
+        self.refused("tampered", 401, "Signatur des ID-Tokens ist ungültig")
+
+    def test_wrong_audience(self):
+        self.refused("aud", 401, "nicht für diese Anwendung")
+
+    def test_expired(self):
+        self.refused("expired", 401, "abgelaufen")
+
+    def test_unknown_kid(self):
+        self.refused("kid", 401, "unbekannten Schlüssel")
+
+    def test_not_configured_is_404(self):
+        d, ws = lt.init("oidc-off")
+        port = free_port()
+        p = subprocess.Popen([lt.BIN, "--workspace", ws, "serve", "--port",
+                              str(port)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    st, _, body, _ = Browser().get(
+                        "http://127.0.0.1:%d/auth/oidc/login" % port)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            self.assertEqual(st, 404)
+            self.assertIn("nicht eingerichtet", self.error_message(body))
+        finally:
+            p.terminate()
+            p.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    unittest.main()
