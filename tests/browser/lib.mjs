@@ -179,3 +179,29 @@ export async function junkText(page) {
   return text.split("\n").filter((l) =>
     /^\s*(null|undefined|NaN)\s*$|\[object Object\]|\bundefined\b/.test(l));
 }
+
+// `lotse ... ` with text on stdin; returns {status, stdout, stderr}.
+export function lotseInput(ws, input, ...args) {
+  return spawnSync(BIN, ["--workspace", ws, ...args],
+    { encoding: "utf8", input, timeout: 600000 });
+}
+
+// RFC 6238 TOTP (SHA-1, 30 s, 6 digits) from a base32 secret, for the
+// step that holds unix time t (seconds).
+export async function totp(secretB32, t = Date.now() / 1000) {
+  const { createHmac } = await import("node:crypto");
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of secretB32.replace(/=+$/, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error("bad base32: " + c);
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const off = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(off) & 0x7fffffff) % 1000000;
+  return String(n).padStart(6, "0");
+}

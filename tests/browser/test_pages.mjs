@@ -213,3 +213,81 @@ test("harness: axe reports a violation planted in a page (the check can fail)", 
   assert.ok(vs.some((v) => v.id === "label"), JSON.stringify(vs));
   await ctx.close();
 });
+
+test("upload: a file goes up with progress events and becomes a searchable document", async () => {
+  const ctx = await lib.context(browser, "pamt");
+  const page = await ctx.newPage();
+  // Record the XHR upload events the page receives.
+  await page.addInitScript(() => {
+    window.__uploadEvents = [];
+    const open = XMLHttpRequest.prototype.open;
+    XMLHttpRequest.prototype.open = function (...a) {
+      this.upload.addEventListener("progress", (e) =>
+        window.__uploadEvents.push([e.loaded, e.total]));
+      return open.apply(this, a);
+    };
+  });
+  await lib.open(page, srv.url, "#/hochladen");
+  const word = "Probelauf" + process.pid;
+  const para = "Die Dienstanweisung zum " + word + " regelt den Einsatz der Fahrzeuge des Landkreises. ";
+  const body = "Dienstanweisung " + word + "\n\n" + para.repeat(Math.ceil(1500000 / para.length));
+  await page.getByLabel("Dateien").setInputFiles({ name: "dienstanweisung.txt", mimeType: "text/plain",
+    buffer: Buffer.from(body) });
+  await page.getByLabel("Schutzklasse").selectOption("intern");
+  await page.getByRole("button", { name: "Hochladen" }).click();
+  await page.getByText(/Fertig: 1 Datei/).waitFor({ timeout: 120000 });
+  const events = await page.evaluate(() => window.__uploadEvents);
+  assert.ok(events.length >= 1, "no progress events");
+  const last = events[events.length - 1];
+  assert.equal(last[0], last[1], "upload did not reach its total: " + JSON.stringify(events));
+  assert.ok(last[1] >= body.length, JSON.stringify(last));
+  assert.equal(await page.locator("#upload-progress").evaluate((p) => p.value), 100);
+  const result = await page.locator("main table").innerText();
+  assert.match(result, /dienstanweisung\.txt\s+aufgenommen\s+Dokument \d+/, result);
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "hochgeladen");
+  assert.deepEqual(vs, [], lib.describeViolations(vs));
+  assert.deepEqual(ctx.problems, []);
+  await ctx.close();
+  const r = await fetch(srv.url + "/api/search?q=" + word, { headers: { Authorization: "Bearer dev:pamt" } });
+  assert.equal((await r.json()).hits.length, 1);
+});
+
+test("local login with password and TOTP code (2FA) in the browser; logout", async (t) => {
+  lib.lotse(ws, "user", "add", "anna", "--display", "Anna Beispiel", "--unit", "Hauptamt");
+  lib.lotse(ws, "user", "grant", "anna", "auditor");
+  const pw = "Frühling-im-Kreishaus-2026";
+  const p = lib.lotseInput(ws, pw + "\n", "user", "passwd", "anna");
+  if (p.status !== 0) return t.skip("lotse user passwd fehlt: " + p.stderr);
+  const e = lib.lotseInput(ws, "", "user", "totp", "enroll", "anna");
+  assert.equal(e.status, 0, e.stderr);
+  const secret = decodeURIComponent(e.stdout.match(/otpauth:\/\/\S*[?&]secret=([A-Z2-7=]+)/i)[1]);
+  const ctx = await lib.context(browser, null);
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, "#/anmelden");
+  await page.getByLabel("Benutzername", { exact: true }).fill("anna");
+  await page.getByLabel("Passwort", { exact: true }).fill(pw);
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  const code = page.getByLabel(/Sicherheitscode/);
+  await code.waitFor({ state: "visible" });
+  assert.equal(await page.evaluate(() => document.activeElement.name), "totp");
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "anmelden-code");
+  assert.deepEqual(vs, [], lib.describeViolations(vs));
+  await code.fill(await lib.totp(secret));
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  await page.getByText("Angemeldet: Anna Beispiel").waitFor();
+  const cookies = await ctx.cookies();
+  const c = cookies.find((x) => x.name === "lotse_session");
+  assert.ok(c && c.httpOnly && c.sameSite === "Strict", JSON.stringify(cookies));
+  // The session opens what the role allows: the audit view.
+  await lib.open(page, srv.url, "#/audit");
+  await page.getByText("Prüfkette intakt").waitFor();
+  await lib.screenshot(page, "audit-mit-sitzung");
+  await lib.open(page, srv.url, "#/anmelden");
+  await page.getByRole("button", { name: "Abmelden" }).click();
+  await page.getByText("Nicht angemeldet").waitFor();
+  assert.equal((await ctx.cookies()).filter((x) => x.name === "lotse_session" && x.value).length, 0);
+  assert.deepEqual(ctx.problems, []);
+  await ctx.close();
+});
