@@ -233,6 +233,16 @@ class TestOidc(lt.TestCase):
         st, _, body = self.finish(b, url)  # replay
         self.assertEqual(st, 400)
 
+    def test_provider_refusal(self):
+        b = Browser()
+        url = self.to_callback(b, "mallory")  # unknown at the provider
+        self.assertIn("error=access_denied", url)
+        st, _, body = self.finish(b, url)
+        self.assertEqual(st, 401, body)
+        self.assertIn("abgebrochen oder abgelehnt", self.error_message(body))
+        self.assertEqual(lt.db_scalar(
+            self.ws, "SELECT count(*) FROM users WHERE name='mallory'"), 0)
+
     def refused(self, mode, status, text):
         self.set_mode(mode)
         try:
