@@ -74,7 +74,7 @@ export function lotse(ws, ...args) {
 // `lotse serve --port 0 ...`; resolves with {url, stop()} once /healthz
 // answers. stop() sends SIGTERM and resolves with the exit code.
 export async function serve(ws, ...extra) {
-  const errPath = path.join(ws, "..", "serve.err");
+  const errPath = path.join(ws, "..", "serve-" + process.hrtime.bigint() + ".err");
   const err = fs.openSync(errPath, "w");
   const proc = spawn(BIN, ["--workspace", ws, "serve", "--port", "0", ...extra],
     { stdio: ["ignore", "pipe", err] });
@@ -204,4 +204,38 @@ export async function totp(secretB32, t = Date.now() / 1000) {
   const off = mac[mac.length - 1] & 0xf;
   const n = (mac.readUInt32BE(off) & 0x7fffffff) % 1000000;
   return String(n).padStart(6, "0");
+}
+
+export async function freePort() {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+// The test OpenID provider of tests/reference (npm oidc-provider; users
+// alice and bob, a plain login form). Resolves with {issuer, stop()}.
+export async function oidcProvider(port, redirectUri) {
+  const script = path.join(REF, "oidc_provider.mjs");
+  if (!fs.existsSync(script) || !fs.existsSync(path.join(REF, "node_modules", "oidc-provider"))) {
+    return null;
+  }
+  const proc = spawn(process.execPath, [script, String(port), redirectUri],
+    { cwd: REF, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((resolve, reject) => {
+    let buf = "";
+    proc.stdout.on("data", (d) => {
+      buf += d;
+      if (buf.startsWith("ready")) resolve();
+    });
+    proc.on("exit", (c) => reject(new Error("oidc provider exited " + c + ": " + buf)));
+  });
+  proc.stdout.resume();
+  const exited = new Promise((res) => proc.on("exit", (code, sig) => res(code ?? sig)));
+  return { issuer: "http://127.0.0.1:" + port, stop: async () => { proc.kill("SIGTERM"); return exited; } };
 }

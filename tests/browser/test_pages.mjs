@@ -291,3 +291,44 @@ test("local login with password and TOTP code (2FA) in the browser; logout", asy
   assert.deepEqual(ctx.problems, []);
   await ctx.close();
 });
+
+test("OIDC login: single sign-on through a real OpenID provider, back as a named user", async (t) => {
+  const pport = await lib.freePort();
+  const lport = await lib.freePort();
+  const base = "http://127.0.0.1:" + lport;
+  const prov = await lib.oidcProvider(pport, base + "/auth/oidc/callback");
+  if (!prov) return t.skip("tests/reference/oidc_provider.mjs or npm oidc-provider missing");
+  const odir = lib.scratch("oidc");
+  const ows = lib.demoWorkspace(odir);
+  (await import("node:fs")).appendFileSync(ows + "/lotse.conf",
+    "\n[auth]\ncookie_secure = off\n\n[oidc]\nissuer = " + prov.issuer + "\nclient_id = lotse\n" +
+    "client_secret = lotse-test-secret\nredirect_uri = " + base + "/auth/oidc/callback\n" +
+    "claim_groups = groups\nclaim_roles = roles\nclaim_unit = unit\n");
+  const osrv = await lib.serve(ows, "--port", String(lport));
+  const ctx = await lib.context(browser, null);
+  try {
+    const page = await ctx.newPage();
+    await lib.open(page, osrv.url, "#/anmelden");
+    const sso = page.getByRole("link", { name: /Single Sign-on/ });
+    const vs = await lib.axe(page, axeSource);
+    await lib.screenshot(page, "anmelden-sso");
+    assert.deepEqual(vs, [], lib.describeViolations(vs));
+    await sso.click();
+    await page.waitForURL(prov.issuer + "/**");
+    await page.getByLabel("Benutzer").fill("alice");
+    await page.getByRole("button", { name: "Anmelden" }).click();
+    await page.waitForURL(base + "/**");
+    await page.getByText("Angemeldet: Alice Amtmann").waitFor({ timeout: 30000 });
+    await lib.screenshot(page, "angemeldet-sso");
+    const s = await page.evaluate(async () => (await fetch("/api/session")).json());
+    assert.equal(s.method, "oidc");
+    assert.equal(s.user, "alice");
+    assert.ok(s.roles.includes("datenschutz"), JSON.stringify(s));
+    assert.deepEqual(ctx.problems, []);
+  } finally {
+    await ctx.close();
+    const rc = await osrv.stop();
+    await prov.stop();
+    assert.equal(rc, 0, osrv.stderr());
+  }
+});
