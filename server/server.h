@@ -9,10 +9,11 @@
  * GET /v1/models.
  * Errors are JSON: {"error": {"code": …, "message": …, "type": …}}.
  *
- * Who is calling: until login exists, every request is the anonymous
- * public (class "offen", documents without groups). Only when dev_tokens
- * is on — a development aid, off by default, never for production — does
- * "Authorization: Bearer dev:NAME" name the user NAME.
+ * Who is calling: the user of a login session (cookie lotse_session from
+ * POST /api/login or the OIDC callback, server/session.h), or else the
+ * anonymous public (class "offen", documents without groups). Only when
+ * dev_tokens is on — a development aid, off by default, never for
+ * production — does "Authorization: Bearer dev:NAME" name the user NAME.
  *
  * Contract: each worker thread has its own store connection; a document
  * the caller may not read is a 404 exactly like a missing one.

@@ -176,6 +176,15 @@ int session_create(store_t *st, const session_opts_t *o, const char *user,
     return lotse_err_set(err, LOTSE_ENOTFOUND, "unbekannter Benutzer '%s'",
                          user ? user : "");
   }
+  /* Sweep ended sessions now and then: each login removes them all. */
+  if ((rc = prep(st,
+                 "DELETE FROM sessions WHERE expires_at <= ?1 OR "
+                 "last_seen <= ?1 - ?2",
+                 &s, err)))
+    return rc;
+  sqlite3_bind_int64(s, 1, now);
+  sqlite3_bind_int64(s, 2, o->idle_s);
+  if ((rc = done(st, s, err))) return rc;
   if (!out) return 0;
   return session_lookup(st, o, id, now, out, err);
 }
@@ -222,7 +231,12 @@ int session_lookup(store_t *st, const session_opts_t *o, const char *id,
     if ((rc = session_destroy(st, id, err))) return rc;
     return lotse_err_set(err, LOTSE_ENOTFOUND, "Sitzung abgelaufen");
   }
-  if (now > tmp.last_seen) {
+  /* Refresh the idle clock at most every idle_s/10 (≤ 60 s, ≥ 1 s), so
+   * busy readers do not write on every request. */
+  int64_t every = o->idle_s / 10;
+  if (every > 60) every = 60;
+  if (every < 1) every = 1;
+  if (now - tmp.last_seen >= every) {
     if ((rc = prep(st, "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
                    &s, err)))
       return rc;
@@ -332,6 +346,13 @@ int session_lock_record(store_t *st, const session_opts_t *o, const char *key,
     return done(st, s, err);
   }
   int failures = 1;
+  /* Forget old failures of every key (keeps the table small when names
+   * are sprayed). */
+  if ((rc = prep(st, "DELETE FROM login_failures WHERE last_at < ?", &s,
+                 err)))
+    return rc;
+  sqlite3_bind_int64(s, 1, now - FAILURE_FORGET_S);
+  if ((rc = done(st, s, err))) return rc;
   if ((rc = prep(st,
                  "SELECT failures, last_at FROM login_failures WHERE key = ?",
                  &s, err)))

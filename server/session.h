@@ -12,7 +12,8 @@
  *   copy of the database does not let anyone log in.
  * - A session ends at the first of: idle time-out (no request for idle_s),
  *   absolute lifetime (max_s after creation), logout. An ended session is
- *   LOTSE_ENOTFOUND exactly like an unknown one.
+ *   LOTSE_ENOTFOUND exactly like an unknown one. The idle clock is written
+ *   at most every idle_s/10 (1 to 60 s), so it may end that much early.
  * - The CSRF token of a session is derived from its id (SHA-256 with its
  *   own prefix); it is returned by GET /api/session and must be sent as
  *   X-CSRF-Token on every state-changing request authenticated by cookie.

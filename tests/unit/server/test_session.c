@@ -176,6 +176,16 @@ static void test_session_lifecycle(void **state) {
   assert_int_equal(session_lookup(g_st, &o, id2, NOW + 101, &s2, &err),
                    LOTSE_ENOTFOUND);
   assert_int_equal(store_scalar(g_st, "SELECT count(*) FROM sessions"), 0);
+  /* A login sweeps out sessions that ended without being looked up. */
+  assert_int_equal(
+      session_create(g_st, &o, "anna", 0, "passwort", NOW, id, NULL, &err), 0);
+  assert_int_equal(
+      session_create(g_st, &o, "anna", 0, "passwort", NOW + 101, id2, NULL,
+                     &err),
+      0);
+  assert_int_equal(store_scalar(g_st, "SELECT count(*) FROM sessions"), 1);
+  assert_int_equal(session_lookup(g_st, &o, id2, NOW + 101, NULL, &err), 0);
+  assert_int_equal(session_destroy(g_st, id2, &err), 0);
 }
 
 static void test_session_refusals(void **state) {
