@@ -69,6 +69,8 @@ static const route_t ROUTES[] = {
      ROUTE_POST},
     {"/api/questionnaire", 0, ROUTE_ID_QUESTIONNAIRE, "questionnaire",
      route_questionnaire, 1, 1, ROUTE_ALLOW},
+    {"/api/directory", 0, ROUTE_ID_DIRECTORY, "directory", route_directory, 1,
+     1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -56,6 +56,7 @@ typedef enum {
   ROUTE_ID_PORTFOLIO,
   ROUTE_ID_UPLOAD, /* route_upload.c */
   ROUTE_ID_QUESTIONNAIRE,
+  ROUTE_ID_DIRECTORY,
   ROUTE_ID_LOGIN,   /* route_login.c: /api/login */
   ROUTE_ID_LOGOUT,  /* route_login.c: /api/logout */
   ROUTE_ID_SESSION, /* route_login.c: /api/session */
@@ -242,6 +243,7 @@ enum MHD_Result route_audit(http_req_t *r);  /* route_audit.c */
 enum MHD_Result route_portfolio(http_req_t *r); /* route_portfolio.c */
 enum MHD_Result route_upload(http_req_t *r);    /* route_upload.c */
 enum MHD_Result route_questionnaire(http_req_t *r); /* route_questionnaire.c */
+enum MHD_Result route_directory(http_req_t *r); /* route_directory.c */
 enum MHD_Result route_oidc(http_req_t *r);      /* oidc.c */
 
 /* ------------------------------------------------------------ route_v1.c */

@@ -281,6 +281,37 @@ class WebStaticTest(unittest.TestCase):
         self.assertEqual(json.loads(p.stdout), body)
         self.assertTrue(any("ask_if" in x for x in body))
 
+    # --------------------------------------------------------- directory
+
+    def test_directory(self):
+        self.assertEqual(self.get("/api/directory").status, 401)
+        for user in ("berta", "revisor"):
+            r = self.get("/api/directory", user)
+            self.assertEqual(r.status, 403, user)
+            self.assertIn("Administration", r.json()["error"]["message"])
+        lt.run(self.ws, "training", "add", "ki-grundlagen", "--title",
+               "KI-Grundlagen", "--valid-days", "365")
+        lt.run(self.ws, "training", "grant", "--user", "berta", "ki-grundlagen")
+        r = self.get("/api/directory", "koord")
+        self.assertEqual(r.status, 200, r.body)
+        body = r.json()
+        sp = spec("directory")
+        self.assertEqual(schema_errors(
+            body, sp["reply_schema"]["200"]["schema"], sp), [])
+        users = {u["name"]: u for u in body["users"]}
+        self.assertEqual(sorted(users), ["berta", "koord", "revisor"])
+        self.assertEqual(users["revisor"]["roles"], ["auditor"])
+        self.assertEqual(users["berta"]["unit"], "Sozialamt")
+        self.assertEqual([t["id"] for t in users["berta"]["trainings"]],
+                         ["ki-grundlagen"])
+        self.assertIsNotNone(users["berta"]["trainings"][0]["expires_at"])
+        self.assertEqual(users["koord"]["trainings"], [])
+        self.assertIn({"id": "ki-grundlagen", "title": "KI-Grundlagen",
+                       "valid_days": 365}, body["trainings"])
+        self.assertEqual(sorted(u["name"] for u in body["units"]),
+                         ["Hauptamt", "Sozialamt"])
+        self.assertNotIn("hash", r.body.decode().lower())
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

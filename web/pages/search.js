@@ -3,7 +3,7 @@
 // /api/search) and questions to the application Fragen (POST /api/ask).
 // Every hit and every cited source opens its passage (#/dokument/ID/CHUNK).
 import { get, post } from "../api.js";
-import { h, message, marked, page, field, where } from "../dom.js";
+import { append, h, message, marked, page, field, where } from "../dom.js";
 
 function docLink(docId, chunkId, text) {
   return h("a", { href: "#/dokument/" + docId + "/" + (chunkId || "") }, text);
@@ -42,7 +42,8 @@ function answerWithLinks(text, sources) {
 
 function renderAnswer(out, a) {
   const sources = a.sources || [];
-  out.replaceChildren(
+  out.replaceChildren();
+  append(out, [
     h("h2", {}, "Antwort"),
     h("p", { class: "draft-label" }, a.label || "KI-Entwurf – nicht geprüft"),
     a.notice ? h("p", { class: "hint" }, a.notice) : null,
@@ -58,7 +59,7 @@ function renderAnswer(out, a) {
       h("p", {}, s.snippet || ""),
       h("p", { class: "meta" }, [where(s), "Klasse: " + s.class,
         s.cited ? "in der Antwort zitiert" : "nicht zitiert"].filter(Boolean).join(" · ")))))
-      : h("p", {}, "Keine Quellen."));
+      : h("p", {}, "Keine Quellen.")]);
 }
 
 export async function render(main) {
