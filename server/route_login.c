@@ -85,9 +85,19 @@ static enum MHD_Result login_error(http_req_t *r, unsigned status,
   return server_reply_json_cookie(r, status, body, NULL, retry_after);
 }
 
+/* Whether the server listens on the loopback interface only. */
+static int loopback(const char *bind) {
+  return bind && (!strcmp(bind, "127.0.0.1") || !strcmp(bind, "::1") ||
+                  !strcmp(bind, "localhost"));
+}
+
 int server_session_opts_or_reply(http_req_t *r, session_opts_t *o) {
   lotse_err_t err = {0};
-  if (session_opts_load(r->srv->o.conf, o, &err) == 0) return 0;
+  if (session_opts_load(r->srv->o.conf, o, &err) == 0) {
+    /* auth.cookie_secure = off is for plain HTTP on this machine only. */
+    if (!o->cookie_secure && !loopback(r->srv->o.bind)) o->cookie_secure = 1;
+    return 0;
+  }
   lotse_log(LOTSE_LOG_ERROR, "server: %s", err.msg);
   server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                      "Anmeldung falsch eingerichtet (lotse.conf, auth.*)");

@@ -194,7 +194,7 @@ enum MHD_Result server_reply_json_cookie(http_req_t *r, unsigned status,
                                          json_t *body, const char *cookie,
                                          int64_t retry_after);
 /* The identity settings of this server (lotse.conf auth.*); 500 when they
- * are invalid. */
+ * are invalid. auth.cookie_secure = off counts only on a loopback bind. */
 int server_session_opts_or_reply(http_req_t *r, session_opts_t *o);
 
 /* ------------------------------------------------------------- roles.c */

@@ -410,12 +410,12 @@ class Login(lt.TestCase):
 class StrictLogin(lt.TestCase):
     """A server with a short idle time-out and a low per-address limit."""
 
-    def start(self, name, conf):
+    def start(self, name, conf, *extra):
         d, ws = lt.init(name)
         lt.run(ws, "user", "add", "anna")
         self.assertEqual(passwd(ws, "anna", PW["anna"]).returncode, 0)
         add_auth_conf(ws, conf)
-        srv = Server(ws, name)
+        srv = Server(ws, name, *extra)
         self.addCleanup(srv.stop)
         return srv
 
@@ -433,6 +433,13 @@ class StrictLogin(lt.TestCase):
         self.assertEqual(r.status, 401, r.body)
         self.assertIn("abgelaufen", r.json()["error"]["message"])
         self.assertIsNone(c.cookie)  # the reply cleared the cookie
+
+    def test_cookie_secure_off_only_on_loopback(self):
+        srv = self.start("login-any", ["cookie_secure = off"],
+                         "--bind", "0.0.0.0")
+        r = Client(srv).login("anna", PW["anna"])
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn("; Secure", r.header("Set-Cookie"))
 
     def test_lockout_per_address(self):
         srv = self.start("login-ip", ["lockout_after = 100",
