@@ -286,11 +286,6 @@ ROWS = {
         ("niemand", "GET", "/api/directory", None, 403),
         ("rev", "GET", "/api/directory", None, 403),
         ("koord", "GET", "/api/directory", None, 200)],
-    ("/api/directory", "GET"): [
-        (ANON, "GET", "/api/directory", None, 401),
-        ("niemand", "GET", "/api/directory", None, 403),
-        ("rev", "GET", "/api/directory", None, 403),
-        ("koord", "GET", "/api/directory", None, 200)],
     # Drafts: the author and the overseeing roles; others 404 as missing.
     ("/api/drafts", "GET"): [
         (ANON, "GET", "/api/drafts", None, 401),
