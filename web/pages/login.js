@@ -102,11 +102,16 @@ function accountView(out, ctx) {
     h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])), button);
 }
 
-// Whether the server offers single sign-on (a redirect to the provider).
+// Whether the server offers single sign-on. Asked without side effects:
+// /auth/oidc/login would start a login attempt (and ask the provider), so
+// the page asks for a path below it that does not exist, which the server
+// answers 404 "Nicht gefunden" when OIDC is set up and 404 "… nicht
+// eingerichtet" when it is not.
 async function ssoAvailable() {
   try {
-    const r = await fetch("/auth/oidc/login", { method: "HEAD", redirect: "manual", credentials: "same-origin" });
-    return r.type === "opaqueredirect" || (r.status >= 300 && r.status < 400);
+    const r = await fetch("/auth/oidc/", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const b = r.status === 404 ? await r.json() : null;
+    return !!(b && b.error && !/nicht eingerichtet/.test(b.error.message));
   } catch (e) {
     return false;
   }
