@@ -13,7 +13,9 @@
 # Environment: LOAD_CONNECTIONS (50), LOAD_DURATION (30s), LOAD_THREADS (2),
 #   LOAD_USER (mmustermann), LOAD_URL (use this server, skip the set-up),
 #   LOAD_AUTH (Authorization header; default "Bearer dev:$LOAD_USER"),
-#   LOAD_COOKIE (e.g. lotse_session=… for a cookie session instead).
+#   LOAD_COOKIE (e.g. lotse_session=… for a cookie session instead),
+#   LOAD_SESSION=1 (own server only: set a password for LOAD_USER, log in
+#   with POST /api/login and load with the session cookie, no token).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -47,6 +49,15 @@ if [ -z "$url" ]; then
     sleep 0.1
   done
   [ -n "$url" ] || { echo "load_search: server did not start:" >&2; cat "$tmp/err" >&2; exit 1; }
+  if [ "${LOAD_SESSION:-}" = 1 ]; then
+    pw="load-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    echo "$pw" | "$bin" --workspace "$tmp/ws" user passwd "$user" >/dev/null
+    cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+      -d "{\"user\":\"$user\",\"password\":\"$pw\"}" "$url/api/login" |
+      sed -n 's/^[Ss]et-[Cc]ookie: \(lotse_session=[^;]*\).*/\1/p')
+    [ -n "$cookie" ] || { echo "load_search: login failed" >&2; exit 1; }
+    export LOAD_COOKIE=$cookie LOAD_AUTH=""
+  fi
 fi
 url=${url%/}
 
@@ -55,8 +66,15 @@ url=${url%/}
 code=$(curl -s -o /dev/null -w '%{http_code}' ${LOAD_AUTH:+-H "Authorization: $LOAD_AUTH"} \
   ${LOAD_COOKIE:+-H "Cookie: $LOAD_COOKIE"} "$url/api/search?q=Urlaubsantrag")
 [ "$code" = 200 ] || { echo "load_search: /api/search answers $code for the load user" >&2; exit 1; }
+# ... and must be a named user, not the anonymous public (GET /api/session).
+who=$(curl -s ${LOAD_AUTH:+-H "Authorization: $LOAD_AUTH"} ${LOAD_COOKIE:+-H "Cookie: $LOAD_COOKIE"} \
+  "$url/api/session")
+case "$who" in
+  *'"authenticated":true'*) ;;
+  *) echo "load_search: the load user is not authenticated: $who" >&2; exit 1 ;;
+esac
 
-echo "wrk -t$threads -c$conns -d$dur --latency  $url/api/search  (user: ${LOAD_AUTH:-cookie}, $(nproc) CPUs)"
+echo "wrk -t$threads -c$conns -d$dur --latency  $url/api/search  (${LOAD_AUTH:-session cookie of $user}, $(nproc) CPUs)"
 out=$(cd "$src" && wrk -t"$threads" -c"$conns" -d"$dur" --latency -s "$here/load_search.lua" "$url")
 echo "$out"
 line=$(grep '^LOAD ' <<<"$out")
