@@ -41,8 +41,25 @@ static const char CONF_TEMPLATE[] =
     "max_request_kb = 64\n"
     "# NUR FÜR ENTWICKLUNG: Entwicklungs-Token ('Authorization: Bearer\n"
     "# dev:BENUTZER') benennen den Aufrufer ohne Anmeldung. Niemals im\n"
-    "# Betrieb einschalten; die Anmeldung folgt in einer späteren Version.\n"
-    "dev_tokens = off\n";
+    "# Betrieb einschalten (Anmeldung: Abschnitt [auth], [oidc]).\n"
+    "dev_tokens = off\n"
+    "\n"
+    "[auth]\n"
+    "# Anmeldung mit Passwort (lotse user passwd) und Sitzungs-Cookie\n"
+    "# Sitzung endet nach so vielen Sekunden ohne Anfrage / spätestens nach\n"
+    "session_idle_seconds = 1800\n"
+    "session_max_seconds = 36000\n"
+    "# Rollen, die den zweiten Faktor (TOTP, lotse user totp enroll) brauchen;\n"
+    "# 'all' verlangt ihn von allen\n"
+    "# totp_roles = admin, auditor, ki_koordination\n"
+    "# Sperre nach so vielen Fehlversuchen (je Konto / je Adresse)\n"
+    "lockout_after = 5\n"
+    "lockout_after_ip = 20\n"
+    "\n"
+    "# Anmeldung über den Identitätsanbieter des Kreises (Keycloak):\n"
+    "# siehe docs/operations/oidc.md\n"
+    "# [oidc]\n"
+    "# issuer = https://sso.example.de/realms/kreis\n";
 
 int cmd_init(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("init");
