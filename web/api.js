@@ -25,7 +25,7 @@ export class ApiError extends Error {
 
 function headers(method, extra) {
   const hd = { Accept: "application/json", ...extra };
-  if (state.devUser && !state.session) hd.Authorization = "Bearer dev:" + state.devUser;
+  if (state.devUser && (!state.session || state.session.method === "dev-token")) hd.Authorization = "Bearer dev:" + state.devUser;
   if (method !== "GET" && state.session && state.session.csrf) {
     hd["X-CSRF-Token"] = state.session.csrf;
   }
