@@ -39,10 +39,13 @@ $lotse stats
 # in review (demo/governance.sh; an existing application is left as it is).
 echo
 demo/governance.sh "$lotse"
+# Log-ins for the web application: password "lotse-demo" for every demo user.
+demo/accounts.sh "$lotse"
 if [ "${LOTSE_DEMO_NO_SERVE:-}" = "1" ]; then exit 0; fi
 echo
 echo "Beispiel: curl 'http://127.0.0.1:${LOTSE_PORT:-8080}/api/search?q=Urlaubsantrag'"
 echo "          $lotse search --user pamt Urlaubsantrag"
 echo "          $lotse ask --user mmustermann 'Wie viele Tage darf ich mobil arbeiten?'"
 echo "          $lotse app show protokoll; $lotse kpi; $lotse audit verify"
+echo "Web-Anwendung: http://127.0.0.1:${LOTSE_PORT:-8080}/ (Anmeldung z. B. als mmustermann, Passwort lotse-demo)"
 exec $lotse serve --port "${LOTSE_PORT:-8080}"

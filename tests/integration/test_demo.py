@@ -21,6 +21,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lotsetest as lt  # noqa: E402
+from test_http import Server, request  # noqa: E402
 
 DEMO = os.path.join(lt.SRC, "demo")
 
@@ -199,6 +200,41 @@ class Demo(lt.TestCase):
         self.assertIn("Anwendung fragen vorhanden", p.stdout)
         self.assertEqual(versions(), before)
         self.assertEqual(lt.run(self.ws, "audit", "verify").returncode, 0)
+
+    def test_demo_accounts_log_in_to_the_web_application(self):
+        # demo/accounts.sh (run by scripts/demo.sh): password "lotse-demo" for
+        # every demo user and a cookie without Secure for http://127.0.0.1.
+        p = subprocess.run([os.path.join(DEMO, "accounts.sh"),
+                            os.path.abspath(lt.BIN)], capture_output=True,
+                           text=True, timeout=600,
+                           env=dict(os.environ, LOTSE_HOME=self.ws))
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        srv = Server(self.ws, "demo-web")
+        try:
+            page = request(srv, "GET", "/")
+            self.assertEqual(page.status, 200)
+            self.assertIn(b'lang="de"', page.body)
+            bad = request(srv, "POST", "/api/login",
+                          {"Content-Type": "application/json"},
+                          json.dumps({"user": "mmustermann",
+                                      "password": "falsch"}).encode())
+            self.assertEqual(bad.status, 401, bad.body)
+            ok = request(srv, "POST", "/api/login",
+                         {"Content-Type": "application/json"},
+                         json.dumps({"user": "mmustermann",
+                                     "password": "lotse-demo"}).encode())
+            self.assertEqual(ok.status, 200, ok.body)
+            cookie = ok.header("Set-Cookie")
+            self.assertIn("HttpOnly", cookie)
+            self.assertNotIn("Secure", cookie)
+            sid = re.match(r"lotse_session=([^;]*)", cookie).group(1)
+            me = request(srv, "GET", "/api/session",
+                         {"Cookie": "lotse_session=" + sid})
+            self.assertEqual(me.status, 200, me.body)
+            self.assertEqual(me.json()["user"], "mmustermann")
+        finally:
+            rc, _ = srv.stop()
+        self.assertEqual(rc, 0, srv.stderr_text())
 
 
 if __name__ == "__main__":
