@@ -68,38 +68,17 @@ static int query_or_reply(http_req_t *r, gov_kpi_query_t *q) {
 }
 
 static int role_or_reply(http_req_t *r) {
-  if (r->principal.user_id == 0) {
-    server_reply_unauthorized(r, "Kennzahlen sind nur für angemeldete "
-                                 "Beschäftigte zugänglich");
-    return -1;
-  }
-  unsigned have = 0;
-  lotse_err_t err = {0};
-  if (gov_roles_of(r->w->st, r->principal.name, &have, &err)) {
-    lotse_log(LOTSE_LOG_ERROR, "server: kpi: %s", err.msg);
-    server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-                       "Rollen konnten nicht gelesen werden");
-    return -1;
-  }
-  if (have & KPI_ROLES) return 0;
-  server_reply_error(r, MHD_HTTP_FORBIDDEN,
-                     "Keine Berechtigung: Kennzahlen sehen nur Revision, "
-                     "KI-Koordination und Administration");
-  return -1;
-}
-
-/* The workspace directory: where lotse.db lies (audit.db beside it). */
-static char *workspace_of(const char *db_path) {
-  const char *slash = db_path ? strrchr(db_path, '/') : NULL;
-  if (!slash) return lotse_strdup(".");
-  if (slash == db_path) return lotse_strdup("/");
-  return lotse_strndup(db_path, (size_t)(slash - db_path));
+  return server_roles_or_reply(
+      r, KPI_ROLES,
+      "Kennzahlen sind nur für angemeldete Beschäftigte zugänglich",
+      "Keine Berechtigung: Kennzahlen sehen nur Revision, KI-Koordination "
+      "und Administration");
 }
 
 enum MHD_Result route_kpi(http_req_t *r) {
   gov_kpi_query_t q = {0};
   if (role_or_reply(r) || query_or_reply(r, &q)) return r->result;
-  char *ws = workspace_of(r->srv->o.db_path);
+  char *ws = server_workspace_dir(r->srv->o.db_path);
   gov_audit_t *a = NULL;
   gov_kpi_report_t *rep = NULL;
   lotse_err_t err = {0};
