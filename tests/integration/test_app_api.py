@@ -12,28 +12,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lotsetest as lt  # noqa: E402
+from test_app_cli import all_no  # noqa: E402
 from test_http import Server, request, schema_errors  # noqa: E402
 
 with open(os.path.join(lt.SRC, "server", "api", "apps.json"),
           encoding="utf-8") as _f:
     SPEC = json.load(_f)
-
-def all_no(ws):
-    """Every question of the shipped questionnaire answered "no" (from
-    `lotse app questions`, so new questions need no test change)."""
-    qs = json.loads(lt.run(ws, "app", "questions").stdout)
-    out = {}
-    for q in qs:
-        values = [o["value"] for o in q["options"]]
-        if q["kind"] == "yes_no":
-            out[q["id"]] = False
-        elif q["kind"] == "multi_choice":
-            excl = [o["value"] for o in q["options"] if o.get("exclusive")]
-            out[q["id"]] = [excl[0] if excl else "none"]
-        else:
-            out[q["id"]] = "none" if "none" in values else values[0]
-    return out
-
 
 def tok(user):
     return {"Authorization": "Bearer dev:" + user}
