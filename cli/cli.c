@@ -80,6 +80,10 @@ static const cli_cmd_t commands[] = {
     {"register", cmd_register, "lotse register export [OPTIONEN]",
      "KI-Anwendungen als Algorithmenregister (JSON) ausgeben",
      cmd_register_opts, 0},
+    {"logwatch", cmd_logwatch,
+     "lotse logwatch ingest|parse|sigma|alerts [OPTIONEN] [DATEI]...",
+     "Protokolldaten einlesen, Muster lernen, Sigma-Regeln und Auffälligkeiten "
+     "prüfen", NULL, 1},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

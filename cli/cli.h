@@ -61,6 +61,13 @@ int cli_principal(cli_ctx_t *ctx, const char *user, store_principal_t *p,
                   lotse_err_t *err);
 
 /* Commands (cli/cmd_<name>.c). */
+int cmd_logwatch(int argc, char **argv, cli_ctx_t *ctx);
+/* Subcommands of `lotse logwatch` (cli/cmd_logwatch_<sub>.c): each has its
+ * own option table; def->name is "logwatch <sub>" for messages. */
+extern const cli_cmd_t cmd_logwatch_ingest_def;
+extern const cli_cmd_t cmd_logwatch_parse_def;
+extern const cli_cmd_t cmd_logwatch_sigma_def;
+extern const cli_cmd_t cmd_logwatch_alerts_def;
 int cmd_init(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_ingest(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_search(int argc, char **argv, cli_ctx_t *ctx);

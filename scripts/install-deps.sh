@@ -11,7 +11,7 @@ PKGS=(
   libsqlite3-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev
   libjansson-dev libxml2-dev libzip-dev libpoppler-glib-dev libcairo2-dev
   libtesseract-dev libleptonica-dev libgmime-3.0-dev libyaml-dev
-  libargon2-dev liboath-dev libssl-dev
+  libargon2-dev liboath-dev libssl-dev libpcre2-dev
   # runtime data: German OCR model, compound-splitting lexicon, a font
   tesseract-ocr-deu hunspell-de-de fonts-dejavu-core
   # tests: unit framework, integration tests, fixtures
