@@ -185,6 +185,26 @@ enum MHD_Result route_session(http_req_t *r) {
   return server_reply_json(r, MHD_HTTP_OK, b);
 }
 
+/* "local" for the session method "passwort", else the method. */
+static const char *audit_method(const char *method) {
+  return method && strcmp(method, "passwort") == 0 ? "local" : method;
+}
+
+/* The session id in the request's lotse_session cookie into id (""
+ * when there is none or it is malformed). */
+static void cookie_session_id(http_req_t *r, char id[SESSION_ID_BUF * 2]) {
+  const char *c = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                              MHD_HTTP_HEADER_COOKIE);
+  if (!c || session_cookie_find(c, SESSION_COOKIE, id, SESSION_ID_BUF * 2))
+    id[0] = 0;
+}
+
+static int end_cookie_session(http_req_t *r, lotse_err_t *err) {
+  char id[SESSION_ID_BUF * 2];
+  cookie_session_id(r, id);
+  return id[0] ? session_destroy(r->w->st, id, err) : 0;
+}
+
 enum MHD_Result server_session_login_reply(struct http_req *r,
                                            const char *user, int mfa,
                                            const char *method,
@@ -194,6 +214,13 @@ enum MHD_Result server_session_login_reply(struct http_req *r,
   lotse_err_t err = {0};
   char id[SESSION_ID_BUF], cookie[256];
   session_t sess;
+  /* The session whose cookie this browser still sends ends now: one live
+   * session per browser, and a fixed id never survives a login. */
+  if (end_cookie_session(r, &err)) {
+    lotse_log(LOTSE_LOG_ERROR, "server: session: %s", err.msg);
+    return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                              "Interner Fehler");
+  }
   int rc = session_create(r->w->st, &o, user, mfa, method, lotse_now_unix(),
                           id, &sess, &err);
   if (rc == LOTSE_ENOTFOUND)
@@ -206,6 +233,11 @@ enum MHD_Result server_session_login_reply(struct http_req *r,
   }
   lotse_log(LOTSE_LOG_INFO, "server: login %s (%s%s)", user, method,
             mfa ? ", 2FA" : "");
+  login_event_t ev = {.kind = LOGIN_EVENT_SUCCESS, .user = user,
+                      .user_known = 1, .method = audit_method(method),
+                      .mfa = mfa};
+  if (login_audit(r->w->st, &ev, &err))
+    lotse_log(LOTSE_LOG_ERROR, "server: audit: %s", err.msg);
   if (location) {
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -234,16 +266,17 @@ enum MHD_Result route_logout(http_req_t *r) {
   if (server_session_opts_or_reply(r, &o)) return r->result;
   char cookie[128];
   if (r->has_session) {
-    const char *c = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_COOKIE);
-    char id[SESSION_ID_BUF * 2];
     lotse_err_t err = {0};
-    if (c && session_cookie_find(c, SESSION_COOKIE, id, sizeof id) == 0 &&
-        session_destroy(r->w->st, id, &err)) {
+    if (end_cookie_session(r, &err)) {
       lotse_log(LOTSE_LOG_ERROR, "server: logout: %s", err.msg);
       return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                 "Interner Fehler");
     }
+    login_event_t ev = {.kind = LOGIN_EVENT_LOGOUT,
+                        .user = r->session.user, .user_known = 1,
+                        .method = audit_method(r->session.method)};
+    if (login_audit(r->w->st, &ev, &err))
+      lotse_log(LOTSE_LOG_ERROR, "server: audit: %s", err.msg);
   }
   if (session_cookie_format(&o, NULL, cookie, sizeof cookie))
     return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -275,6 +308,38 @@ static void client_key(http_req_t *r, char *out, size_t n) {
               &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
               addr, sizeof addr);
   snprintf(out, n, "ip:%s", addr);
+}
+
+static int record(http_req_t *r, login_t *l, int ok);
+
+/* One login failure (or a lock-out) in the audit trail. */
+static void audit_failure(http_req_t *r, const login_t *l,
+                          login_event_kind_t kind, const char *reason,
+                          int64_t lock_s) {
+  int known = login_audit_user_known(r->w->st, l->user);
+  login_event_t ev = {.kind = kind,
+                      .user = l->user,
+                      .user_known = known,
+                      .method = "local",
+                      .reason = !known && !strcmp(reason, "bad_password")
+                                    ? "unknown_user"
+                                    : reason,
+                      .client = l->ikey + 3, /* after "ip:" */
+                      .lock_s = lock_s};
+  lotse_err_t err = {0};
+  if (login_audit(r->w->st, &ev, &err))
+    lotse_log(LOTSE_LOG_ERROR, "server: audit: %s", err.msg);
+}
+
+/* A refused attempt: audited with reason, counted as a failure when
+ * count is set, and a lock-out that this failure started audited too. */
+static void refuse(http_req_t *r, login_t *l, const char *reason, int count) {
+  audit_failure(r, l, LOGIN_EVENT_FAILURE, reason, 0);
+  if (!count || record(r, l, 0)) return;
+  int64_t wait = session_lock_remaining(r->w->st, l->ukey, l->now);
+  int64_t wait_ip = session_lock_remaining(r->w->st, l->ikey, l->now);
+  if (wait_ip > wait) wait = wait_ip;
+  if (wait > 0) audit_failure(r, l, LOGIN_EVENT_LOCKOUT, "lockout", wait);
 }
 
 /* Record a failure (ok = 0) or success for both keys in one transaction. */
@@ -339,6 +404,7 @@ static int second_factor_or_reply(http_req_t *r, login_t *l, int *mfa) {
   *mfa = 0;
   if (!enrolled && !required) return 0;
   if (!enrolled) {
+    refuse(r, l, "totp_not_enrolled", 0);
     login_error(r, MHD_HTTP_FORBIDDEN,
                 "Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben, "
                 "aber noch nicht eingerichtet; bitte wenden Sie sich an die "
@@ -347,6 +413,7 @@ static int second_factor_or_reply(http_req_t *r, login_t *l, int *mfa) {
     return -1;
   }
   if (!l->totp) {
+    refuse(r, l, "totp_required", 0);
     login_error(r, MHD_HTTP_UNAUTHORIZED,
                 "Bitte den sechsstelligen Code aus Ihrer Authenticator-App "
                 "eingeben",
@@ -360,7 +427,7 @@ static int second_factor_or_reply(http_req_t *r, login_t *l, int *mfa) {
     return -1;
   }
   if (!ok) {
-    record(r, l, 0);
+    refuse(r, l, "bad_totp", 1);
     login_error(r, MHD_HTTP_UNAUTHORIZED,
                 "Code ungültig oder bereits verwendet", 1, 0);
     return -1;
@@ -380,6 +447,7 @@ enum MHD_Result route_login(http_req_t *r) {
   int64_t wait_ip = session_lock_remaining(r->w->st, l.ikey, l.now);
   if (wait_ip > wait) wait = wait_ip;
   if (wait > 0) {
+    refuse(r, &l, "locked", 0);
     char msg[160];
     snprintf(msg, sizeof msg,
              "Zu viele fehlgeschlagene Anmeldungen; bitte in %lld Sekunden "
@@ -396,7 +464,7 @@ enum MHD_Result route_login(http_req_t *r) {
     goto out;
   }
   if (!ok) {
-    record(r, &l, 0);
+    refuse(r, &l, "bad_password", 1);
     login_error(r, MHD_HTTP_UNAUTHORIZED, "Benutzername oder Passwort falsch",
                 0, 0);
     goto out;

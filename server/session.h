@@ -161,6 +161,32 @@ enum MHD_Result server_session_login_reply(struct http_req *r,
                                            const char *method,
                                            const char *location);
 
+/* ---------------------------------------------------- login_audit.c */
+
+typedef enum {
+  LOGIN_EVENT_SUCCESS = 0, /* auth.login */
+  LOGIN_EVENT_FAILURE,     /* auth.login_failed */
+  LOGIN_EVENT_LOCKOUT,     /* auth.lockout: a failure started a lock */
+  LOGIN_EVENT_LOGOUT       /* auth.logout */
+} login_event_kind_t;
+
+typedef struct login_event {
+  login_event_kind_t kind;
+  const char *user;   /* as typed or from the provider */
+  int user_known;     /* 0: user is not stored, only that it was unknown */
+  const char *method; /* "local" or "oidc" */
+  int mfa;            /* success: a second factor was verified */
+  const char *reason; /* failure: bad_password, bad_totp, totp_required,
+                         totp_not_enrolled, locked, unknown_user … */
+  const char *client; /* client address or NULL */
+  int64_t lock_s;     /* lock-out: its length in seconds */
+} login_event_t;
+
+/* Append one record for e to the audit trail beside st's database. */
+int login_audit(store_t *st, const login_event_t *e, lotse_err_t *err);
+/* 1 when a user of that name exists. */
+int login_audit_user_known(store_t *st, const char *user);
+
 /* ------------------------------------------------- lock-out (session.c) */
 
 /* Seconds of lock-out after `failures` consecutive failures: 0 below

@@ -202,6 +202,92 @@ class Login(lt.TestCase):
         r = request(self.srv, "GET", "/api/login")
         self.assertEqual((r.status, r.header("Allow")), (405, "POST"))
 
+    # -------------------------------------------------------------- audit
+
+    def audit(self, action_prefix="auth."):
+        p = lt.run(self.ws, "audit", "export")
+        recs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+        return [r for r in recs if r["action"].startswith(action_prefix)], \
+            p.stdout
+
+    def test_audit_records_logins_failures_and_logout(self):
+        lt.run(self.ws, "user", "add", "audi", "--unit", "Hauptamt")
+        self.assertEqual(passwd(self.ws, "audi", "Audi-Passwort-8")
+                         .returncode, 0)
+        before = len(self.audit()[0])
+        c = Client(self.srv)
+        self.assertEqual(c.login("audi", "Falsch-Audi-9").status, 401)
+        # a password typed into the name field must not reach the trail
+        self.assertEqual(Client(self.srv).login("Geheim-Vertippt-77",
+                                                "Falsch-Audi-9").status, 401)
+        self.assertEqual(c.login("audi", "Audi-Passwort-8").status, 200)
+        self.assertEqual(c.call("POST", "/api/logout").status, 200)
+        recs, text = self.audit()
+        new = recs[before:]
+        got = [(r["action"], r["actor"], r["decision"], r["reason_code"])
+               for r in new]
+        self.assertEqual(got, [
+            ("auth.login_failed", "audi", "refuse", "bad_password"),
+            ("auth.login_failed", "", "refuse", "unknown_user"),
+            ("auth.login", "audi", "allow", ""),
+            ("auth.logout", "audi", "none", "")])
+        self.assertEqual(new[0]["unit"], "Hauptamt")
+        self.assertEqual(new[0]["details"]["method"], "local")
+        self.assertEqual(new[0]["details"]["client"], "127.0.0.1")
+        self.assertEqual(new[1]["details"]["user_known"], False)
+        self.assertEqual((new[2]["details"]["method"],
+                          new[2]["details"]["mfa"]), ("local", False))
+        for secret in ("Falsch-Audi-9", "Audi-Passwort-8",
+                       "Geheim-Vertippt-77"):
+            self.assertNotIn(secret, text)
+            with open(os.path.join(self.ws, "audit.db"), "rb") as f:
+                self.assertNotIn(secret.encode(), f.read())
+        p = lt.run(self.ws, "audit", "verify", check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_audit_second_factor(self):
+        before = len(self.audit()[0])
+        self.assertEqual(Client(self.srv).login("chef", PW["chef"]).status,
+                         401)
+        wrong = "000000" if totp(self.secret, time.time()) != "000000" \
+            else "111111"
+        self.assertEqual(Client(self.srv).login("chef", PW["chef"], wrong)
+                         .status, 401)
+        self.assertEqual(Client(self.srv).login("rev", PW["rev"]).status,
+                         403)
+        new = self.audit()[0][before:]
+        self.assertEqual([(r["actor"], r["reason_code"]) for r in new],
+                         [("chef", "totp_required"), ("chef", "bad_totp"),
+                          ("rev", "totp_not_enrolled")])
+        self.assertNotIn(wrong, json.dumps([r["details"] for r in new]))
+
+    # ------------------------------------------------------------ sessions
+
+    def test_new_login_ends_the_browsers_session(self):
+        c = Client(self.srv)
+        self.assertEqual(c.login("anna", PW["anna"]).status, 200)
+        first = c.cookie
+        uid = lt.db_scalar(self.ws, "SELECT id FROM users WHERE name='anna'")
+        count = lt.db_scalar(self.ws, "SELECT count(*) FROM sessions "
+                             "WHERE user_id=%d" % uid)
+        # the browser still sends the first cookie with the second login
+        self.assertEqual(c.login("anna", PW["anna"]).status, 200)
+        self.assertNotEqual(c.cookie, first)
+        self.assertEqual(lt.db_scalar(self.ws, "SELECT count(*) FROM "
+                                      "sessions WHERE user_id=%d" % uid),
+                         count)
+        r = request(self.srv, "GET", "/api/session",
+                    {"Cookie": "lotse_session=" + first})
+        self.assertEqual(r.status, 401, r.body)
+        self.assertEqual(c.call("GET", "/api/session").status, 200)
+        # an id planted in the browser beforehand is never taken over
+        planted = "P" * 43
+        c2 = Client(self.srv)
+        c2.cookie = planted
+        self.assertEqual(c2.login("anna", PW["anna"]).status, 200)
+        self.assertNotEqual(c2.cookie, planted)
+        self.assertRegex(c2.cookie, r"^[A-Za-z0-9_-]{43}$")
+
     # ------------------------------------------------------------- cookie
 
     def test_cookie_attributes_and_hashed_id(self):
@@ -385,6 +471,12 @@ class Login(lt.TestCase):
         self.assertEqual(r.json()["error"]["type"], "too_many_requests")
         self.assertIn("Zu viele fehlgeschlagene Anmeldungen",
                       r.json()["error"]["message"])
+        recs = [x for x in self.audit()[0] if x["actor"] == u]
+        self.assertEqual([x["reason_code"] for x in recs[-5:]],
+                         ["bad_password", "bad_password", "bad_password",
+                          "lockout", "locked"])
+        self.assertEqual(recs[-2]["action"], "auth.lockout")
+        self.assertEqual(recs[-2]["details"]["locked_seconds"], 2)
         # Whole seconds: 2 s from a clock second that may have begun.
         first = int(r.header("Retry-After"))
         self.assertIn(first, (1, 2))

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * server/login_audit.c — logins, failed logins, lock-outs and logouts in
+ * the audit trail (gov/audit.h), beside the records of governed AI calls.
+ *
+ * Contract: one record per event, action "auth.login", "auth.login_failed",
+ * "auth.lockout" or "auth.logout"; details hold the method ("local" or
+ * "oidc"), whether a second factor was verified, and for failures and
+ * lock-outs the client address. A password or code is never recorded. For
+ * an unknown user the typed name is not stored either: the actor is empty
+ * and details say {"user_known": false}, so a password typed into the
+ * name field does not end up in the trail.
+ * A record that cannot be written is logged and does not change the
+ * outcome of the login (a damaged trail must not lock out the people who
+ * have to repair it); `lotse audit verify` reports the damage.
+ * See also: server/session.h, docs/api/login.md.
+ */
+#include "server/session.h"
+
+#include "gov/audit.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The folder of the database file (audit.db lies beside lotse.db). */
+static char *workspace_of(store_t *st) {
+  const char *path = sqlite3_db_filename(store_db(st), "main");
+  if (!path || !*path) return NULL;
+  const char *slash = strrchr(path, '/');
+  if (!slash) return lotse_strdup(".");
+  size_t n = (size_t)(slash - path);
+  char *dir = malloc(n + 2);
+  if (!dir) return NULL;
+  if (n == 0) {
+    strcpy(dir, "/");
+  } else {
+    memcpy(dir, path, n);
+    dir[n] = 0;
+  }
+  return dir;
+}
+
+static void unit_of(store_t *st, const char *user, char *buf, size_t n) {
+  buf[0] = 0;
+  sqlite3_stmt *s;
+  if (!user || !*user ||
+      sqlite3_prepare_v2(store_db(st),
+                         "SELECT coalesce(n.name, '') FROM users u LEFT JOIN "
+                         "units n ON n.id = u.unit_id WHERE u.name = ?",
+                         -1, &s, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+  if (sqlite3_step(s) == SQLITE_ROW)
+    snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+}
+
+int login_audit_user_known(store_t *st, const char *user) {
+  sqlite3_stmt *s;
+  if (!user ||
+      sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM users WHERE name = ?",
+                         -1, &s, NULL) != SQLITE_OK)
+    return 0;
+  sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+  int known = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_finalize(s);
+  return known;
+}
+
+static json_t *details_of(const login_event_t *e) {
+  json_t *d = json_object();
+  if (!d) return NULL;
+  int rc = 0;
+  if (e->method)
+    rc |= json_object_set_new(d, "method", json_string(e->method));
+  if (e->kind == LOGIN_EVENT_SUCCESS)
+    rc |= json_object_set_new(d, "mfa", json_boolean(e->mfa));
+  if (!e->user_known)
+    rc |= json_object_set_new(d, "user_known", json_false());
+  if (e->client && *e->client)
+    rc |= json_object_set_new(d, "client", json_string(e->client));
+  if (e->lock_s > 0)
+    rc |= json_object_set_new(d, "locked_seconds", json_integer(e->lock_s));
+  if (rc) {
+    json_decref(d);
+    return NULL;
+  }
+  return d;
+}
+
+static const char *const ACTIONS[] = {"auth.login", "auth.login_failed",
+                                      "auth.lockout", "auth.logout"};
+
+int login_audit(store_t *st, const login_event_t *e, lotse_err_t *err) {
+  if ((unsigned)e->kind >= sizeof ACTIONS / sizeof ACTIONS[0])
+    return lotse_err_set(err, LOTSE_EINVAL, "unknown login event %d",
+                         (int)e->kind);
+  const char *actor = e->user_known && e->user ? e->user : "";
+  char unit[128];
+  unit_of(st, actor, unit, sizeof unit);
+  json_t *d = details_of(e);
+  char *dj = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  json_decref(d);
+  char *ws = workspace_of(st);
+  int rc = dj && ws ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  gov_audit_t *a = NULL;
+  if (!rc) rc = gov_audit_open(ws, 0, &a, err);
+  if (!rc) {
+    int refused = e->kind == LOGIN_EVENT_FAILURE ||
+                  e->kind == LOGIN_EVENT_LOCKOUT;
+    gov_audit_rec_t r = {
+        .actor = actor,
+        .unit = unit,
+        .action = ACTIONS[e->kind],
+        .decision = e->kind == LOGIN_EVENT_SUCCESS ? GOV_AUDIT_DECISION_ALLOW
+                    : refused ? GOV_AUDIT_DECISION_REFUSE
+                              : GOV_AUDIT_DECISION_NONE,
+        .reason_code = refused ? (e->reason ? e->reason : "refused") : NULL,
+        .details_json = dj};
+    rc = gov_audit_append(a, &r, NULL, err);
+  }
+  gov_audit_close(a);
+  free(ws);
+  free(dj);
+  return rc;
+}
