@@ -262,6 +262,21 @@ static const migration_t migrations[] = {
      "  last_login INTEGER,"
      "  PRIMARY KEY(issuer, subject)) WITHOUT ROWID;"
      "CREATE INDEX user_identities_user ON user_identities(user_id);"},
+    /* Account administration (gov/people_admin.h): a deactivated user
+     * (disabled_at set) keeps every row (roles, trainings, drafts stay
+     * attributable) but has no session: deactivating ends them, and no new
+     * one can be created while deactivated (the insert is skipped, so
+     * session_create reports the user as not found). */
+    {5, "account deactivation",
+     "ALTER TABLE users ADD COLUMN disabled_at INTEGER;"
+     "ALTER TABLE users ADD COLUMN disabled_by TEXT;"
+     "CREATE TRIGGER users_disabled_end_sessions AFTER UPDATE OF disabled_at"
+     "  ON users WHEN NEW.disabled_at IS NOT NULL"
+     "  BEGIN DELETE FROM sessions WHERE user_id = NEW.id; END;"
+     "CREATE TRIGGER sessions_user_active BEFORE INSERT ON sessions"
+     "  WHEN (SELECT disabled_at FROM users WHERE id = NEW.user_id)"
+     "    IS NOT NULL"
+     "  BEGIN SELECT RAISE(IGNORE); END;"},
 };
 
 #define NMIGRATIONS (int)(sizeof migrations / sizeof migrations[0])

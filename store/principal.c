@@ -22,11 +22,17 @@ int store_principal_load(store_t *st, const char *user, store_principal_t *p,
   store_principal_anonymous(p);
   sqlite3_stmt *s;
   int rc = store_prepare(st,
-                         "SELECT id, clearance FROM users WHERE name = ?", &s,
-                         err);
+                         "SELECT id, clearance, disabled_at FROM users "
+                         "WHERE name = ?",
+                         &s, err);
   if (rc) return rc;
   sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
   rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW && sqlite3_column_type(s, 2) != SQLITE_NULL) {
+    sqlite3_finalize(s); /* deactivated (gov/people_admin.h): no access */
+    return lotse_err_set(err, LOTSE_ENOTFOUND, "user '%s' is deactivated",
+                         user);
+  }
   if (rc == SQLITE_ROW) {
     p->user_id = sqlite3_column_int64(s, 0);
     p->clearance = (unsigned)sqlite3_column_int(s, 1) & STORE_CLASS_ALL;

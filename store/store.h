@@ -125,7 +125,7 @@ typedef struct store_principal {
 } store_principal_t;
 
 void store_principal_anonymous(store_principal_t *p);
-/* LOTSE_ENOTFOUND for an unknown user. */
+/* LOTSE_ENOTFOUND for an unknown or a deactivated user. */
 int store_principal_load(store_t *st, const char *user,
                          store_principal_t *p, lotse_err_t *err);
 
