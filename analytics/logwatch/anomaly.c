@@ -644,6 +644,17 @@ int lw_anomaly_seed(lw_anomaly *d, const char *source, uint32_t template_id,
   return 0;
 }
 
+int lw_anomaly_mark_known(lw_anomaly *d, const char *source,
+                          uint32_t template_id) {
+  size_t si;
+  src_state *s = src_get(d, source, &si);
+  if (!s) return LOTSE_ENOMEM;
+  if (tpl_get(s, template_id, 0)) return 0;
+  if (!tpl_get(s, template_id, 1)) return LOTSE_ENOMEM;
+  if (s->events < d->o.warmup_events) s->events = d->o.warmup_events;
+  return 0;
+}
+
 static int feed_template(lw_anomaly *d, tpl_state *t, const char *text) {
   if (!text) return 0;
   size_t n = strlen(text);

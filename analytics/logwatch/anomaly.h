@@ -103,6 +103,11 @@ lw_anomaly *lw_anomaly_new(const lw_anomaly_opts *o, lw_alert_fn fn, void *ud,
 int lw_anomaly_seed(lw_anomaly *d, const char *source, uint32_t template_id,
                     uint64_t count);
 
+/* The miner knew template_id of source from an earlier run (its store):
+ * the template is not new, and the source counts as warmed up. */
+int lw_anomaly_mark_known(lw_anomaly *d, const char *source,
+                          uint32_t template_id);
+
 /* One mined event. May call fn for alerts whose window closed. Returns 0 or
  * LOTSE_ENOMEM (the detector stays usable). */
 int lw_anomaly_feed(lw_anomaly *d, const lw_event *ev, uint32_t template_id,

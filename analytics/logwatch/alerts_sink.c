@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * analytics/logwatch/alerts_sink.c — the sink between the anomaly detector
+ * and the ingest pipeline (alerts.h): alerts raised while events flow are
+ * buffered as rows and written in the pipeline's commit hook, inside the
+ * batch transaction, so a failed ingest leaves no alerts behind.
+ *
+ * Contract: on_event never fails visibly (the callback returns void); an
+ * error is kept and returned by the next commit, which rolls the batch
+ * back. At most SINK_MAX_PENDING alerts wait per batch (more are counted
+ * and logged as dropped).
+ * See also: analytics/logwatch/alerts.c (rows), analytics/logwatch/ingest.h.
+ */
+#include "analytics/logwatch/alerts.h"
+#include "analytics/logwatch/alerts_internal.h"
+
+#include <stdlib.h>
+
+#define SINK_MAX_PENDING 100000
+
+/* ------------------------------------------------------------ sink */
+
+struct lw_alert_sink {
+  lw_anomaly *det;
+  json_t *pending;
+  int flush_on_commit;
+  int rc; /* sticky error from on_event */
+  uint64_t written, dropped;
+};
+
+static void sink_alert(void *ud, const lw_alert *a) {
+  lw_alert_sink *s = ud;
+  if (json_array_size(s->pending) >= SINK_MAX_PENDING) {
+    s->dropped++;
+    return;
+  }
+  json_t *o = lw_alert_row(a);
+  if (!o || json_array_append_new(s->pending, o)) s->rc = LOTSE_ENOMEM;
+}
+
+lw_alert_sink *lw_alert_sink_new(const lw_anomaly_opts *o, int flush_on_commit,
+                                 lotse_err_t *err) {
+  lw_alert_sink *s = calloc(1, sizeof *s);
+  if (!s || !(s->pending = json_array())) {
+    free(s);
+    lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+    return NULL;
+  }
+  s->flush_on_commit = flush_on_commit;
+  if (!(s->det = lw_anomaly_new(o, sink_alert, s, err))) {
+    lw_alert_sink_free(s);
+    return NULL;
+  }
+  return s;
+}
+
+void lw_alert_sink_free(lw_alert_sink *s) {
+  if (!s) return;
+  lw_anomaly_free(s->det);
+  json_decref(s->pending);
+  free(s);
+}
+
+void lw_alert_sink_attach(lw_alert_sink *s, lw_ingest_opts *o) {
+  o->on_event = lw_alert_sink_on_event;
+  o->on_commit = lw_alert_sink_commit;
+  o->ud = s;
+}
+
+void lw_alert_sink_on_event(void *ud, const lw_event *ev, uint32_t template_id,
+                            const char *template_text, int is_new_template) {
+  lw_alert_sink *s = ud;
+  if (s->rc || ev->malformed || !template_text) return;
+  /* Known to the miner from an earlier run: not new for the detector. */
+  if (!is_new_template &&
+      (s->rc = lw_anomaly_mark_known(s->det, ev->source, template_id)))
+    return;
+  s->rc = lw_anomaly_feed(s->det, ev, template_id, template_text);
+}
+
+int lw_alert_sink_commit(void *ud, lw_store *st, lotse_err_t *err) {
+  lw_alert_sink *s = ud;
+  if (s->rc) return lotse_err_set(err, s->rc, "anomaly detection failed: %s",
+                                  lotse_strerror(s->rc));
+  if (s->flush_on_commit) lw_anomaly_flush(s->det);
+  if (s->rc) return lotse_err_set(err, s->rc, "out of memory");
+  sqlite3 *db = lw_store_db(st);
+  int rc = lw_alerts_schema(db, err);
+  size_t i;
+  json_t *o;
+  json_array_foreach(s->pending, i, o) {
+    if (rc) break;
+    rc = lw_alerts_insert_row(db, o, NULL, err);
+  }
+  if (rc) return rc;
+  s->written += json_array_size(s->pending);
+  json_array_clear(s->pending);
+  if (s->dropped)
+    lotse_log(LOTSE_LOG_WARN, "logwatch: %llu alerts dropped (more than %d "
+              "in one batch)", (unsigned long long)s->dropped, SINK_MAX_PENDING);
+  s->dropped = 0;
+  return 0;
+}
+
+uint64_t lw_alert_sink_written(const lw_alert_sink *s) {
+  return s ? s->written : 0;
+}
