@@ -71,6 +71,8 @@ static const route_t ROUTES[] = {
      route_questionnaire, 1, 1, ROUTE_ALLOW},
     {"/api/directory", 0, ROUTE_ID_DIRECTORY, "directory", route_directory, 1,
      1, ROUTE_ALLOW},
+    {"/api/security/alerts", 1, ROUTE_ID_SECURITY, "security_alerts",
+     route_security, 1, 1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -234,6 +234,15 @@ ROWS = {
         ("fdl", "GET", "/api/kpi", None, 403),
         ("rev", "GET", "/api/kpi", None, 200),
         ("koord", "GET", "/api/kpi", None, 200)],
+    # Security alerts (logwatch): informationssicherheit, admin, auditor.
+    ("/api/security/alerts", "GET"): [
+        (ANON, "GET", "/api/security/alerts", None, 401),
+        (ANON, "GET", "/api/security/alerts/1", None, 401),
+        ("niemand", "GET", "/api/security/alerts", None, 403),
+        ("koord", "GET", "/api/security/alerts?severity=hoch", None, 403),
+        ("sb", "GET", "/api/security/alerts/1", None, 403),
+        ("rev", "GET", "/api/security/alerts", None, 200),
+        ("rev", "GET", "/api/security/alerts?since=24h", None, 200)],
     # Identity: anyone may log in to their own account and ask who they
     # are; logout with the cookie needs the CSRF token.
     ("/api/login", "POST"): [
