@@ -90,12 +90,43 @@ export function field(labelText, tag, attrs, hint) {
   };
 }
 
-// A table with caption, header row and rows of cells (strings or nodes).
+// A table with caption, header row and rows of cells (strings or nodes),
+// in a wrapper that scrolls sideways when the table is wider than the page
+// (WCAG 1.4.10: the page itself reflows at 320 CSS px; a data table keeps
+// its two-dimensional layout). Only while it overflows the wrapper is a
+// named, focusable region, so keyboard users can scroll it and nothing
+// adds a tab stop when the table fits.
+let tableSeq = 0;
+const overflowWatch = typeof ResizeObserver === "function"
+  ? new ResizeObserver((entries) => {
+    for (const e of entries) scrollRegion(e.target.closest(".table-wrap"));
+  }) : null;
+
+function scrollRegion(wrap) {
+  if (!wrap) return;
+  if (wrap.scrollWidth > wrap.clientWidth + 1) {
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-labelledby", wrap.dataset.caption);
+    wrap.tabIndex = 0;
+  } else {
+    wrap.removeAttribute("role");
+    wrap.removeAttribute("aria-labelledby");
+    wrap.removeAttribute("tabindex");
+  }
+}
+
 export function table(caption, headers, rows, numeric = []) {
-  return h("table", {},
-    h("caption", {}, caption),
+  const capId = "tabelle" + ++tableSeq;
+  const tbl = h("table", {},
+    h("caption", { id: capId }, caption),
     h("thead", {}, h("tr", {}, headers.map((t, i) =>
       h("th", { scope: "col", class: numeric.includes(i) ? "num" : null }, t)))),
     h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c, i) =>
       h("td", { class: numeric.includes(i) ? "num" : null }, c))))));
+  const wrap = h("div", { class: "table-wrap", "data-caption": capId }, tbl);
+  if (overflowWatch) {
+    overflowWatch.observe(wrap);
+    overflowWatch.observe(tbl);
+  }
+  return wrap;
 }
