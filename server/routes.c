@@ -73,6 +73,8 @@ static const route_t ROUTES[] = {
      1, ROUTE_ALLOW},
     {"/api/security/alerts", 1, ROUTE_ID_SECURITY, "security_alerts",
      route_security, 1, 1, ROUTE_ALLOW},
+    {"/api/admin/", 1, ROUTE_ID_ADMIN, "admin", route_admin, 1, 1,
+     ROUTE_GET_POST},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -44,6 +44,7 @@ SESSIONS = {}  # NAME -> (cookie, csrf), filled by setUpClass
 # Named users (fixture): koord ki_koordination; fdl fachdienstleitung
 # (Sozialamt); sb Sozialamt, trained; rev auditor; pers personalamt group;
 # niemand: unit Kreistagsbuero, no role, no training, no group.
+# chef: admin (Hauptamt).
 
 
 def headers_for(who):
@@ -140,6 +141,27 @@ APP_STEPS = {"update": {"purpose": "anders"}, "classify": {"answers": {}},
              "reject": {"role": "fachdienstleitung", "comment": "nein"},
              "opinion": {"text": "x"},
              "document": {"kind": "sonstiges", "reference": "x"}}
+
+# Every action of /api/admin/ with a valid body (docs/api/admin.md).
+ADMIN_ACTIONS = {
+    "users/create": {"name": "neu", "unit": "Sozialamt"},
+    "users/update": {"name": "niemand", "display": "Niemand"},
+    "users/deactivate": {"name": "niemand"},
+    "users/reactivate": {"name": "niemand"},
+    "users/password": {"name": "niemand", "generate": True},
+    "users/totp-reset": {"name": "niemand"},
+    "users/roles": {"name": "niemand", "grant": ["auditor"]},
+    "users/training-grant": {"name": "niemand", "training": "ki-grundlagen"},
+    "users/training-revoke": {"name": "sb", "training": "ki-grundlagen"},
+    "units/create": {"name": "Neues Amt"},
+    "units/rename": {"name": "Kreistagsbuero", "new_name": "Kreistagsbüro"},
+    "groups/create": {"name": "neu"},
+    "groups/members": {"name": "personalamt", "add": ["niemand"]},
+    "trainings/create": {"id": "neu", "title": "Neu"},
+    "trainings/update": {"id": "ki-grundlagen", "title": "Anders"},
+}
+ADMIN_TRAINING_ACTIONS = ("trainings/create", "trainings/update",
+                          "users/training-grant", "users/training-revoke")
 
 # Routes without data, public by design: no refusal to show.
 PUBLIC = ("/healthz", "/metrics", "/", "/web/")
@@ -295,6 +317,26 @@ ROWS = {
         ("niemand", "GET", "/api/directory", None, 403),
         ("rev", "GET", "/api/directory", None, 403),
         ("koord", "GET", "/api/directory", None, 200)],
+    # Administration (docs/api/admin.md): role admin; ki_koordination
+    # reads the accounts and manages trainings.
+    ("/api/admin/", "GET"): [
+        (ANON, "GET", "/api/admin/users", None, 401),
+        ("niemand", "GET", "/api/admin/users", None, 403),
+        ("rev", "GET", "/api/admin/users", None, 403),
+        ("koord", "GET", "/api/admin/users", None, 200),
+        ("chef", "GET", "/api/admin/users", None, 200)],
+    ("/api/admin/", "POST"): [
+        (who, "POST", "/api/admin/" + action, body,
+         401 if who is ANON else 403)
+        for action, body in sorted(ADMIN_ACTIONS.items())
+        for who in (ANON, "niemand")] + [
+        ("koord", "POST", "/api/admin/" + action, body, 403)
+        for action, body in sorted(ADMIN_ACTIONS.items())
+        if action not in ADMIN_TRAINING_ACTIONS] + [
+        ("chef", "POST", "/api/admin/users/create",
+         ADMIN_ACTIONS["users/create"], 201),
+        ("koord", "POST", "/api/admin/trainings/create",
+         ADMIN_ACTIONS["trainings/create"], 201)],
     # Drafts: the author and the overseeing roles; others 404 as missing.
     ("/api/drafts", "GET"): [
         (ANON, "GET", "/api/drafts", None, 401),
@@ -354,6 +396,8 @@ class Authz(unittest.TestCase):
         lt.run(ws, "user", "add", "niemand", "--unit", "Kreistagsbuero")
         lt.run(ws, "user", "add", "rev", "--unit", "Hauptamt")
         lt.run(ws, "user", "grant", "rev", "auditor")
+        lt.run(ws, "user", "add", "chef", "--unit", "Hauptamt")
+        lt.run(ws, "user", "grant", "chef", "admin")
         lt.run(ws, "user", "add", "pers", "--unit", "Personalamt",
                "--group", "personalamt",
                "--clearance", "offen,intern,vertraulich")
