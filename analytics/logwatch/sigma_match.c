@@ -290,7 +290,17 @@ static int field_id(const lw_sigma *s, const char *name) {
     if (!strcmp(name, aliases[i].event))
       return sg_names_find(&s->names, aliases[i].sigma, strlen(aliases[i].sigma));
   const char *dot = strrchr(name, '.');
-  return dot ? sg_names_find(&s->names, dot + 1, n - (size_t)(dot + 1 - name)) : -1;
+  const char *leaf = dot ? dot + 1 : name;
+  size_t ln = n - (size_t)(leaf - name);
+  if (dot && (id = sg_names_find(&s->names, leaf, ln)) >= 0) return id;
+  /* Windows names with spaces (Defender's `Source Name`) are written
+   * without them in Sigma rules (SourceName). */
+  if (!memchr(leaf, ' ', ln) || ln >= 128) return -1;
+  char buf[128];
+  size_t k = 0;
+  for (size_t i = 0; i < ln; i++)
+    if (leaf[i] != ' ') buf[k++] = leaf[i];
+  return sg_names_find(&s->names, buf, k);
 }
 
 const char *sg_ev_value(const sg_evview *v, int fid, const char **low,
