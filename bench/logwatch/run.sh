@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+#
+# bench/logwatch/run.sh — template mining speed of `lotse logwatch parse`
+# against the Python reference Drain (bench/logwatch/drain_ref.py, a port of
+# logparser's Drain) in one run, on the same inputs: HDFS_2k.log and
+# BGL_2k.log from loghub repeated to at least --lines lines each, parsed with
+# the published Drain settings (reference/drain-settings.json). Checks that
+# both wrote one CSV row per input line and prints a Markdown table with
+# lines/s and the speed ratio.
+#
+# Usage: bench/logwatch/run.sh [--data DIR] [--lines N] [--lotse BIN]
+#                              [--systems "HDFS BGL"] [--keep]
+#   --data DIR     loghub root (default: <repo>/../shared/data/loghub)
+#   --lines N      lines per input, at least (default 1000000)
+#   --lotse BIN    lotse binary (default: <repo>/build/lotse)
+#   --systems S    loghub systems to use (default "HDFS BGL")
+#   --keep         keep the work directory (inputs and CSVs)
+# The Python side runs without the ParameterList column (lotse writes none),
+# i.e. the reference is given the smaller job. Needs python3 with pandas
+# (installed from Debian's python3-pandas when missing and run as root).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+data="$repo/../shared/data/loghub"
+lines=1000000
+lotse="$repo/build/lotse"
+systems="HDFS BGL"
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data) data=${2:?--data needs a directory}; shift 2 ;;
+    --lines) lines=${2:?--lines needs a number}; shift 2 ;;
+    --lotse) lotse=${2:?--lotse needs a binary}; shift 2 ;;
+    --systems) systems=${2:?--systems needs names}; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '4,21p' "$0"; exit 0 ;;
+    *) echo "bench/logwatch/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ ! -f "$data/reference/drain-settings.json" ]; then
+  echo "bench/logwatch/run.sh: loghub data not found in '$data', skipping"
+  exit 0
+fi
+
+# A python3 that has pandas: Debian's (pyenv shims often lack it).
+py=""
+for cand in /usr/bin/python3 python3; do
+  if command -v "$cand" >/dev/null && "$cand" -c 'import pandas' 2>/dev/null; then
+    py=$cand; break
+  fi
+done
+if [ -z "$py" ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-pandas >/dev/null 2>&1 || {
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-pandas >/dev/null
+  }
+  py=/usr/bin/python3
+fi
+have_lotse=1
+if [ ! -x "$lotse" ] || ! "$lotse" logwatch parse -h >/dev/null 2>&1; then
+  echo "bench/logwatch/run.sh: no working 'lotse logwatch parse' at $lotse; timing Python only" >&2
+  have_lotse=0
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/lotse-logbench.XXXXXX")
+[ "$keep" -eq 1 ] || trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+# rows DATA-CSV: number of records (csv module, so quoted newlines count once)
+rows() { "$py" -c 'import csv,sys; csv.field_size_limit(1<<30); r=csv.reader(open(sys.argv[1],newline="",encoding="utf-8",errors="replace")); next(r); print(sum(1 for _ in r))' "$1"; }
+# setting SYSTEM KEY: one value from drain-settings.json (masks one per line)
+setting() {
+  "$py" -c 'import json,sys
+s=json.load(open(sys.argv[1]))[sys.argv[2]][sys.argv[3]]
+print("\n".join(s) if isinstance(s,list) else s)' "$data/reference/drain-settings.json" "$1" "$2"
+}
+
+echo "bench/logwatch: $(nproc) cores, $(uname -m), python $("$py" -c 'import sys,pandas;print(sys.version.split()[0],"pandas",pandas.__version__)')"
+[ "$have_lotse" -eq 1 ] && echo "bench/logwatch: lotse $("$lotse" --version 2>/dev/null | head -1 || echo '?') at $lotse"
+table="| input | lines | lotse s | lotse lines/s | lotse templates | Python s | Python lines/s | Python templates | ratio |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+fail=0
+for sys_name in $systems; do
+  src="$data/$sys_name/${sys_name}_2k.log"
+  [ -f "$src" ] || { echo "bench/logwatch: $src missing" >&2; exit 2; }
+  in="$work/${sys_name}.log"
+  # awk 1 adds the newline the 2k files lack on their last line
+  per=$(awk 'END{print NR}' "$src")
+  reps=$(( (lines + per - 1) / per ))
+  for _ in $(seq "$reps"); do awk 1 "$src"; done >"$in"
+  n=$(wc -l <"$in")
+  fmt=$(setting "$sys_name" log_format)
+  st=$(setting "$sys_name" st)
+  depth=$(setting "$sys_name" depth)
+  mapfile -t masks < <(setting "$sys_name" mask_regex)
+  pyargs=(); lwargs=()
+  for m in "${masks[@]}"; do pyargs+=(--mask "$m"); lwargs+=(--mask "$m"); done
+
+  l_s="-"; l_rate="-"; l_t="-"
+  if [ "$have_lotse" -eq 1 ]; then
+    echo "bench/logwatch: $sys_name, $n lines: lotse logwatch parse" >&2
+    t0=$(now)
+    "$lotse" logwatch parse --format "$fmt" "${lwargs[@]}" --st "$st" --depth "$depth" \
+      "$in" --out "$work/${sys_name}.lotse.csv" >"$work/${sys_name}.lotse.log" 2>&1 || {
+      cat "$work/${sys_name}.lotse.log" >&2; echo "bench/logwatch: lotse failed" >&2; exit 1; }
+    t1=$(now)
+    l_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
+    l_rate=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN{printf "%.0f", n/(b-a)}')
+    got=$(rows "$work/${sys_name}.lotse.csv")
+    [ "$got" -eq "$n" ] || { echo "bench/logwatch: lotse wrote $got rows for $n lines" >&2; fail=1; }
+    l_t=$("$py" -c 'import csv,sys; r=csv.reader(open(sys.argv[1],newline="")); next(r); print(len({x[1] for x in r}))' "$work/${sys_name}.lotse.csv")
+  fi
+
+  echo "bench/logwatch: $sys_name, $n lines: drain_ref.py" >&2
+  t0=$(now)
+  "$py" "$repo/bench/logwatch/drain_ref.py" --format "$fmt" "${pyargs[@]}" --st "$st" \
+    --depth "$depth" --no-para "$in" --out "$work/${sys_name}.py.csv" 2>"$work/${sys_name}.py.log" || {
+    tail -5 "$work/${sys_name}.py.log" >&2; echo "bench/logwatch: drain_ref.py failed" >&2; exit 1; }
+  t1=$(now)
+  p_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
+  p_rate=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN{printf "%.0f", n/(b-a)}')
+  got=$(rows "$work/${sys_name}.py.csv")
+  [ "$got" -eq "$n" ] || { echo "bench/logwatch: drain_ref.py wrote $got rows for $n lines" >&2; fail=1; }
+  p_t=$(sed -n 's/.* \([0-9]*\) templates,.*/\1/p' "$work/${sys_name}.py.log")
+  ratio="-"
+  [ "$l_s" != "-" ] && ratio=$(awk -v a="$l_s" -v b="$p_s" 'BEGIN{printf "%.0f×", b/a}')
+  table="$table
+| ${sys_name}_2k.log ×$reps | $n | $l_s | $l_rate | $l_t | $p_s | $p_rate | $p_t | $ratio |"
+done
+echo
+echo "$table"
+echo
+echo "Goals: lotse >= 1,000,000 lines/s and >= 50× the Python reference (wall clock, whole command: read, match, mine, write CSV)."
+[ "$keep" -eq 1 ] && echo "bench/logwatch: inputs and CSVs kept in $work"
+if [ "$fail" -ne 0 ]; then echo "bench/logwatch: row count check FAILED"; exit 1; fi
+echo "bench/logwatch: row counts ok (one CSV row per input line on both sides)"
