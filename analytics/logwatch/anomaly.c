@@ -582,6 +582,20 @@ static uint64_t host_hash(const char *h, size_t n) {
   return x;
 }
 
+/* The open rare-sequence alert of (source, host, prev → cur), or NULL. */
+static open_alert *find_seq_open(lw_anomaly *d, size_t si, uint32_t prev,
+                                 uint32_t cur, const char *host, size_t hl) {
+  for (size_t i = 0; i < d->n_open; i++) {
+    open_alert *oa = d->open[i];
+    const char *oh = oa->host ? oa->host : "";
+    if (oa->kind == LW_ALERT_RARE_SEQUENCE && oa->src == si &&
+        oa->tid == cur && oa->prev == prev && strlen(oh) == hl &&
+        (!hl || !memcmp(oh, host, hl)))
+      return oa;
+  }
+  return NULL;
+}
+
 static int sequence_step(lw_anomaly *d, size_t si, uint32_t cur, int64_t tm,
                          const lw_event *ev) {
   src_state *s = &d->src[si];
@@ -608,14 +622,9 @@ static int sequence_step(lw_anomaly *d, size_t si, uint32_t cur, int64_t tm,
   uint64_t prev_total = pt->out_total;
   (*cnt)++, pt->out_total++;
   if (!rare) return 0;
-  for (size_t i = 0; i < d->n_open; i++) {
-    open_alert *oa = d->open[i];
-    if (oa->kind == LW_ALERT_RARE_SEQUENCE && oa->src == si && oa->tid == cur &&
-        oa->prev == prev && !strncmp(oa->host ? oa->host : "", host ? host : "", hl) &&
-        strlen(oa->host ? oa->host : "") == hl)
-      return open_add(d, oa, tm, ev);
-  }
-  open_alert *oa = open_new_alert(d, LW_ALERT_RARE_SEQUENCE, si, cur, tm, ev);
+  open_alert *oa = find_seq_open(d, si, prev, cur, host, hl);
+  if (oa) return open_add(d, oa, tm, ev);
+  oa = open_new_alert(d, LW_ALERT_RARE_SEQUENCE, si, cur, tm, ev);
   if (!oa) return LOTSE_ENOMEM;
   oa->prev = prev, oa->prob = prob, oa->prev_total = prev_total;
   open_severity(oa, ev, LW_SEV_LOW);
