@@ -83,6 +83,12 @@ typedef struct lw_ingest_stats {
   uint64_t templates; /* templates of the sources after the run */
 } lw_ingest_stats;
 
+/* "udp:514" / "tcp:6514" → proto 'u' or 't' and the port (0: any free
+ * port, reported through on_listening); LOTSE_EINVAL with a German message
+ * otherwise (source_net.c). */
+int lw_listen_parse(const char *spec, int *proto, int *port,
+                    lotse_err_t *err);
+
 int lw_ingest_run(lw_store *st, const lw_source_spec *src, size_t n_src,
                   const lw_ingest_opts *o, lw_ingest_stats *stats,
                   lotse_err_t *err);
