@@ -165,6 +165,8 @@ typedef struct sg_evview {
   const char **low;    /* lower-cased copy of each field value */
   const int32_t *first; /* per field id: first event field index or -1 */
   const int32_t *next;  /* per event field: next with the same id or -1 */
+  const uint32_t *fstamp; /* first[id] is valid when fstamp[id] == stamp */
+  uint32_t stamp;
 } sg_evview;
 
 const char *sg_ev_value(const sg_evview *v, int fid, const char **low,

@@ -305,7 +305,7 @@ static int field_id(const lw_sigma *s, const char *name) {
 
 const char *sg_ev_value(const sg_evview *v, int fid, const char **low,
                         size_t *len) {
-  int32_t i = fid >= 0 ? v->first[fid] : -1;
+  int32_t i = fid >= 0 && v->fstamp[fid] == v->stamp ? v->first[fid] : -1;
   if (i < 0) {
     if (low) *low = NULL;
     return NULL;
@@ -338,8 +338,6 @@ static int build_view(lw_sigma_ctx *c, const lw_event *ev, sg_evview *v,
     c->stamp = 1;
   }
   size_t k = 0;
-  int32_t *last = NULL;
-  (void)last;
   for (size_t i = nf; i-- > 0;) { /* reverse: chains end up in order */
     const lw_field *f = &ev->fields[i];
     char *lo = c->text + k;
@@ -355,6 +353,7 @@ static int build_view(lw_sigma_ctx *c, const lw_event *ev, sg_evview *v,
     c->fstamp[id] = c->stamp, c->first[id] = (int32_t)i;
   }
   v->ev = ev, v->low = c->low, v->first = c->first, v->next = c->next;
+  v->fstamp = c->fstamp, v->stamp = c->stamp;
   *textlen = k;
   return 0;
 }
