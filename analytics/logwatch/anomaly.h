@@ -90,6 +90,13 @@ typedef struct lw_anomaly_opts {
 
 typedef struct lw_anomaly lw_anomaly;
 
+/* Override o from lotse.conf (section [logwatch]): anomaly_warmup,
+ * anomaly_bucket_s, anomaly_k, anomaly_min_count, anomaly_min_history,
+ * anomaly_seq_max_prob, anomaly_window_s, anomaly_host_field. Absent keys
+ * leave o as it is; a malformed value is LOTSE_EINVAL naming the key. */
+int lw_anomaly_opts_conf(const lotse_conf_t *c, lw_anomaly_opts *o,
+                         lotse_err_t *err);
+
 /* Defaults for every member (the values named above). */
 void lw_anomaly_opts_default(lw_anomaly_opts *o);
 

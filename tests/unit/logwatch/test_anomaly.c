@@ -261,6 +261,30 @@ static void test_bad_options(void **state) {
   lw_anomaly_free(NULL);
 }
 
+static void test_opts_from_conf(void **state) {
+  (void)state;
+  lotse_conf_t *c = lotse_conf_new();
+  assert_non_null(c);
+  lw_anomaly_opts o;
+  lw_anomaly_opts_default(&o);
+  lotse_err_t err = {0};
+  assert_int_equal(lw_anomaly_opts_conf(c, &o, &err), 0); /* nothing set */
+  assert_int_equal(o.warmup_events, 1000);
+  lotse_conf_set(c, "logwatch.anomaly_warmup", "200");
+  lotse_conf_set(c, "logwatch.anomaly_bucket_s", "60");
+  lotse_conf_set(c, "logwatch.anomaly_k", "3.5");
+  lotse_conf_set(c, "logwatch.anomaly_host_field", "Node");
+  assert_int_equal(lw_anomaly_opts_conf(c, &o, &err), 0);
+  assert_int_equal(o.warmup_events, 200);
+  assert_int_equal(o.bucket_ms, 60000);
+  assert_true(o.k == 3.5);
+  assert_string_equal(o.group_field, "Node");
+  lotse_conf_set(c, "logwatch.anomaly_min_count", "viele");
+  assert_int_equal(lw_anomaly_opts_conf(c, &o, &err), LOTSE_EINVAL);
+  assert_non_null(strstr(err.msg, "logwatch.anomaly_min_count"));
+  lotse_conf_free(c);
+}
+
 static void test_names(void **state) {
   (void)state;
   assert_string_equal(lw_alert_kind_name(LW_ALERT_BURST), "burst");
@@ -281,6 +305,7 @@ int main(void) {
       cmocka_unit_test(test_rare_sequence_per_host),
       cmocka_unit_test(test_sources_are_separate),
       cmocka_unit_test(test_bad_options),
+      cmocka_unit_test(test_opts_from_conf),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
