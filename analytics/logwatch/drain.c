@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * analytics/logwatch/drain.c — Drain template mining (see drain.h).
+ *
+ * Layout: the tree is nodes in one array; the edges "parent + token →
+ * child" live in one open-addressing hash table whose token bytes sit in
+ * one growing arena, so learning a line allocates nothing unless the tree
+ * or a cluster changes. The length layer is an array indexed by token
+ * count. A token "<*>" (a mask's replacement or a template's variable) is
+ * the node's wildcard child.
+ *
+ * Invariants: (1) every cluster in a leaf has the leaf's token count;
+ * (2) cluster c's tok[i] points into c->text, which is the tokens joined by
+ * one space; (3) node.nchild counts all children, the wildcard included
+ * (as logparser's len(childD) does).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "analytics/logwatch/drain.h"
+#include "analytics/logwatch/drain_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char STAR[] = "<*>";
+
+/* ---------------------------------------------------------------- utils */
+
+static int is_space(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+static uint64_t hash_tok(uint32_t parent, const char *p, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ parent;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+  return h ^ (h >> 29);
+}
+
+static int is_star(const char *p, size_t n) {
+  return n == 3 && p[0] == '<' && p[1] == '*' && p[2] == '>';
+}
+
+static int has_digit(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] >= '0' && p[i] <= '9') return 1;
+  return 0;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : 16;
+  while (nc < need) nc *= 2;
+  void *q = realloc(*p, nc * elem);
+  if (!q) return LOTSE_ENOMEM;
+  *p = q;
+  *cap = nc;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- masks */
+
+/* Replace every non-empty match of each mask with "<*>", in order. The
+ * result is d->mbuf[*which][0..*outlen). */
+static int apply_masks(lw_drain *d, const char *s, size_t n, const char **out,
+                       size_t *outlen) {
+  const char *cur = s;
+  size_t cl = n;
+  for (size_t m = 0; m < d->n_masks; m++) {
+    lw_mask *mk = &d->masks[m];
+    int w = (int)(m & 1);
+    size_t pos = 0, ol = 0;
+    if (grow((void **)&d->mbuf[w], &d->mcap[w], cl * 3 + 16, 1))
+      return LOTSE_ENOMEM;
+    char *o = d->mbuf[w];
+    while (pos <= cl) {
+      int rc = mk->jit ? pcre2_jit_match(mk->re, (PCRE2_SPTR)cur, cl, pos, 0,
+                                         d->md, NULL)
+                       : pcre2_match(mk->re, (PCRE2_SPTR)cur, cl, pos, 0,
+                                     d->md, NULL);
+      if (rc < 0) break; /* no match (or limit): keep the rest */
+      const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+      size_t ms = ov[0], me = ov[1];
+      if (me <= ms) { /* empty match: ignored */
+        if (ms >= cl) break;
+        memcpy(o + ol, cur + pos, ms + 1 - pos);
+        ol += ms + 1 - pos;
+        pos = ms + 1;
+        continue;
+      }
+      memcpy(o + ol, cur + pos, ms - pos);
+      ol += ms - pos;
+      memcpy(o + ol, STAR, 3);
+      ol += 3;
+      pos = me;
+    }
+    if (pos < cl) {
+      memcpy(o + ol, cur + pos, cl - pos);
+      ol += cl - pos;
+    }
+    cur = o;
+    cl = ol;
+  }
+  *out = cur;
+  *outlen = cl;
+  return 0;
+}
+
+/* Split at whitespace into d->tp/d->tl; returns the count or -1. */
+static long tokenize(lw_drain *d, const char *s, size_t n) {
+  size_t k = 0, i = 0;
+  while (i < n) {
+    while (i < n && is_space((unsigned char)s[i])) i++;
+    if (i == n) break;
+    size_t b = i;
+    while (i < n && !is_space((unsigned char)s[i])) i++;
+    if (k == LW_DRAIN_MAX_TOKENS) return -1;
+    d->tp[k] = s + b;
+    d->tl[k] = (uint32_t)(i - b);
+    k++;
+  }
+  return (long)k;
+}
+
+/* ----------------------------------------------------------------- tree */
+
+/* Index of a fresh node; 0 on failure (node 0 is made first, by
+ * lw_drain_new, and means "none" afterwards). */
+static uint32_t node_new(lw_drain *d) {
+  if (grow((void **)&d->nodes, &d->ncap, d->nnodes + 1, sizeof *d->nodes) ||
+      d->nnodes >= UINT32_MAX)
+    return 0;
+  memset(&d->nodes[d->nnodes], 0, sizeof *d->nodes);
+  return (uint32_t)d->nnodes++;
+}
+
+static uint32_t edge_find(const lw_drain *d, uint32_t parent, const char *p,
+                          size_t n) {
+  if (!d->ecap) return 0;
+  uint64_t h = hash_tok(parent, p, n);
+  for (size_t i = h & (d->ecap - 1);; i = (i + 1) & (d->ecap - 1)) {
+    const lw_edge *e = &d->edges[i];
+    if (!e->child) return 0;
+    if (e->h == h && e->parent == parent && e->len == n &&
+        !memcmp(d->arena + e->off, p, n))
+      return e->child;
+  }
+}
+
+static int edge_rehash(lw_drain *d) {
+  size_t nc = d->ecap ? d->ecap * 2 : 1024;
+  lw_edge *ne = calloc(nc, sizeof *ne);
+  if (!ne) return LOTSE_ENOMEM;
+  for (size_t i = 0; i < d->ecap; i++) {
+    if (!d->edges[i].child) continue;
+    size_t j = d->edges[i].h & (nc - 1);
+    while (ne[j].child) j = (j + 1) & (nc - 1);
+    ne[j] = d->edges[i];
+  }
+  free(d->edges);
+  d->edges = ne;
+  d->ecap = nc;
+  return 0;
+}
+
+static uint32_t edge_add(lw_drain *d, uint32_t parent, const char *p,
+                         size_t n) {
+  if ((d->nedges + 1) * 2 > d->ecap && edge_rehash(d)) return 0;
+  if (grow((void **)&d->arena, &d->acap, d->alen + n + 1, 1)) return 0;
+  uint32_t child = node_new(d);
+  if (!child) return 0;
+  memcpy(d->arena + d->alen, p, n);
+  uint64_t h = hash_tok(parent, p, n);
+  size_t i = h & (d->ecap - 1);
+  while (d->edges[i].child) i = (i + 1) & (d->ecap - 1);
+  d->edges[i] = (lw_edge){h, parent, child, (uint32_t)d->alen, (uint32_t)n};
+  d->alen += n;
+  d->nedges++;
+  d->nodes[parent].nchild++;
+  return child;
+}
+
+static uint32_t star_add(lw_drain *d, uint32_t parent) {
+  uint32_t c = node_new(d);
+  if (!c) return 0;
+  d->nodes[parent].star = c;
+  d->nodes[parent].nchild++;
+  return c;
+}
+
+/* The leaf for a token sequence when searching (0: none), logparser's
+ * treeSearch. */
+static uint32_t leaf_search(const lw_drain *d, size_t ntok) {
+  if (ntok >= d->lencap || !d->len_node[ntok]) return 0;
+  uint32_t nd = d->len_node[ntok];
+  size_t depth = (size_t)d->depth - 2;
+  for (size_t i = 0; i < ntok && i + 1 < depth; i++) {
+    uint32_t c = is_star(d->tp[i], d->tl[i])
+                     ? 0 : edge_find(d, nd, d->tp[i], d->tl[i]);
+    if (!c) c = d->nodes[nd].star;
+    if (!c) return 0;
+    nd = c;
+  }
+  return nd;
+}
+
+/* One step of logparser's addSeqToPrefixTree below node nd. */
+static uint32_t step_add(lw_drain *d, uint32_t nd, const char *p, size_t n) {
+  lw_node *x = &d->nodes[nd];
+  if (is_star(p, n)) return x->star ? x->star : star_add(d, nd);
+  uint32_t c = edge_find(d, nd, p, n);
+  if (c) return c;
+  size_t maxc = (size_t)d->max_children;
+  if (has_digit(p, n)) return x->star ? x->star : star_add(d, nd);
+  if (x->star)
+    return x->nchild < maxc ? edge_add(d, nd, p, n) : x->star;
+  if (x->nchild + 1 < maxc) return edge_add(d, nd, p, n);
+  return star_add(d, nd);
+}
+
+/* The leaf to insert a new cluster of the current tokens into. */
+static uint32_t leaf_insert(lw_drain *d, size_t ntok) {
+  if (ntok >= d->lencap) {
+    size_t old = d->lencap;
+    if (grow((void **)&d->len_node, &d->lencap, ntok + 1, sizeof(uint32_t)))
+      return 0;
+    memset(d->len_node + old, 0, (d->lencap - old) * sizeof(uint32_t));
+  }
+  if (!d->len_node[ntok] && !(d->len_node[ntok] = node_new(d))) return 0;
+  uint32_t nd = d->len_node[ntok];
+  size_t depth = (size_t)d->depth - 2;
+  for (size_t i = 0; i < ntok && i + 1 < depth; i++) {
+    nd = step_add(d, nd, d->tp[i], d->tl[i]);
+    if (!nd) return 0;
+  }
+  return nd;
+}
+
+/* ------------------------------------------------------------- clusters */
+
+/* Set c's tokens from ptr/len arrays (which may point into c->text). */
+static int cluster_set(lw_cluster *c, const char *const *tp,
+                       const uint32_t *tl, size_t ntok) {
+  size_t total = 0;
+  for (size_t i = 0; i < ntok; i++) total += tl[i] + 1;
+  char *t = malloc(total ? total : 1);
+  if (!t) return LOTSE_ENOMEM;
+  size_t o = 0;
+  for (size_t i = 0; i < ntok; i++) {
+    memcpy(t + o, tp[i], tl[i]);
+    o += tl[i];
+    t[o++] = ' ';
+  }
+  t[total ? total - 1 : 0] = 0;
+  o = 0;
+  for (size_t i = 0; i < ntok; i++) {
+    c->tok[i] = t + o;
+    c->tl[i] = tl[i];
+    o += tl[i] + 1;
+  }
+  free(c->text);
+  c->text = t;
+  return 0;
+}
+
+static uint32_t cluster_new(lw_drain *d, uint32_t leaf, size_t ntok) {
+  if (grow((void **)&d->cl, &d->clcap, d->ncl + 2, sizeof *d->cl)) return 0;
+  lw_node *x = &d->nodes[leaf];
+  if (grow((void **)&x->cl, &x->clcap, x->ncl + 1, sizeof(uint32_t)))
+    return 0;
+  lw_cluster *c = calloc(1, sizeof *c);
+  if (!c) return 0;
+  c->ntok = (uint32_t)ntok;
+  c->tok = malloc((ntok ? ntok : 1) * sizeof *c->tok);
+  c->tl = malloc((ntok ? ntok : 1) * sizeof *c->tl);
+  if (!c->tok || !c->tl ||
+      cluster_set(c, (const char *const *)d->tp, d->tl, ntok)) {
+    free(c->tok), free(c->tl), free(c);
+    return 0;
+  }
+  uint32_t id = (uint32_t)++d->ncl; /* ids start at 1; d->cl[0] unused */
+  d->cl[id] = c;
+  x->cl[x->ncl++] = id;
+  return id;
+}
+
+/* logparser's fastMatch: best similarity, ties to more wildcards, first
+ * found on equal both. */
+static uint32_t best_match(const lw_drain *d, uint32_t leaf, size_t ntok) {
+  const lw_node *x = &d->nodes[leaf];
+  double best = -1;
+  long bestpar = -1;
+  uint32_t bestid = 0;
+  for (size_t k = 0; k < x->ncl; k++) {
+    const lw_cluster *c = d->cl[x->cl[k]];
+    size_t sim = 0;
+    long par = 0;
+    for (size_t i = 0; i < ntok; i++) {
+      if (is_star(c->tok[i], c->tl[i])) {
+        par++;
+        continue;
+      }
+      if (c->tl[i] == d->tl[i] && !memcmp(c->tok[i], d->tp[i], d->tl[i]))
+        sim++;
+    }
+    double s = ntok ? (double)sim / (double)ntok : 1.0;
+    if (s > best || (s == best && par > bestpar)) {
+      best = s;
+      bestpar = par;
+      bestid = x->cl[k];
+    }
+  }
+  return bestid && best >= d->st ? bestid : 0;
+}
+
+/* Turn the tokens of c that differ from the current ones into "<*>". */
+static int cluster_update(lw_drain *d, lw_cluster *c) {
+  int changed = 0;
+  for (size_t i = 0; i < c->ntok; i++) {
+    if (is_star(c->tok[i], c->tl[i])) continue;
+    if (c->tl[i] == d->tl[i] && !memcmp(c->tok[i], d->tp[i], d->tl[i]))
+      continue;
+    c->tok[i] = STAR;
+    c->tl[i] = 3;
+    changed = 1;
+  }
+  if (!changed) return 0;
+  return cluster_set(c, (const char *const *)c->tok, c->tl, c->ntok);
+}
+
+static int learn(lw_drain *d, size_t ntok, uint64_t count,
+                 uint32_t *cluster_id, int *is_new) {
+  uint32_t leaf = leaf_search(d, ntok);
+  uint32_t id = leaf ? best_match(d, leaf, ntok) : 0;
+  *is_new = 0;
+  if (id) {
+    int rc = cluster_update(d, d->cl[id]);
+    if (rc) return rc;
+  } else {
+    leaf = leaf_insert(d, ntok);
+    if (!leaf || !(id = cluster_new(d, leaf, ntok))) return LOTSE_ENOMEM;
+    *is_new = 1;
+  }
+  d->cl[id]->size += count;
+  *cluster_id = id;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ api */
+
+static int compile_masks(lw_drain *d, const lw_drain_opts *o,
+                         lotse_err_t *err) {
+  d->masks = calloc(o->n_masks ? o->n_masks : 1, sizeof *d->masks);
+  if (!d->masks) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  for (size_t i = 0; i < o->n_masks; i++) {
+    int ec;
+    PCRE2_SIZE eo;
+    if (!o->masks[i] || !*o->masks[i])
+      return lotse_err_set(err, LOTSE_EINVAL, "empty mask pattern");
+    d->masks[i].re = pcre2_compile((PCRE2_SPTR)o->masks[i],
+                                   PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+    if (!d->masks[i].re) {
+      char msg[160];
+      pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg);
+      return lotse_err_set(err, LOTSE_EINVAL,
+                           "bad mask '%s': %s (at offset %zu)", o->masks[i],
+                           msg, (size_t)eo);
+    }
+    d->masks[i].jit = pcre2_jit_compile(d->masks[i].re, PCRE2_JIT_COMPLETE) == 0;
+    d->n_masks++;
+  }
+  d->md = pcre2_match_data_create(16, NULL);
+  return d->md ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+}
+
+static int check_opts(lw_drain *d, const lw_drain_opts *o, lotse_err_t *err) {
+  d->depth = o && o->depth ? o->depth : 4;
+  d->st = o && o->st != 0 ? o->st : 0.4;
+  d->max_children = o && o->max_children ? o->max_children : 100;
+  if (d->depth < 3 || d->depth > 64)
+    return lotse_err_set(err, LOTSE_EINVAL, "depth %d out of range 3..64",
+                         d->depth);
+  if (!(d->st > 0 && d->st <= 1))
+    return lotse_err_set(err, LOTSE_EINVAL,
+                         "similarity threshold %g out of range (0, 1]", d->st);
+  if (d->max_children < 2)
+    return lotse_err_set(err, LOTSE_EINVAL, "max_children %d below 2",
+                         d->max_children);
+  if (o && o->n_masks && !o->masks)
+    return lotse_err_set(err, LOTSE_EINVAL, "masks missing");
+  return 0;
+}
+
+lw_drain *lw_drain_new(const lw_drain_opts *o, lotse_err_t *err) {
+  lw_drain *d = calloc(1, sizeof *d);
+  if (!d) {
+    lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+    return NULL;
+  }
+  static const lw_drain_opts none;
+  if (check_opts(d, o, err) || compile_masks(d, o ? o : &none, err)) {
+    lw_drain_free(d);
+    return NULL;
+  }
+  d->tp = malloc(LW_DRAIN_MAX_TOKENS * sizeof *d->tp);
+  d->tl = malloc(LW_DRAIN_MAX_TOKENS * sizeof *d->tl);
+  if (!d->tp || !d->tl || node_new(d) != 0 /* node 0: "none" */) {
+    lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+    lw_drain_free(d);
+    return NULL;
+  }
+  return d;
+}
+
+int lw_drain_add(lw_drain *d, const char *content, size_t len,
+                 uint32_t *cluster_id, int *is_new) {
+  int dummy;
+  if (!is_new) is_new = &dummy;
+  *cluster_id = 0;
+  *is_new = 0;
+  if (len > LW_DRAIN_MAX_MSG) return LOTSE_ETOOBIG;
+  const char *m;
+  size_t ml;
+  int rc = apply_masks(d, content, len, &m, &ml);
+  if (rc) return rc;
+  long ntok = tokenize(d, m, ml);
+  if (ntok < 0) return LOTSE_ETOOBIG;
+  return learn(d, (size_t)ntok, 1, cluster_id, is_new);
+}
+
+int lw_drain_seed(lw_drain *d, const char *template_text, uint64_t count,
+                  uint32_t *cluster_id) {
+  *cluster_id = 0;
+  size_t len = strlen(template_text);
+  if (len > LW_DRAIN_MAX_MSG) return LOTSE_ETOOBIG;
+  long ntok = tokenize(d, template_text, len);
+  if (ntok < 0) return LOTSE_ETOOBIG;
+  uint32_t leaf = leaf_search(d, (size_t)ntok);
+  const lw_node *x = leaf ? &d->nodes[leaf] : NULL;
+  for (size_t k = 0; x && k < x->ncl; k++) {
+    lw_cluster *c = d->cl[x->cl[k]];
+    size_t i = 0;
+    while (i < c->ntok && c->tl[i] == d->tl[i] &&
+           !memcmp(c->tok[i], d->tp[i], d->tl[i]))
+      i++;
+    if (i == c->ntok) {
+      c->size += count;
+      *cluster_id = x->cl[k];
+      return 0;
+    }
+  }
+  leaf = leaf_insert(d, (size_t)ntok);
+  uint32_t id = leaf ? cluster_new(d, leaf, (size_t)ntok) : 0;
+  if (!id) return LOTSE_ENOMEM;
+  d->cl[id]->size = count;
+  *cluster_id = id;
+  return 0;
+}
+
+size_t lw_drain_count(const lw_drain *d) { return d->ncl; }
+
+const char *lw_drain_template(const lw_drain *d, uint32_t id) {
+  return id && id <= d->ncl ? d->cl[id]->text : NULL;
+}
+
+uint64_t lw_drain_size(const lw_drain *d, uint32_t id) {
+  return id && id <= d->ncl ? d->cl[id]->size : 0;
+}
+
+void lw_drain_free(lw_drain *d) {
+  if (!d) return;
+  for (size_t i = 1; i <= d->ncl; i++) {
+    free(d->cl[i]->text), free(d->cl[i]->tok), free(d->cl[i]->tl);
+    free(d->cl[i]);
+  }
+  free(d->cl);
+  for (size_t i = 0; i < d->nnodes; i++) free(d->nodes[i].cl);
+  free(d->nodes);
+  free(d->edges);
+  free(d->arena);
+  free(d->len_node);
+  for (size_t i = 0; i < d->n_masks; i++) pcre2_code_free(d->masks[i].re);
+  free(d->masks);
+  pcre2_match_data_free(d->md);
+  free(d->mbuf[0]), free(d->mbuf[1]);
+  free(d->tp), free(d->tl);
+  free(d);
+}

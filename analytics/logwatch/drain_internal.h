@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * analytics/logwatch/drain_internal.h — the miner's data layout, shared by
+ * drain.c and its unit test only.
+ */
+#ifndef LOTSE_LOGWATCH_DRAIN_INTERNAL_H
+#define LOTSE_LOGWATCH_DRAIN_INTERNAL_H
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include "analytics/logwatch/drain.h"
+
+#include <pcre2.h>
+
+typedef struct lw_mask {
+  pcre2_code *re;
+  int jit;
+} lw_mask;
+
+typedef struct lw_node {
+  uint32_t star;   /* wildcard child, 0: none */
+  size_t nchild;   /* all children, wildcard included */
+  uint32_t *cl;    /* clusters (leaf only) */
+  size_t ncl, clcap;
+} lw_node;
+
+typedef struct lw_edge {
+  uint64_t h;
+  uint32_t parent, child; /* child 0: empty slot */
+  uint32_t off, len;      /* token bytes in the arena */
+} lw_edge;
+
+typedef struct lw_cluster {
+  uint32_t ntok;
+  const char **tok; /* into text, or the static "<*>" between updates */
+  uint32_t *tl;
+  char *text;       /* tokens joined by one space */
+  uint64_t size;
+} lw_cluster;
+
+struct lw_drain {
+  int depth, max_children;
+  double st;
+  lw_mask *masks;
+  size_t n_masks;
+  pcre2_match_data *md;
+  char *mbuf[2];
+  size_t mcap[2];
+  const char **tp; /* tokens of the current line */
+  uint32_t *tl;
+  lw_node *nodes;
+  size_t nnodes, ncap;
+  lw_edge *edges;
+  size_t nedges, ecap;
+  char *arena;
+  size_t alen, acap;
+  uint32_t *len_node;
+  size_t lencap;
+  lw_cluster **cl; /* cl[1..ncl] */
+  size_t ncl, clcap;
+};
+
+#endif
