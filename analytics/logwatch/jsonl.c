@@ -185,7 +185,8 @@ static int build_fields(lw_jsonl *j, size_t *n_out) {
                            j->e[i].val_len};
     j->order[i] = i;
   }
-  qsort_r(j->order, j->n_e, sizeof *j->order, by_leaf, j);
+  if (j->n_e > 1) /* order is still NULL when no event had a field */
+    qsort_r(j->order, j->n_e, sizeof *j->order, by_leaf, j);
   for (size_t a = 0; a < j->n_e;) {
     const entry_t *ea = &j->e[j->order[a]];
     const char *leaf = j->txt + ea->name_off + ea->leaf_off;
