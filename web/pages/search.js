@@ -33,7 +33,11 @@ function answerWithLinks(text, sources) {
   while ((m = re.exec(text)) !== null) {
     const s = byN.get(Number(m[1]));
     out.push(text.slice(last, m.index));
-    out.push(s ? docLink(s.doc_id, s.chunk_id, "[" + m[1] + "]") : m[0]);
+    // The link text "[n]" says little on its own (e.g. in a screen
+    // reader's list of links): its name adds the source's title.
+    const link = s ? docLink(s.doc_id, s.chunk_id, "[" + m[1] + "]") : null;
+    if (link) link.setAttribute("aria-label", "Quelle [" + m[1] + "]: " + (s.title || "Dokument " + s.doc_id));
+    out.push(link || m[0]);
     last = re.lastIndex;
   }
   out.push(text.slice(last));
