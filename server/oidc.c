@@ -33,13 +33,28 @@
 #define OIDC_DISCOVERY_S 3600
 #define OIDC_JWKS_MIN_S 10
 #define OIDC_COOKIE "lotse_oidc"
+#define OIDC_IDT_MAX 1024   /* ID tokens kept as logout hints */
+#define OIDC_IDT_BYTES 16384 /* longer ID tokens are not kept */
+#define PAGE_CSP                                                            \
+  "default-src 'none'; style-src 'self'; img-src 'self'; "                  \
+  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 typedef struct pending {
   char state[OIDC_RANDOM_BUF];
   char nonce[OIDC_RANDOM_BUF];
   char verifier[OIDC_RANDOM_BUF];
+  char old_session[SESSION_ID_BUF]; /* the browser's session at the start */
   int64_t created; /* 0: free slot */
 } pending_t;
+
+/* The ID token a live session was started with, by the session id's
+ * SHA-256 (kept in memory only: after a restart the logout goes without
+ * id_token_hint, with client_id alone). */
+typedef struct idt_entry {
+  char hash[65];
+  char *token;
+  int64_t at; /* 0: free */
+} idt_entry_t;
 
 static struct {
   pthread_mutex_t lock;
@@ -49,6 +64,7 @@ static struct {
   jwks_t *keys;
   int64_t keys_at;
   pending_t pend[OIDC_PENDING_MAX];
+  idt_entry_t idt[OIDC_IDT_MAX];
 } G = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* ---------------------------------------------------- provider cache */
@@ -150,6 +166,53 @@ static enum MHD_Result reply_redirect(http_req_t *r, const char *location,
                                resp);
 }
 
+static int html_escape(lotse_buf_t *b, const char *s) {
+  int rc = 0;
+  for (; *s && !rc; s++) {
+    switch (*s) {
+    case '&': rc = lotse_buf_puts(b, "&amp;"); break;
+    case '<': rc = lotse_buf_puts(b, "&lt;"); break;
+    case '>': rc = lotse_buf_puts(b, "&gt;"); break;
+    case '"': rc = lotse_buf_puts(b, "&quot;"); break;
+    default: rc = lotse_buf_putc(b, *s);
+    }
+  }
+  return rc;
+}
+
+/* A refused single sign-on: audited (reason, no user name: none is known
+ * yet, or it was not accepted), answered with a German page that leads
+ * back to the login, since the browser came here by navigation and would
+ * show JSON as raw text. The status stays 4xx/5xx. */
+static enum MHD_Result fail_page(http_req_t *r, unsigned status,
+                                 const char *reason, const char *msg) {
+  login_event_t ev = {.kind = LOGIN_EVENT_FAILURE, .method = "oidc",
+                      .reason = reason};
+  lotse_err_t err = {0};
+  if (r->w && login_audit(r->w->st, &ev, &err))
+    lotse_log(LOTSE_LOG_ERROR, "oidc: audit: %s", err.msg);
+  lotse_buf_t b;
+  lotse_buf_init(&b, 64 * 1024);
+  int rc = lotse_buf_puts(
+      &b, "<!doctype html>\n<html lang=\"de\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width, "
+          "initial-scale=1\"><title>Anmeldung fehlgeschlagen – lotse</title>"
+          "<link rel=\"stylesheet\" href=\"/web/app.css\"></head>\n<body>"
+          "<main id=\"main\"><h1>Anmeldung fehlgeschlagen</h1>\n"
+          "<p role=\"alert\">");
+  if (!rc) rc = html_escape(&b, msg);
+  if (!rc)
+    rc = lotse_buf_puts(
+        &b, "</p>\n<p><a href=\"/#/anmelden\">Zurück zur Anmeldung</a></p>"
+            "</main></body></html>\n");
+  size_t len = b.len;
+  char *body = rc ? NULL : lotse_buf_detach(&b);
+  lotse_buf_release(&b);
+  if (!body) return server_reply_error(r, 500, "Interner Fehler");
+  return server_reply_page(r, status, "text/html; charset=utf-8", PAGE_CSP,
+                           body, len);
+}
+
 static int conf_or_reply(http_req_t *r, oidc_conf_t *o) {
   lotse_err_t err;
   if (oidc_conf_load(r->srv->o.conf, o, &err) != 0) {
@@ -193,6 +256,13 @@ static enum MHD_Result oidc_login(http_req_t *r, const oidc_conf_t *o) {
   if (oidc_random_token(p.state, &err) || oidc_random_token(p.nonce, &err) ||
       oidc_random_token(p.verifier, &err))
     return server_reply_error(r, 500, "Interner Fehler");
+  /* The session cookie is SameSite=Strict: the provider's redirect back
+   * does not carry it, so the session to end is noted here. */
+  const char *hdr = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_COOKIE);
+  if (!hdr || session_cookie_find(hdr, SESSION_COOKIE, p.old_session,
+                                  sizeof p.old_session))
+    p.old_session[0] = 0;
   lotse_buf_t url;
   lotse_buf_init(&url, 16384);
   pthread_mutex_lock(&G.lock);
@@ -203,8 +273,9 @@ static enum MHD_Result oidc_login(http_req_t *r, const oidc_conf_t *o) {
   if (rc) {
     lotse_buf_release(&url);
     lotse_log(LOTSE_LOG_WARN, "oidc: %s", err.msg);
-    return server_reply_error(r, 502,
-                              "Der Identitätsanbieter ist nicht erreichbar");
+    return fail_page(r, 502, "provider_unreachable",
+                     "Der Identitätsanbieter ist nicht erreichbar; bitte "
+                     "später erneut versuchen");
   }
   char cookie[256];
   snprintf(cookie, sizeof cookie,
@@ -300,18 +371,21 @@ static int attempt_or_reply(http_req_t *r, const oidc_conf_t *o,
     pthread_mutex_unlock(&G.lock);
   }
   if (rc) {
-    server_reply_error(r, 400, "Der Anmeldevorgang ist unbekannt oder "
-                               "abgelaufen; bitte erneut anmelden");
+    fail_page(r, 400, "bad_state",
+              "Der Anmeldevorgang ist unbekannt oder abgelaufen; bitte "
+              "erneut anmelden");
     return -1;
   }
   if (iss && strcmp(iss, o->issuer) != 0) { /* RFC 9207 mix-up defence */
-    server_reply_error(r, 400, "Die Antwort stammt nicht vom konfigurierten "
-                               "Identitätsanbieter");
+    fail_page(r, 400, "wrong_issuer",
+              "Die Antwort stammt nicht vom konfigurierten "
+              "Identitätsanbieter");
     return -1;
   }
   if (arg(r, "error") || !arg(r, "code")) {
-    server_reply_error(r, 401, "Die Anmeldung beim Identitätsanbieter wurde "
-                               "abgebrochen oder abgelehnt");
+    fail_page(r, 401, "provider_refused",
+              "Die Anmeldung beim Identitätsanbieter wurde abgebrochen oder "
+              "abgelehnt");
     return -1;
   }
   return 0;
@@ -329,35 +403,162 @@ static enum MHD_Result oidc_callback(http_req_t *r, const oidc_conf_t *o) {
   if (!rc) rc = redeem_code(o, token_url, arg(r, "code"), &p, &idt, &err);
   if (rc) {
     lotse_log(LOTSE_LOG_WARN, "oidc: %s", err.msg);
-    return server_reply_error(r, 502, "Der Identitätsanbieter hat den "
-                                      "Anmeldecode nicht bestätigt");
+    return fail_page(r, 502, "code_not_redeemed",
+                     "Der Identitätsanbieter hat den Anmeldecode nicht "
+                     "bestätigt");
   }
   json_t *claims = NULL;
   jwt_reason_t why = JWT_OK;
   pthread_mutex_lock(&G.lock);
   rc = verify_locked(o, idt, &p, &claims, &why, &err);
   pthread_mutex_unlock(&G.lock);
-  free(idt);
   if (rc) {
+    free(idt);
     lotse_log(LOTSE_LOG_WARN, "oidc: %s", err.msg);
     if (why == JWT_OK)
-      return server_reply_error(r, 502, "Die Schlüssel des "
-                                        "Identitätsanbieters sind nicht "
-                                        "abrufbar");
-    return server_reply_error(r, 401, "%s", jwt_reason_de(why));
+      return fail_page(r, 502, "keys_unavailable",
+                       "Die Schlüssel des Identitätsanbieters sind nicht "
+                       "abrufbar");
+    return fail_page(r, 401, "bad_token", jwt_reason_de(why));
   }
   char user[OIDC_NAME_MAX];
   rc = oidc_user_provision(r->w->st, o, o->issuer, claims, lotse_now_unix(),
                            user, &err);
   int mfa = o->mfa || amr_mfa(claims);
   json_decref(claims);
-  if (rc == LOTSE_EACCESS) return server_reply_error(r, 403, "%s", err.msg);
   if (rc) {
+    free(idt);
+    if (rc == LOTSE_EACCESS) return fail_page(r, 403, "account_refused",
+                                              err.msg);
     lotse_log(LOTSE_LOG_ERROR, "oidc: %s", err.msg);
-    return server_reply_error(r, 500, "Das Benutzerkonto konnte nicht "
-                                      "angelegt werden");
+    return fail_page(r, 500, "provision_failed",
+                     "Das Benutzerkonto konnte nicht angelegt werden");
   }
-  return server_session_login_reply(r, user, mfa, "oidc", "/");
+  /* End the session this browser had when the attempt began. */
+  if (p.old_session[0] && session_destroy(r->w->st, p.old_session, &err))
+    lotse_log(LOTSE_LOG_ERROR, "oidc: %s", err.msg);
+  enum MHD_Result res =
+      server_session_login_reply(r, user, mfa, "oidc", "/", idt);
+  free(idt);
+  return res;
+}
+
+/* ------------------------------------------------ sessions, logout */
+
+int oidc_sso_enabled(const lotse_conf_t *conf, const char **label) {
+  oidc_conf_t o;
+  lotse_err_t err;
+  *label = NULL;
+  if (oidc_conf_load(conf, &o, &err) || !o.issuer) return 0;
+  *label = o.label;
+  return 1;
+}
+
+void oidc_session_remember(const char *id, const char *id_token) {
+  if (!id || !id_token || strlen(id_token) > OIDC_IDT_BYTES) return;
+  char hash[65];
+  lotse_sha256_hex(id, strlen(id), hash);
+  char *copy = lotse_strdup(id_token);
+  if (!copy) return;
+  int64_t now = lotse_now_unix();
+  pthread_mutex_lock(&G.lock);
+  idt_entry_t *slot = &G.idt[0];
+  for (size_t i = 0; i < OIDC_IDT_MAX; i++) {
+    idt_entry_t *e = &G.idt[i];
+    if (!e->at) {
+      slot = e;
+      break;
+    }
+    if (e->at < slot->at) slot = e; /* evict the oldest */
+  }
+  free(slot->token);
+  memcpy(slot->hash, hash, sizeof hash);
+  slot->token = copy;
+  slot->at = now;
+  pthread_mutex_unlock(&G.lock);
+}
+
+/* Take (and forget) the ID token of session id; NULL when not kept. */
+static char *idt_take(const char *id) {
+  char hash[65];
+  lotse_sha256_hex(id, strlen(id), hash);
+  char *t = NULL;
+  pthread_mutex_lock(&G.lock);
+  for (size_t i = 0; i < OIDC_IDT_MAX && !t; i++) {
+    idt_entry_t *e = &G.idt[i];
+    if (e->at && strcmp(e->hash, hash) == 0) {
+      t = e->token;
+      memset(e, 0, sizeof *e);
+    }
+  }
+  pthread_mutex_unlock(&G.lock);
+  return t;
+}
+
+/* oidc.post_logout_redirect_uri, or the origin of redirect_uri + "/". */
+static char *post_logout_uri(const oidc_conf_t *o) {
+  if (o->post_logout_redirect_uri)
+    return lotse_strdup(o->post_logout_redirect_uri);
+  const char *u = o->redirect_uri, *host = strstr(u, "://");
+  if (!host) return NULL;
+  const char *end = strchr(host + 3, '/');
+  size_t n = end ? (size_t)(end - u) : strlen(u);
+  char *out = malloc(n + 2);
+  if (!out) return NULL;
+  memcpy(out, u, n);
+  out[n] = '/';
+  out[n + 1] = 0;
+  return out;
+}
+
+static int logout_query(const oidc_conf_t *o, const char *endpoint,
+                        const char *idt, lotse_buf_t *url,
+                        lotse_err_t *err) {
+  char state[OIDC_RANDOM_BUF];
+  char *pl = post_logout_uri(o);
+  char *plq = pl ? oidc_url_escape(pl) : NULL;
+  char *cid = oidc_url_escape(o->client_id);
+  int rc = plq && cid ? oidc_random_token(state, err) : LOTSE_ENOMEM;
+  if (!rc)
+    rc = lotse_buf_printf(url,
+                          "%s%cclient_id=%s&post_logout_redirect_uri=%s&"
+                          "state=%s",
+                          endpoint, strchr(endpoint, '?') ? '&' : '?', cid,
+                          plq, state);
+  if (!rc && idt) rc = lotse_buf_printf(url, "&id_token_hint=%s", idt);
+  free(pl);
+  free(plq);
+  free(cid);
+  return rc;
+}
+
+int oidc_logout_url(struct http_req *r, const char *id, char **url) {
+  *url = NULL;
+  oidc_conf_t o;
+  lotse_err_t err = {0};
+  if (oidc_conf_load(r->srv->o.conf, &o, &err) || !o.issuer) return 0;
+  char *idt = id ? idt_take(id) : NULL;
+  char endpoint[2048] = "";
+  pthread_mutex_lock(&G.lock);
+  int rc = provider_locked(o.issuer, lotse_now_unix(), &err);
+  if (!rc && G.prov.end_session_endpoint)
+    snprintf(endpoint, sizeof endpoint, "%s", G.prov.end_session_endpoint);
+  pthread_mutex_unlock(&G.lock);
+  if (rc || !endpoint[0]) {
+    if (rc) lotse_log(LOTSE_LOG_WARN, "oidc: logout: %s", err.msg);
+    free(idt);
+    return 0;
+  }
+  lotse_buf_t b;
+  lotse_buf_init(&b, 64 * 1024);
+  rc = logout_query(&o, endpoint, idt, &b, &err);
+  free(idt);
+  if (rc) {
+    lotse_buf_release(&b);
+    return LOTSE_ENOMEM;
+  }
+  *url = lotse_buf_detach(&b);
+  return *url ? 0 : LOTSE_ENOMEM;
 }
 
 /* ----------------------------------------------------------- route */

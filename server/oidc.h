@@ -95,11 +95,13 @@ typedef struct oidc_provider {
   char *authorization_endpoint;
   char *token_endpoint;
   char *jwks_uri;
+  char *end_session_endpoint; /* NULL when the provider names none */
 } oidc_provider_t;
 
 /* Parse a .well-known/openid-configuration document; its issuer must equal
  * issuer (exactly), the endpoints must be https:// (or http:// on a
- * loopback host, for tests), and when the provider lists
+ * loopback host, for tests; end_session_endpoint is optional, RP-Initiated
+ * Logout 1.0), and when the provider lists
  * code_challenge_methods_supported it must include S256. */
 int oidc_discovery_parse(const char *json, size_t n, const char *issuer,
                          oidc_provider_t *out, lotse_err_t *err);
@@ -128,6 +130,10 @@ typedef struct oidc_conf {
   unsigned clearance;        /* oidc.clearance for new users ("offen") */
   int mfa;                   /* oidc.mfa: the provider enforces 2FA (off) */
   int64_t leeway_s;          /* oidc.leeway_seconds (60) */
+  const char *label;         /* oidc.label: the login link's text */
+  const char *post_logout_redirect_uri; /* oidc.post_logout_redirect_uri
+                                           (NULL: the origin of
+                                           redirect_uri + "/") */
 } oidc_conf_t;
 
 /* The [oidc] keys of conf (strings borrowed from conf). LOTSE_EINVAL for
@@ -164,5 +170,20 @@ int oidc_http_post_form(const char *url, const char *client_id,
                         size_t *len, long *status, lotse_err_t *err);
 /* s percent-encoded for a URL query or form (caller frees; NULL on OOM). */
 char *oidc_url_escape(const char *s);
+
+/* ---------------------------------------------- oidc.c (for route_login) */
+
+struct http_req;
+/* Whether single sign-on is configured, and the login link's text. */
+int oidc_sso_enabled(const lotse_conf_t *conf, const char **label);
+/* Remember the ID token a session was started with (its hint for the
+ * provider's logout); sessions are named by cookie value id. */
+void oidc_session_remember(const char *id, const char *id_token);
+/* For the ending session with cookie value id: the provider's logout URL
+ * (RP-Initiated Logout: id_token_hint when remembered, client_id,
+ * post_logout_redirect_uri, state) into *url (caller frees), or NULL when
+ * the provider has no end_session_endpoint or OIDC is off. Negative only
+ * on out-of-memory; an unreachable provider means no URL (logged). */
+int oidc_logout_url(struct http_req *r, const char *id, char **url);
 
 #endif

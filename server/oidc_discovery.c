@@ -81,6 +81,10 @@ int oidc_discovery_parse(const char *json, size_t n, const char *issuer,
       (rc = take_url(doc, "token_endpoint", &out->token_endpoint, err)) ||
       (rc = take_url(doc, "jwks_uri", &out->jwks_uri, err)))
     goto out;
+  if (json_object_get(doc, "end_session_endpoint") &&
+      (rc = take_url(doc, "end_session_endpoint", &out->end_session_endpoint,
+                     err)))
+    goto out;
   rc = 0;
 out:
   json_decref(doc);
@@ -94,5 +98,6 @@ void oidc_provider_release(oidc_provider_t *p) {
   free(p->authorization_endpoint);
   free(p->token_endpoint);
   free(p->jwks_uri);
+  free(p->end_session_endpoint);
   memset(p, 0, sizeof *p);
 }

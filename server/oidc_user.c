@@ -62,6 +62,13 @@ int oidc_conf_load(const lotse_conf_t *conf, oidc_conf_t *o,
   o->role_map = lotse_conf_get(conf, "oidc.role_map", "");
   o->mfa = lotse_conf_get_bool(conf, "oidc.mfa", 0);
   o->leeway_s = lotse_conf_get_int(conf, "oidc.leeway_seconds", 60);
+  o->label = lotse_conf_get(conf, "oidc.label",
+                            "Mit dem Landkreis-Konto anmelden (Single "
+                            "Sign-on)");
+  o->post_logout_redirect_uri =
+      lotse_conf_get(conf, "oidc.post_logout_redirect_uri", NULL);
+  if (o->post_logout_redirect_uri && !*o->post_logout_redirect_uri)
+    o->post_logout_redirect_uri = NULL;
   const char *cl = lotse_conf_get(conf, "oidc.clearance", "offen");
   int mask = store_class_mask_parse(cl);
   if (mask < 0)
@@ -79,6 +86,10 @@ int oidc_conf_load(const lotse_conf_t *conf, oidc_conf_t *o,
   if (!o->redirect_uri || !oidc_url_allowed(o->redirect_uri))
     return lotse_err_set(err, LOTSE_EINVAL,
                          "oidc.redirect_uri missing or not https://");
+  if (o->post_logout_redirect_uri &&
+      !oidc_url_allowed(o->post_logout_redirect_uri))
+    return lotse_err_set(err, LOTSE_EINVAL,
+                         "oidc.post_logout_redirect_uri is not https://");
   return parse_role_map(o->role_map, err);
 }
 

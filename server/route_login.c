@@ -19,6 +19,7 @@
 #include "server/server_internal.h"
 
 #include "gov/registry.h"
+#include "server/oidc.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -170,18 +171,29 @@ static json_t *session_json(http_req_t *r, const char *user,
   return b;
 }
 
+/* Whether single sign-on is set up, for the login page: {enabled, label}. */
+static json_t *sso_json(http_req_t *r) {
+  const char *label = NULL;
+  int on = oidc_sso_enabled(r->srv->o.conf, &label);
+  return on ? json_pack("{s:b,s:s}", "enabled", 1, "label", label)
+            : json_pack("{s:b}", "enabled", 0);
+}
+
 enum MHD_Result route_session(http_req_t *r) {
-  if (r->principal.user_id == 0)
-    return server_reply_json(
-        r, MHD_HTTP_OK,
-        json_pack("{s:b,s:n,s:n}", "authenticated", 0, "user", "csrf"));
-  session_opts_t o;
-  if (server_session_opts_or_reply(r, &o)) return r->result;
-  json_t *b = session_json(r, r->principal.name,
-                           r->has_session ? &r->session : NULL, &o);
-  if (!b)
+  json_t *b = NULL;
+  if (r->principal.user_id == 0) {
+    b = json_pack("{s:b,s:n,s:n}", "authenticated", 0, "user", "csrf");
+  } else {
+    session_opts_t o;
+    if (server_session_opts_or_reply(r, &o)) return r->result;
+    b = session_json(r, r->principal.name,
+                     r->has_session ? &r->session : NULL, &o);
+  }
+  if (!b || json_object_set_new(b, "sso", sso_json(r))) {
+    json_decref(b);
     return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                               "Interner Fehler");
+  }
   return server_reply_json(r, MHD_HTTP_OK, b);
 }
 
@@ -208,7 +220,8 @@ static int end_cookie_session(http_req_t *r, lotse_err_t *err) {
 enum MHD_Result server_session_login_reply(struct http_req *r,
                                            const char *user, int mfa,
                                            const char *method,
-                                           const char *location) {
+                                           const char *location,
+                                           const char *id_token) {
   session_opts_t o;
   if (server_session_opts_or_reply(r, &o)) return r->result;
   lotse_err_t err = {0};
@@ -226,6 +239,7 @@ enum MHD_Result server_session_login_reply(struct http_req *r,
   if (rc == LOTSE_ENOTFOUND)
     return server_reply_unauthorized(r, "Unbekannter Benutzer");
   if (!rc) rc = session_cookie_format(&o, id, cookie, sizeof cookie);
+  if (!rc && id_token) oidc_session_remember(id, id_token);
   if (rc) {
     lotse_log(LOTSE_LOG_ERROR, "server: session: %s", err.msg);
     return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -265,9 +279,19 @@ enum MHD_Result route_logout(http_req_t *r) {
   session_opts_t o;
   if (server_session_opts_or_reply(r, &o)) return r->result;
   char cookie[128];
+  char *redirect = NULL;
   if (r->has_session) {
     lotse_err_t err = {0};
+    /* Single sign-on sessions end at the provider too (RP-Initiated
+     * Logout): the web app follows the redirect. */
+    char id[SESSION_ID_BUF * 2];
+    cookie_session_id(r, id);
+    if (strcmp(r->session.method, "oidc") == 0 &&
+        oidc_logout_url(r, id, &redirect))
+      return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                                "Interner Fehler");
     if (end_cookie_session(r, &err)) {
+      free(redirect);
       lotse_log(LOTSE_LOG_ERROR, "server: logout: %s", err.msg);
       return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                                 "Interner Fehler");
@@ -278,12 +302,19 @@ enum MHD_Result route_logout(http_req_t *r) {
     if (login_audit(r->w->st, &ev, &err))
       lotse_log(LOTSE_LOG_ERROR, "server: audit: %s", err.msg);
   }
-  if (session_cookie_format(&o, NULL, cookie, sizeof cookie))
+  json_t *b = json_pack("{s:b}", "logged_out", r->has_session);
+  if (b && redirect &&
+      json_object_set_new(b, "redirect", json_string(redirect))) {
+    json_decref(b);
+    b = NULL;
+  }
+  free(redirect);
+  if (!b || session_cookie_format(&o, NULL, cookie, sizeof cookie)) {
+    json_decref(b);
     return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
                               "Interner Fehler");
-  return server_reply_json_cookie(
-      r, MHD_HTTP_OK, json_pack("{s:b}", "logged_out", r->has_session), cookie,
-      0);
+  }
+  return server_reply_json_cookie(r, MHD_HTTP_OK, b, cookie, 0);
 }
 
 /* --------------------------------------------------------------- login */
@@ -472,7 +503,7 @@ enum MHD_Result route_login(http_req_t *r) {
   int mfa = 0;
   if (second_factor_or_reply(r, &l, &mfa)) goto out;
   record(r, &l, 1);
-  server_session_login_reply(r, l.user, mfa, "passwort", NULL);
+  server_session_login_reply(r, l.user, mfa, "passwort", NULL, NULL);
 out:
   json_decref(body);
   return r->result;

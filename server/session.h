@@ -155,11 +155,14 @@ struct http_req;
  * the reply that sets its cookie: 302 to location, or, with location NULL,
  * 200 with the body of GET /api/session. Returns the queued reply's result;
  * on failure an error reply (500, or 401 for an unknown user) is queued
- * instead. method: "passwort" or "oidc". */
+ * instead. method: "passwort" or "oidc"; id_token: the provider's ID token
+ * (kept as the hint for its logout) or NULL. The session whose cookie the
+ * request carries ends first, and the login is audited. */
 enum MHD_Result server_session_login_reply(struct http_req *r,
                                            const char *user, int mfa,
                                            const char *method,
-                                           const char *location);
+                                           const char *location,
+                                           const char *id_token);
 
 /* ---------------------------------------------------- login_audit.c */
 

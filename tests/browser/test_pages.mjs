@@ -325,6 +325,23 @@ test("OIDC login: single sign-on through a real OpenID provider, back as a named
     assert.equal(s.user, "alice");
     assert.ok(s.roles.includes("datenschutz"), JSON.stringify(s));
     assert.deepEqual(ctx.problems, []);
+    // Logout ends the single sign-on at the provider too (RP-Initiated
+    // Logout): the app follows the redirect, the provider confirms and
+    // sends the browser back.
+    await lib.open(page, osrv.url, "#/anmelden");
+    await page.getByRole("button", { name: "Abmelden" }).click();
+    await page.waitForURL(prov.issuer + "/session/end**");
+    await page.getByRole("button", { name: /sign me out/i }).click();
+    await page.waitForURL(base + "/?state=**");
+    await page.getByText("Nicht angemeldet").waitFor();
+    assert.equal((await ctx.cookies(base)).filter((x) => x.name === "lotse_session" && x.value).length, 0);
+    await lib.open(page, osrv.url, "#/anmelden");
+    await page.getByRole("link", { name: /Single Sign-on/ }).click();
+    await page.waitForURL(prov.issuer + "/**");
+    await page.getByLabel("Benutzer").waitFor(); // the provider asks again
+    // oidc-provider's own logout page refers to an outside resource that
+    // cannot be resolved offline; nothing else may be reported.
+    assert.deepEqual(ctx.problems.filter((p) => !/ERR_NAME_NOT_RESOLVED/.test(p)), []);
   } finally {
     await ctx.close();
     const rc = await osrv.stop();

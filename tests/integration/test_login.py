@@ -175,7 +175,7 @@ class Login(lt.TestCase):
         self.assertEqual(r.status, 200)
         self.check_spec("session", r)
         self.assertEqual(r.json(), {"authenticated": False, "user": None,
-                                    "csrf": None})
+                                    "csrf": None, "sso": {"enabled": False}})
 
     def test_wrong_password_and_unknown_user_look_alike(self):
         a = Client(self.srv).login("anna", "Falsches-Passwort")

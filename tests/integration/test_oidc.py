@@ -6,7 +6,11 @@ The test starts npm oidc-provider (tests/reference/oidc_provider.mjs) and
 http.client: GET /auth/oidc/login, the provider's login form, the redirect
 back to /auth/oidc/callback, and checks the session, the provisioned user
 (groups, unit, roles, user_identities) and the refusals: tampered or
-foreign state, tampered token, wrong audience, expired token, unknown key.
+foreign state, tampered token, wrong audience, expired token, unknown key
+(each a German HTML page with a link back to the login, and an
+auth.login_failed record in the audit trail); GET /api/session telling
+whether single sign-on is set up; a new login ending the browser's old
+session; and logout at the provider (RP-Initiated Logout).
 Skips when node or tests/reference/node_modules/oidc-provider is missing.
 """
 import http.client
@@ -42,15 +46,15 @@ class Browser:
     def __init__(self):
         self.jar = {}
 
-    def get(self, url, method="GET", body=None):
+    def get(self, url, method="GET", body=None, headers=None):
         u = urllib.parse.urlsplit(url)
         key = u.netloc
         c = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
-        headers = {}
+        headers = dict(headers or {})
         if self.jar.get(key):
             headers["Cookie"] = "; ".join(
                 "%s=%s" % kv for kv in self.jar[key].items())
-        if body is not None:
+        if body is not None and "Content-Type" not in headers:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         path = u.path + ("?" + u.query if u.query else "")
         c.request(method, path, body=body, headers=headers)
@@ -178,6 +182,32 @@ class TestOidc(lt.TestCase):
     def error_message(self, body):
         return json.loads(body)["error"]["message"]
 
+    def error_page(self, st, body, hdrs=None):
+        """The German HTML page of a refused callback: its message."""
+        text = body.decode("utf-8")
+        self.assertTrue(text.startswith("<!doctype html>"), text[:200])
+        self.assertIn('<html lang="de">', text)
+        self.assertIn("<h1>Anmeldung fehlgeschlagen</h1>", text)
+        self.assertIn('<a href="/#/anmelden">Zurück zur Anmeldung</a>', text)
+        if hdrs is not None:
+            ct = [v for k, v in hdrs if k.lower() == "content-type"][0]
+            self.assertTrue(ct.startswith("text/html"), ct)
+        m = re.search(r'<p role="alert">(.*?)</p>', text, re.S)
+        return m.group(1)
+
+    def audit(self):
+        p = lt.run(self.ws, "audit", "export")
+        return [json.loads(l) for l in p.stdout.splitlines()
+                if l.strip() and json.loads(l)["action"].startswith("auth.")]
+
+    def session_of(self, b):
+        st, _, body, _ = b.get(self.base + "/api/session")
+        self.assertEqual(st, 200, body)
+        return json.loads(body)
+
+    def jar(self, b):
+        return b.jar.setdefault("127.0.0.1:%d" % self.lport, {})
+
     def test_1_login_provisions_user_and_session(self):
         self.set_mode("ok")
         b = Browser()
@@ -222,9 +252,14 @@ class TestOidc(lt.TestCase):
         b = Browser()
         url = self.to_callback(b)
         bad = re.sub(r"state=[^&]+", "state=" + "A" * 43, url)
+        before = len(self.audit())
         st, _, body = self.finish(b, bad)
         self.assertEqual(st, 400)
-        self.assertIn("Anmeldevorgang", self.error_message(body))
+        self.assertIn("Anmeldevorgang", self.error_page(st, body))
+        rec = self.audit()[before]
+        self.assertEqual((rec["action"], rec["reason_code"], rec["actor"],
+                          rec["details"]["method"]),
+                         ("auth.login_failed", "bad_state", "", "oidc"))
         other = Browser()  # another browser: no lotse_oidc cookie
         st, _, body = self.finish(other, url)
         self.assertEqual(st, 400)
@@ -239,7 +274,7 @@ class TestOidc(lt.TestCase):
         self.assertIn("error=access_denied", url)
         st, _, body = self.finish(b, url)
         self.assertEqual(st, 401, body)
-        self.assertIn("abgebrochen oder abgelehnt", self.error_message(body))
+        self.assertIn("abgebrochen oder abgelehnt", self.error_page(st, body))
         self.assertEqual(lt.db_scalar(
             self.ws, "SELECT count(*) FROM users WHERE name='mallory'"), 0)
 
@@ -250,7 +285,7 @@ class TestOidc(lt.TestCase):
             before = lt.db_scalar(self.ws, "SELECT count(*) FROM sessions")
             st, _, body = self.finish(b, self.to_callback(b))
             self.assertEqual(st, status, body)
-            self.assertIn(text, self.error_message(body))
+            self.assertIn(text, self.error_page(st, body))
             self.assertEqual(
                 lt.db_scalar(self.ws, "SELECT count(*) FROM sessions"),
                 before)
@@ -269,6 +304,97 @@ class TestOidc(lt.TestCase):
     def test_unknown_kid(self):
         self.refused("kid", 401, "unbekannten Schlüssel")
 
+    def test_session_says_sso_is_configured(self):
+        anon = self.session_of(Browser())
+        self.assertEqual(anon["authenticated"], False)
+        self.assertEqual(anon["sso"]["enabled"], True)
+        self.assertIn("Single Sign-on", anon["sso"]["label"])
+
+    def test_html_error_page_headers(self):
+        b = Browser()
+        st, _, body, hdrs = b.get(self.base + "/auth/oidc/callback?state=" +
+                                  "B" * 43 + "&code=x")
+        self.assertEqual(st, 400)
+        self.error_page(st, body, hdrs)
+        csp = [v for k, v in hdrs
+               if k.lower() == "content-security-policy"][0]
+        self.assertIn("default-src 'none'", csp)
+        self.assertNotIn("script-src", csp)
+
+    def test_login_audited_and_ends_previous_session(self):
+        self.set_mode("ok")
+        b = Browser()
+        st, _, body = self.finish(b, self.to_callback(b, "alice"))
+        self.assertEqual(st, 302, body)
+        first = self.jar(b)["lotse_session"]
+        rec = self.audit()[-1]
+        self.assertEqual((rec["action"], rec["actor"], rec["decision"],
+                          rec["details"]["method"]),
+                         ("auth.login", "alice", "allow", "oidc"))
+        # Second login in the same browser. The provider's redirect back is
+        # cross-site: a SameSite=Strict cookie does not come with it.
+        url = self.to_callback(b, "alice")
+        jar = self.jar(b)
+        jar.pop("lotse_session")
+        st, _, body = self.finish(b, url)
+        self.assertEqual(st, 302, body)
+        self.assertNotEqual(jar["lotse_session"], first)
+        old = Browser()
+        self.jar(old)["lotse_session"] = first
+        st, _, _, _ = old.get(self.base + "/api/session")
+        self.assertEqual(st, 401)
+        self.assertEqual(self.session_of(b)["user"], "alice")
+
+    def test_logout_at_the_provider(self):
+        self.set_mode("ok")
+        b = Browser()
+        st, _, body = self.finish(b, self.to_callback(b, "alice"))
+        self.assertEqual(st, 302, body)
+        sess = self.session_of(b)
+        cookie = self.jar(b)["lotse_session"]
+        st, _, body, _ = b.get(self.base + "/api/logout", "POST", b"{}",
+                               {"X-CSRF-Token": sess["csrf"],
+                                "Content-Type": "application/json"})
+        self.assertEqual(st, 200, body)
+        reply = json.loads(body)
+        self.assertEqual(reply["logged_out"], True)
+        u = urllib.parse.urlsplit(reply["redirect"])
+        self.assertEqual("%s://%s%s" % (u.scheme, u.netloc, u.path),
+                         self.issuer + "/session/end")
+        q = urllib.parse.parse_qs(u.query)
+        self.assertEqual(q["post_logout_redirect_uri"], [self.base + "/"])
+        self.assertEqual(q["client_id"], ["lotse"])
+        self.assertEqual(len(q["id_token_hint"][0].split(".")), 3)
+        state = q["state"][0]
+        self.assertRegex(state, r"^[A-Za-z0-9_-]{43}$")
+        self.assertNotIn("lotse_session", self.jar(b))
+        # The provider accepts the hint and the registered redirect: it asks
+        # to confirm, then sends the browser back with the state.
+        st, _, page, _ = b.get(reply["redirect"])
+        self.assertEqual(st, 200, page[:300])
+        action = re.search(rb'action="([^"]+)"', page).group(1).decode()
+        xsrf = re.search(rb'name="xsrf" value="([^"]+)"', page).group(1)
+        st, loc, body, _ = b.get(urllib.parse.urljoin(reply["redirect"],
+                                                      action), "POST",
+                                 "xsrf=%s&logout=yes" % xsrf.decode())
+        self.assertIn(st, (302, 303), body[:300])
+        self.assertEqual(loc, self.base + "/?state=" + state)
+        # lotse's session is gone, and the provider asks for a login again.
+        old = Browser()
+        self.jar(old)["lotse_session"] = cookie
+        self.assertEqual(old.get(self.base + "/api/session")[0], 401)
+        st, loc, _, _ = b.get(self.base + "/auth/oidc/login")
+        st, _, page, _ = b.get(loc)
+        while st in (302, 303):
+            st, loc2, page, _ = b.get(loc)
+            loc = loc2 or loc
+        self.assertEqual(st, 200)
+        self.assertIn(b'name="login"', page)
+        rec = self.audit()[-1]
+        self.assertEqual((rec["action"], rec["actor"],
+                          rec["details"]["method"]),
+                         ("auth.logout", "alice", "oidc"))
+
     def test_not_configured_is_404(self):
         d, ws = lt.init("oidc-off")
         port = free_port()
@@ -285,6 +411,9 @@ class TestOidc(lt.TestCase):
                     time.sleep(0.1)
             self.assertEqual(st, 404)
             self.assertIn("nicht eingerichtet", self.error_message(body))
+            st, _, body, _ = Browser().get(
+                "http://127.0.0.1:%d/api/session" % port)
+            self.assertEqual(json.loads(body)["sso"], {"enabled": False})
         finally:
             p.terminate()
             p.wait(timeout=10)

@@ -10,6 +10,8 @@
 // - Users alice (groups, roles, unit) and bob; the login page is a plain
 //   form (POST /interaction/UID/login with login=NAME); consent is granted
 //   without asking (first-party client).
+// - RP-Initiated Logout: GET /session/end (end_session_endpoint) with the
+//   post_logout_redirect_uri ORIGIN/ of REDIRECT_URI registered.
 // - GET /test/mode?m=MODE changes the next ID tokens the token endpoint
 //   returns, to test refusals: ok, tampered (payload changed, signature
 //   kept), aud (re-signed for another audience), expired (re-signed with
@@ -64,6 +66,7 @@ const provider = new Provider(issuer, {
   clients: [{
     client_id: 'lotse', client_secret: 'lotse-test-secret',
     redirect_uris: [redirect], grant_types: ['authorization_code'],
+    post_logout_redirect_uris: [`${new URL(redirect).origin}/`],
     response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic',
   }],
   jwks: { keys: [jwk] },

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
 // web/pages/login.js — "Anmelden": user name and password (POST
 // /api/login), then the six-digit code of the authenticator app when the
-// server asks for it; "Abmelden" (POST /api/logout). On a development
-// server also the development access (a user name, no password).
+// server asks for it; "Abmelden" (POST /api/logout, then on to the
+// identity provider's logout when the server names one: single sign-on
+// ends there too). The single sign-on link is offered when GET
+// /api/session says it is set up (sso.enabled, sso.label). On a
+// development server also the development access (a user name, no
+// password).
 import { get, post, refreshSession, setDevUser, state } from "../api.js";
 import { h, message, page, field } from "../dom.js";
 
@@ -86,10 +90,15 @@ function accountView(out, ctx) {
   const button = h("button", { type: "button" }, "Abmelden");
   button.addEventListener("click", async () => {
     try {
-      if (s) await post("/api/logout", {});
+      const r = s ? await post("/api/logout", {}) : null;
       setDevUser("");
       await refreshSession();
       ctx.onAuthChange();
+      if (r && typeof r.redirect === "string" && /^https?:\/\//.test(r.redirect)) {
+        out.replaceChildren(message("ok", "Sie sind abgemeldet; die Abmeldung beim Landkreis-Konto folgt."));
+        location.assign(r.redirect);
+        return;
+      }
       out.replaceChildren(message("ok", "Sie sind abgemeldet."));
       location.hash = "#/anmelden";
     } catch (err) {
@@ -102,18 +111,14 @@ function accountView(out, ctx) {
     h("dl", {}, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])), button);
 }
 
-// Whether the server offers single sign-on. Asked without side effects:
-// /auth/oidc/login would start a login attempt (and ask the provider), so
-// the page asks for a path below it that does not exist, which the server
-// answers 404 "Nicht gefunden" when OIDC is set up and 404 "… nicht
-// eingerichtet" when it is not.
-async function ssoAvailable() {
+// Whether the server offers single sign-on, and the link's text: GET
+// /api/session answers it for anonymous callers too (sso.enabled).
+async function ssoOffer() {
   try {
-    const r = await fetch("/auth/oidc/", { credentials: "same-origin", headers: { Accept: "application/json" } });
-    const b = r.status === 404 ? await r.json() : null;
-    return !!(b && b.error && !/nicht eingerichtet/.test(b.error.message));
+    const s = await get("/api/session");
+    return s && s.sso && s.sso.enabled ? (s.sso.label || "Single Sign-on") : null;
   } catch (e) {
-    return false;
+    return null;
   }
 }
 
@@ -127,9 +132,8 @@ export async function render(main, args, ctx) {
       parts.push(message("warn", "Die Anmeldung mit Benutzerkonto ist auf diesem Server noch nicht eingerichtet."));
     } else {
       parts.push(loginForm(out, ctx));
-      if (await ssoAvailable()) {
-        parts.push(h("p", {}, h("a", { href: "/auth/oidc/login" }, "Mit dem Landkreis-Konto anmelden (Single Sign-on)")));
-      }
+      const label = await ssoOffer();
+      if (label) parts.push(h("p", {}, h("a", { href: "/auth/oidc/login" }, label)));
     }
     parts.push(devForm(out, ctx));
   }
