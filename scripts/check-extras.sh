@@ -52,6 +52,8 @@ echo "== PII detection (stdnum vectors, GermEval false positives)"
 build/eval/eval_pii --strict --quiet | tail -3
 echo "== hidden-instruction screening (BIPIA, GermEval, German documents)"
 build/eval/eval_inject --min-detect 66 --max-fp 0.5 --quiet | tail -2
+echo "== Sigma rules on SigmaHQ's regression events (gate: all 101 fire their rule)"
+build/eval/eval_sigma --min-pass 101 --quiet | tail -2
 
 echo "== fuzzing the GGUF reader for 60 s"
 dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed" ||
