@@ -148,6 +148,32 @@ int totp_check(store_t *st, int64_t user_id, const char *code, int64_t now,
 int totp_code(const unsigned char *secret, size_t n, int64_t now,
               char out[TOTP_DIGITS + 1]);
 
+/* ------------------------------------------------------ totp_seal.c */
+
+/* TOTP secrets at rest: AES-256-GCM under the workspace key file auth.key
+ * (beside lotse.db; 64 hex digits, mode 0600), associated data = the user
+ * id. totp.c seals on enrollment and rewrites a plaintext secret of an
+ * older workspace sealed on its next use. */
+#define TOTP_KEY_LEN 32
+#define TOTP_SECRET_MAX 64
+#define TOTP_SEALED_MAX (4 + 12 + TOTP_SECRET_MAX + 16)
+
+/* Read auth.key of st's workspace; create it first when missing and create
+ * is set. LOTSE_ENOTFOUND when missing (create 0), LOTSE_ECORRUPT when
+ * malformed. */
+int totp_key_load(store_t *st, int create, unsigned char key[TOTP_KEY_LEN],
+                  lotse_err_t *err);
+/* 1 when blob has the sealed form, 0 for a plaintext secret. */
+int totp_sealed(const unsigned char *blob, size_t n);
+int totp_seal(const unsigned char key[TOTP_KEY_LEN], int64_t user_id,
+              const unsigned char *secret, size_t n, unsigned char *out,
+              size_t cap, size_t *outn, lotse_err_t *err);
+/* LOTSE_ECORRUPT (German message) for another key, another user id or a
+ * changed byte. */
+int totp_unseal(const unsigned char key[TOTP_KEY_LEN], int64_t user_id,
+                const unsigned char *blob, size_t n, unsigned char *secret,
+                size_t cap, size_t *secretn, lotse_err_t *err);
+
 /* --------------------------------------------- HTTP (route_login.c) */
 
 struct http_req;
