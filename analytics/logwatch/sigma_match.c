@@ -30,6 +30,7 @@
 typedef struct ndl {
   const char *p;
   uint32_t n;
+  int field; /* the test's field; -1 for keywords (any value) */
 } ndl;
 
 typedef struct nset {
@@ -40,10 +41,10 @@ typedef struct nset {
 
 static void ns_free(nset *s) { free(s->v), s->v = NULL, s->n = 0; }
 
-static int ns_add(nset *s, const char *p, uint32_t n) {
+static int ns_add(nset *s, const char *p, uint32_t n, int field) {
   ndl *q = realloc(s->v, (s->n + 1) * sizeof *q);
   if (!q) return LOTSE_ENOMEM;
-  s->v = q, s->v[s->n++] = (ndl){p, n};
+  s->v = q, s->v[s->n++] = (ndl){p, n, field};
   return 0;
 }
 
@@ -54,7 +55,7 @@ static int ns_union(nset *a, nset *b) { /* a |= b; frees b */
     return 0;
   }
   for (size_t i = 0; i < b->n; i++)
-    if (ns_add(a, b->v[i].p, b->v[i].n)) {
+    if (ns_add(a, b->v[i].p, b->v[i].n, b->v[i].field)) {
       ns_free(b);
       return LOTSE_ENOMEM;
     }
@@ -80,7 +81,7 @@ static void ns_best(nset *a, nset *b) { /* a = better of a, b; frees other */
   memset(b, 0, sizeof *b);
 }
 
-static nset value_needles(const sg_value *v) {
+static nset value_needles(const sg_value *v, int field) {
   nset s = {NULL, 0, 1};
   if (v->cased || v->kind > SG_GLOB) return s;
   size_t best = 0, bl = 0;
@@ -97,14 +98,14 @@ static nset value_needles(const sg_value *v) {
   if (bl < LW_SIGMA_MIN_NEEDLE || memchr(v->s + best, 0, bl)) return s;
   if (bl > LW_SIGMA_WINDOW) best += bl - LW_SIGMA_WINDOW, bl = LW_SIGMA_WINDOW;
   s.none = 0;
-  if (ns_add(&s, v->s + best, (uint32_t)bl)) s.none = 1;
+  if (ns_add(&s, v->s + best, (uint32_t)bl, field)) s.none = 1;
   return s;
 }
 
 static nset test_needles(const sg_test *t) {
   nset acc = {NULL, 0, t->all ? 1 : 0};
   for (size_t i = 0; i < t->nv; i++) {
-    nset one = value_needles(&t->v[i]);
+    nset one = value_needles(&t->v[i], t->field);
     if (!t->all) {
       if (ns_union(&acc, &one)) acc.none = 1;
     } else if (!one.none) {
@@ -201,9 +202,13 @@ int lw_sigma_compile(lw_sigma *s, lotse_err_t *err) {
         s->nneedle = nd.n;
         rc = lw_aho_add(s->ac, ns.v[k].p, ns.v[k].n, (uint32_t)id);
       }
-      uint32_t cnt = s->needle_nrules[id];
-      if (!rc && (cnt == 0 || s->needle_rules[id][cnt - 1] != i))
+      /* (rule, field + 1) pairs */
+      uint32_t cnt = s->needle_nrules[id], fv = (uint32_t)(ns.v[k].field + 1);
+      if (!rc && (cnt == 0 || s->needle_rules[id][cnt - 2] != i ||
+                  s->needle_rules[id][cnt - 1] != fv)) {
         rc = push_u32(&s->needle_rules[id], &s->needle_nrules[id], (uint32_t)i);
+        if (!rc) rc = push_u32(&s->needle_rules[id], &s->needle_nrules[id], fv);
+      }
     }
     ns_free(&ns);
   }
@@ -231,9 +236,16 @@ struct lw_sigma_ctx {
   int8_t *selc;     /* selection cache of the rule being evaluated */
   size_t selcap;
   /* per event */
-  int32_t *next;
+  int32_t *next, *fid;
   const char **low;
   size_t fcap;
+  size_t *seg_end; /* text segments (one per distinct value) */
+  int32_t *seg_fid;
+  size_t nseg, cur;
+  /* duplicate values (jsonl leaf aliases share the path's value) */
+  const char *dup_p[256];
+  int32_t dup_i[256];
+  uint32_t dup_stamp[256];
   char *text; /* lower-cased values, NUL-separated */
   size_t tcap;
 };
@@ -268,6 +280,7 @@ void lw_sigma_ctx_free(lw_sigma_ctx *c) {
   if (c->md) pcre2_match_data_free(c->md);
   free(c->fstamp), free(c->first), free(c->rstamp), free(c->cand);
   free(c->hits), free(c->active), free(c->selc), free(c->next);
+  free(c->fid), free(c->seg_end), free(c->seg_fid);
   free(c->low), free(c->text);
   free(c);
 }
@@ -315,39 +328,76 @@ const char *sg_ev_value(const sg_evview *v, int fid, const char **low,
   return v->ev->fields[i].value;
 }
 
-static int build_view(lw_sigma_ctx *c, const lw_event *ev, sg_evview *v,
-                      size_t *textlen) {
-  size_t nf = ev->n_fields, need = 0;
-  for (size_t i = 0; i < nf; i++) need += ev->fields[i].value_len + 1;
+static int grow_event(lw_sigma_ctx *c, size_t nf, size_t need) {
   if (nf > c->fcap) {
     size_t cap = nf * 2;
     int32_t *nx = realloc(c->next, cap * sizeof *nx);
     if (nx) c->next = nx;
-    const char **lw = nx ? realloc(c->low, cap * sizeof *lw) : NULL;
-    if (!nx || !lw) return LOTSE_ENOMEM;
-    c->low = lw, c->fcap = cap;
+    int32_t *fd = nx ? realloc(c->fid, cap * sizeof *fd) : NULL;
+    if (fd) c->fid = fd;
+    const char **lw = fd ? realloc(c->low, cap * sizeof *lw) : NULL;
+    if (lw) c->low = lw;
+    size_t *se = lw ? realloc(c->seg_end, cap * sizeof *se) : NULL;
+    if (se) c->seg_end = se;
+    int32_t *sf = se ? realloc(c->seg_fid, cap * sizeof *sf) : NULL;
+    if (!sf) return LOTSE_ENOMEM;
+    c->seg_fid = sf, c->fcap = cap;
   }
   if (need + 1 > c->tcap) {
     char *t = realloc(c->text, need * 2 + 1);
     if (!t) return LOTSE_ENOMEM;
     c->text = t, c->tcap = need * 2 + 1;
   }
+  return 0;
+}
+
+/* Index of an earlier field with the same value (pointer and length), -1. */
+static int32_t dup_of(lw_sigma_ctx *c, const lw_field *f, int32_t i) {
+  size_t h = ((uintptr_t)f->value >> 3) & 255;
+  for (size_t k = 0; k < 256; k++, h = (h + 1) & 255) {
+    if (c->dup_stamp[h] != c->stamp) {
+      c->dup_stamp[h] = c->stamp, c->dup_p[h] = f->value, c->dup_i[h] = i;
+      return -1;
+    }
+    if (c->dup_p[h] == f->value) return c->dup_i[h];
+  }
+  return -1;
+}
+
+static int build_view(lw_sigma_ctx *c, const lw_event *ev, sg_evview *v,
+                      size_t *textlen) {
+  size_t nf = ev->n_fields, need = 0;
+  for (size_t i = 0; i < nf; i++) need += ev->fields[i].value_len + 1;
+  int rc = grow_event(c, nf, need);
+  if (rc) return rc;
   if (++c->stamp == 0) { /* wrapped: clear all stamps */
     memset(c->fstamp, 0, (c->s->names.n ? c->s->names.n : 1) * sizeof *c->fstamp);
     memset(c->rstamp, 0, (c->s->nrule ? c->s->nrule : 1) * sizeof *c->rstamp);
+    memset(c->dup_stamp, 0, sizeof c->dup_stamp);
     c->stamp = 1;
   }
   size_t k = 0;
-  for (size_t i = nf; i-- > 0;) { /* reverse: chains end up in order */
+  c->nseg = 0;
+  for (size_t i = 0; i < nf; i++) {
     const lw_field *f = &ev->fields[i];
+    c->fid[i] = f->name ? field_id(c->s, f->name) : -1;
+    int32_t d = dup_of(c, f, (int32_t)i);
+    if (d >= 0 && ev->fields[d].value_len == f->value_len &&
+        c->fid[d] == c->fid[i]) {
+      c->low[i] = c->low[d];
+      continue;
+    }
     char *lo = c->text + k;
     for (size_t j = 0; j < f->value_len; j++)
       lo[j] = (char)tolower((uint8_t)f->value[j]);
     lo[f->value_len] = 0;
-    k += f->value_len + 1;
     c->low[i] = lo;
+    k += f->value_len + 1;
+    c->seg_end[c->nseg] = k, c->seg_fid[c->nseg++] = c->fid[i];
+  }
+  for (size_t i = nf; i-- > 0;) { /* reverse: chains end up in order */
+    int32_t id = c->fid[i];
     c->next[i] = -1;
-    int id = f->name ? field_id(c->s, f->name) : -1;
     if (id < 0) continue;
     if (c->fstamp[id] == c->stamp) c->next[i] = c->first[id];
     c->fstamp[id] = c->stamp, c->first[id] = (int32_t)i;
@@ -449,12 +499,18 @@ static void add_cand(lw_sigma_ctx *c, uint32_t r) {
   if (c->active[c->s->rule[r].ls]) c->cand[c->ncand++] = r;
 }
 
+/* A needle ending at text offset end: its rules become candidates when
+ * it lies in a value of the field their test is about (or any field, for
+ * keywords). Ends only grow during a scan, so the segment cursor only
+ * moves forward. */
 static int on_needle(void *ud, uint32_t id, size_t end) {
-  (void)end;
   lw_sigma_ctx *c = ((scan_ud *)ud)->c;
   const lw_sigma *s = c->s;
-  for (uint32_t k = 0; k < s->needle_nrules[id]; k++)
-    add_cand(c, s->needle_rules[id][k]);
+  while (c->cur + 1 < c->nseg && c->seg_end[c->cur] < end) c->cur++;
+  uint32_t fv = (uint32_t)(c->seg_fid[c->cur] + 1);
+  const uint32_t *p = s->needle_rules[id];
+  for (uint32_t k = 0; k < s->needle_nrules[id]; k += 2)
+    if (p[k + 1] == 0 || p[k + 1] == fv) add_cand(c, p[k]);
   return 0;
 }
 
@@ -476,7 +532,9 @@ int lw_sigma_match(lw_sigma_ctx *c, const lw_event *ev, const uint32_t **hits,
   sg_ls_eval(s, &v, c->active);
   for (size_t i = 0; i < s->nalways; i++) add_cand(c, s->always[i]);
   scan_ud ud = {c};
-  if (s->nneedle) lw_aho_scan(s->ac, c->text, textlen, on_needle, &ud);
+  c->cur = 0;
+  if (s->nneedle && c->nseg)
+    lw_aho_scan(s->ac, c->text, textlen, on_needle, &ud);
   for (size_t i = 0; i < c->ncand; i++) {
     const sg_rule *r = &s->rule[c->cand[i]];
     memset(c->selc, 0xFF, r->nsel);
