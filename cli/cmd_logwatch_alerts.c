@@ -99,6 +99,7 @@ static void print_human(const json_t *o) {
          json_string_value(json_object_get(o, "source")),
          (long long)json_integer_value(json_object_get(o, "count")));
   if (first) printf("  ab %s", first);
+  if (json_is_true(json_object_get(o, "open"))) printf("  (läuft noch)");
   printf("\n  %s\n", json_string_value(json_object_get(o, "explanation")));
   const json_t *ev = json_object_get(o, "evidence");
   size_t i;

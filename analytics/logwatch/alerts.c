@@ -42,7 +42,8 @@ int lw_alerts_schema(sqlite3 *db, lotse_err_t *err) {
       " count INTEGER NOT NULL,"
       " explanation TEXT NOT NULL,"
       " details TEXT NOT NULL,"
-      " evidence TEXT NOT NULL);"
+      " evidence TEXT NOT NULL,"
+      " open INTEGER NOT NULL DEFAULT 0);"
       "CREATE INDEX IF NOT EXISTS lw_alerts_last ON lw_alerts(last_ms);"
       "CREATE INDEX IF NOT EXISTS lw_alerts_source ON lw_alerts(source);";
   char *msg = NULL;
@@ -208,6 +209,7 @@ json_t *lw_alert_row(const lw_alert *a) {
     json_object_set_new(det, "prev_total", json_integer((json_int_t)a->seq_prev_total));
     json_object_set_new(det, "prev_template_id", json_integer(a->prev_template_id));
   }
+  json_object_set_new(o, "open", json_boolean(a->open));
   json_object_set_new(o, "kind", json_string(lw_alert_kind_name(a->kind)));
   json_object_set_new(o, "severity", json_string(lw_severity_name(a->severity)));
   json_object_set_new(o, "severity_rank", json_integer(a->severity));
@@ -242,22 +244,21 @@ static json_int_t jint(const json_t *o, const char *k) {
   return json_integer_value(json_object_get(o, k));
 }
 
-int lw_alerts_insert_row(sqlite3 *db, const json_t *o, int64_t *id,
-                         lotse_err_t *err) {
-  static const char sql[] =
-      "INSERT INTO lw_alerts(created_ms, kind, severity, severity_rank, source,"
-      " host, template_id, template, prev_template, first_ms, last_ms,"
-      " detected_ms, line_first, line_last, count, explanation, details,"
-      " evidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-  sqlite3_stmt *st = NULL;
-  char *det = json_dumps(json_object_get(o, "details"), JSON_COMPACT);
-  char *ev = json_dumps(json_object_get(o, "evidence"), JSON_COMPACT);
-  int rc = LOTSE_EDB;
-  if (!det || !ev) {
-    rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
-    goto out;
-  }
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) goto dberr;
+static const char sql_insert[] =
+    "INSERT INTO lw_alerts(created_ms, kind, severity, severity_rank, source,"
+    " host, template_id, template, prev_template, first_ms, last_ms,"
+    " detected_ms, line_first, line_last, count, explanation, details,"
+    " evidence, open) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+/* Same columns; created_ms (?1) is left as it was. */
+static const char sql_update[] =
+    "UPDATE lw_alerts SET kind = ?2, severity = ?3, severity_rank = ?4,"
+    " source = ?5, host = ?6, template_id = ?7, template = ?8,"
+    " prev_template = ?9, first_ms = ?10, last_ms = ?11, detected_ms = ?12,"
+    " line_first = ?13, line_last = ?14, count = ?15, explanation = ?16,"
+    " details = ?17, evidence = ?18, open = ?19 WHERE id = ?20 AND open = 1";
+
+static void bind_row(sqlite3_stmt *st, const json_t *o, const char *det,
+                     const char *ev) {
   sqlite3_bind_int64(st, 1, lotse_now_unix() * 1000);
   sqlite3_bind_text(st, 2, jstr(o, "kind"), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 3, jstr(o, "severity"), -1, SQLITE_TRANSIENT);
@@ -277,8 +278,26 @@ int lw_alerts_insert_row(sqlite3 *db, const json_t *o, int64_t *id,
   sqlite3_bind_text(st, 16, jstr(o, "explanation"), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 17, det, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 18, ev, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 19, json_is_true(json_object_get(o, "open")));
+}
+
+int lw_alerts_put_row(sqlite3 *db, const json_t *o, int64_t *id,
+                      lotse_err_t *err) {
+  sqlite3_stmt *st = NULL;
+  char *det = json_dumps(json_object_get(o, "details"), JSON_COMPACT);
+  char *ev = json_dumps(json_object_get(o, "evidence"), JSON_COMPACT);
+  int rc = LOTSE_EDB, update = *id > 0;
+  if (!det || !ev) {
+    rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+    goto out;
+  }
+  if (sqlite3_prepare_v2(db, update ? sql_update : sql_insert, -1, &st,
+                         NULL) != SQLITE_OK)
+    goto dberr;
+  bind_row(st, o, det, ev);
+  if (update) sqlite3_bind_int64(st, 20, *id);
   if (sqlite3_step(st) != SQLITE_DONE) goto dberr;
-  if (id) *id = sqlite3_last_insert_rowid(db);
+  if (!update) *id = sqlite3_last_insert_rowid(db);
   rc = 0;
   goto out;
 dberr:
@@ -293,7 +312,9 @@ int lw_alerts_insert(sqlite3 *db, const lw_alert *a, int64_t *id,
                      lotse_err_t *err) {
   json_t *o = lw_alert_row(a);
   if (!o) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
-  int rc = lw_alerts_insert_row(db, o, id, err);
+  int64_t rowid = 0;
+  int rc = lw_alerts_put_row(db, o, &rowid, err);
+  if (!rc && id) *id = rowid;
   json_decref(o);
   return rc;
 }
@@ -333,6 +354,7 @@ static json_t *row_json(sqlite3_stmt *st) {
   json_object_set_new(o, "created", iso_or_null(sqlite3_column_int64(st, 1)));
   json_object_set_new(o, "details", parsed_or_null(sqlite3_column_text(st, 17)));
   json_object_set_new(o, "evidence", parsed_or_null(sqlite3_column_text(st, 18)));
+  json_object_set_new(o, "open", json_boolean(sqlite3_column_int(st, 19)));
   return o;
 }
 
@@ -341,7 +363,7 @@ int lw_alerts_list_json(sqlite3 *db, const lw_alerts_filter *f, json_t **out,
   static const char sql[] =
       "SELECT id, created_ms, kind, severity, severity_rank, source, host,"
       " template_id, template, prev_template, first_ms, last_ms, detected_ms,"
-      " line_first, line_last, count, explanation, details, evidence"
+      " line_first, line_last, count, explanation, details, evidence, open"
       " FROM lw_alerts WHERE (?1 = 0 OR last_ms >= ?1 OR (last_ms = 0 AND"
       " created_ms >= ?1)) AND severity_rank >= ?2 AND (?3 IS NULL OR"
       " source = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 = 0 OR id = ?5)"

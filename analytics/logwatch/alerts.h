@@ -5,7 +5,8 @@
  * lwstore.c), the German explanation of an alert, listing with filters as
  * JSON, and the sink that connects detector and ingest pipeline.
  *
- * Contract: an alert row is written once and never changed; evidence is
+ * Contract: a closed alert row (open = 0) is final; a row stored while its
+ * alert was still open (listeners) is updated until it closes. Evidence is
  * stored capped (anomaly.h max_evidence / max_text). Listing never writes.
  * The sink buffers alerts raised during ingestion and writes them in the
  * pipeline's commit hook, inside the batch transaction, so a failed ingest
@@ -48,7 +49,7 @@ typedef struct lw_alerts_filter {
  * id, kind, severity, source, host, template_id, template, prev_template,
  * first, last, detected (ISO 8601 UTC or null), first_ms, last_ms, line_first,
  * line_last, count, explanation, details, evidence [{source,line,text}],
- * created. *out is owned by the caller. */
+ * created, open (still collecting lines). *out is owned by the caller. */
 int lw_alerts_list_json(sqlite3 *db, const lw_alerts_filter *f, json_t **out,
                         lotse_err_t *err);
 
@@ -102,7 +103,7 @@ void lw_alert_sink_on_event(void *ud, const lw_event *ev, uint32_t template_id,
                             const char *template_text, int is_new_template);
 int lw_alert_sink_commit(void *ud, lw_store *st, lotse_err_t *err);
 
-/* Alerts written so far by this sink. */
+/* Final (closed) alerts written so far by this sink. */
 uint64_t lw_alert_sink_written(const lw_alert_sink *s);
 
 #endif

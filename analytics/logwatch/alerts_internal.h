@@ -15,8 +15,9 @@
 /* The alert as the JSON row that is buffered and stored (explanation
  * included); NULL on OOM. Owner: the caller. */
 json_t *lw_alert_row(const lw_alert *a);
-/* Insert a row made by lw_alert_row. */
-int lw_alerts_insert_row(sqlite3 *db, const json_t *row, int64_t *id,
-                         lotse_err_t *err);
+/* Store a row made by lw_alert_row: *id == 0 inserts and sets *id; else
+ * the row *id is updated while it is still open (a closed row is final). */
+int lw_alerts_put_row(sqlite3 *db, const json_t *row, int64_t *id,
+                      lotse_err_t *err);
 
 #endif

@@ -96,6 +96,7 @@ typedef struct tpl_state {
   int bucket_open, thr_valid, alarming;
   int64_t cur_bucket, last_pushed, crossed_t;
   uint64_t cur_count, line_first, line_last;
+  uint64_t burst_uid; /* 0 until the open bucket crossed its threshold */
   int64_t t_first, t_last;
   uint32_t *hist;
   size_t hist_n, hist_pos;
@@ -115,6 +116,7 @@ typedef struct src_state {
 } src_state;
 
 struct open_alert {
+  uint64_t uid;
   lw_alert_kind kind;
   lw_severity severity;
   size_t src;
@@ -141,7 +143,7 @@ struct lw_anomaly {
   int64_t min_window_end;
   lw_evidence *scratch;
   double *sort_buf;
-  uint64_t n_alerts;
+  uint64_t n_alerts, next_uid;
 };
 
 /* ------------------------------------------------------------ options */
@@ -158,7 +160,8 @@ void lw_anomaly_opts_default(lw_anomaly_opts *o) {
   o->seq_max_prob = 0.001;
   o->seq_min_prev = 100;
   o->seq_min_cur = 20;
-  o->window_ms = 300000;
+  o->window_ms = 3600000;
+  o->max_open_ms = 86400000;
   o->max_evidence = 10;
   o->max_text = 2048;
   o->group_field = "host";
@@ -421,12 +424,14 @@ static void fill_evidence(lw_anomaly *d, lw_alert *a, const char *src,
   a->evidence = d->scratch, a->n_evidence = n;
 }
 
-static void emit_open(lw_anomaly *d, open_alert *oa) {
+/* The lw_alert view of an open alert (evidence in d->scratch). */
+static void open_to_alert(lw_anomaly *d, const open_alert *oa, lw_alert *out) {
   src_state *s = &d->src[oa->src];
   tpl_state *t = tpl_get(s, oa->tid, 0);
   tpl_state *p = oa->kind == LW_ALERT_RARE_SEQUENCE ? tpl_get(s, oa->prev, 0)
                                                     : NULL;
   lw_alert a = {0};
+  a.uid = oa->uid, a.open = 1;
   a.kind = oa->kind, a.severity = oa->severity;
   a.source = s->name, a.host = oa->host ? oa->host : "";
   a.template_id = oa->tid, a.template_text = t && t->text ? t->text : "";
@@ -438,6 +443,14 @@ static void emit_open(lw_anomaly *d, open_alert *oa) {
   a.count = oa->count;
   a.seq_prob = oa->prob, a.seq_prev_total = oa->prev_total;
   fill_evidence(d, &a, s->name, oa->evs, oa->n_evs);
+  *out = a;
+}
+
+static void emit_open(lw_anomaly *d, open_alert *oa) {
+  lw_alert a;
+  open_to_alert(d, oa, &a);
+  a.open = 0;
+  tpl_state *t = tpl_get(&d->src[oa->src], oa->tid, 0);
   if (t && t->open_new == oa) t->open_new = NULL;
   emit(d, &a);
 }
@@ -514,12 +527,13 @@ static lw_severity burst_severity(const tpl_state *t) {
   return bump(s, t->alarming);
 }
 
-/* The bucket of template id in source si ended: alert when it burst. */
-static void bucket_close(lw_anomaly *d, size_t si, uint32_t id, tpl_state *t) {
+/* The burst alert of template id's open bucket (evidence in d->scratch). */
+static void burst_alert(lw_anomaly *d, size_t si, uint32_t id,
+                        const tpl_state *t, lw_alert *out) {
   src_state *s = &d->src[si];
-  if (t->thr_valid && (double)t->cur_count >= t->thr) {
-    lw_alert a = {0};
-    a.kind = LW_ALERT_BURST, a.severity = burst_severity(t);
+  lw_alert a = {0};
+  a.uid = t->burst_uid, a.open = t->bucket_open;
+  a.kind = LW_ALERT_BURST, a.severity = burst_severity(t);
     a.source = s->name, a.host = "";
     a.template_id = id, a.template_text = t->text ? t->text : "";
     a.t_first_ms = t->t_first, a.t_last_ms = t->t_last;
@@ -528,9 +542,19 @@ static void bucket_close(lw_anomaly *d, size_t si, uint32_t id, tpl_state *t) {
     a.count = t->cur_count;
     a.base_median = t->med, a.base_q1 = t->q1, a.base_q3 = t->q3;
     a.threshold = t->thr;
-    a.bucket_ms = s->mode == 1 ? d->o.bucket_ms : 0;
-    fill_evidence(d, &a, s->name, t->evs, t->n_evs);
+  a.bucket_ms = s->mode == 1 ? d->o.bucket_ms : 0;
+  fill_evidence(d, &a, s->name, t->evs, t->n_evs);
+  *out = a;
+}
+
+/* The bucket of template id in source si ended: alert when it burst. */
+static void bucket_close(lw_anomaly *d, size_t si, uint32_t id, tpl_state *t) {
+  if (t->burst_uid) {
+    lw_alert a;
+    t->bucket_open = 0;
+    burst_alert(d, si, id, t, &a);
     emit(d, &a);
+    t->burst_uid = 0;
   }
   hist_push(d, t, t->cur_count > UINT32_MAX ? UINT32_MAX : (uint32_t)t->cur_count);
   t->last_pushed = t->cur_bucket;
@@ -560,15 +584,15 @@ static int burst_count(lw_anomaly *d, tpl_state *t, int64_t b, int64_t tm,
     if (gap > (int64_t)d->o.history) gap = (int64_t)d->o.history;
     for (int64_t i = 0; i < gap; i++) hist_push(d, t, 0);
     t->bucket_open = 1, t->cur_bucket = b, t->cur_count = 0;
-    t->n_evs = 0, t->crossed_t = 0, t->alarming = 0;
+    t->n_evs = 0, t->crossed_t = 0, t->alarming = 0, t->burst_uid = 0;
     t->line_first = ev->line, t->t_first = tm;
     baseline(d, t);
   }
   t->cur_count++;
   t->line_last = ev->line, t->t_last = tm;
   if (level_alarming(ev)) t->alarming = 1;
-  if (t->thr_valid && !t->crossed_t && (double)t->cur_count >= t->thr)
-    t->crossed_t = tm;
+  if (t->thr_valid && !t->burst_uid && (double)t->cur_count >= t->thr)
+    t->crossed_t = tm, t->burst_uid = ++d->next_uid;
   return evidence_add(&t->evs, &t->n_evs, d->o.max_evidence, ev,
                       d->o.max_text);
 }
@@ -587,6 +611,7 @@ static open_alert *open_new_alert(lw_anomaly *d, lw_alert_kind kind,
   }
   open_alert *oa = calloc(1, sizeof *oa);
   if (!oa) return NULL;
+  oa->uid = ++d->next_uid;
   oa->kind = kind, oa->src = si, oa->tid = tid;
   oa->t_first = oa->t_last = oa->detected = tm;
   oa->line_first = oa->line_last = ev->line;
@@ -601,6 +626,13 @@ static int open_add(lw_anomaly *d, open_alert *oa, int64_t tm,
                     const lw_event *ev) {
   oa->count++;
   if (tm > oa->t_last) oa->t_last = tm;
+  /* sliding: the window ends `window` after the latest line, at most
+   * max_open after the first */
+  int64_t w = d->src[oa->src].mode == 1 ? d->o.window_ms
+                                        : (int64_t)d->o.bucket_events;
+  int64_t end = oa->t_last + w, cap = oa->t_first + d->o.max_open_ms;
+  if (d->src[oa->src].mode == 1 && end > cap) end = cap;
+  if (end > oa->window_end) oa->window_end = end;
   if (ev->line > oa->line_last) oa->line_last = ev->line;
   if (!oa->alarming && level_alarming(ev))
     oa->alarming = 1, oa->severity = bump(oa->severity, 1);
@@ -770,4 +802,21 @@ int lw_anomaly_flush(lw_anomaly *d) {
   while (d->n_open) close_open(d, d->n_open - 1);
   recompute_min_end(d);
   return 0;
+}
+
+void lw_anomaly_each_open(lw_anomaly *d, lw_alert_fn fn, void *ud) {
+  lw_alert a;
+  for (size_t i = 0; i < d->n_open; i++) {
+    open_to_alert(d, d->open[i], &a);
+    fn(ud, &a);
+  }
+  for (size_t si = 0; si < d->n_src; si++) {
+    src_state *s = &d->src[si];
+    for (size_t id = 0; id < s->n_tpl; id++) {
+      tpl_state *t = s->tpl[id];
+      if (!t || !t->bucket_open || !t->burst_uid) continue;
+      burst_alert(d, si, (uint32_t)id, t, &a);
+      fn(ud, &a);
+    }
+  }
 }

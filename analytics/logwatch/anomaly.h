@@ -9,8 +9,11 @@
  * Contract: events are fed in arrival order with the template id the miner
  * gave them (lw_drain); the detector copies what it keeps, so the event's
  * strings may be reused after lw_anomaly_feed returns. Alerts are handed to
- * the callback when their window closes (or at lw_anomaly_flush); the alert
- * and its strings are valid only during the callback. Timestamps are ms
+ * the callback when their window closes (a new template or rare sequence:
+ * window_ms after its latest line, at most max_open_ms after its first; a
+ * burst: at the end of its bucket) or at lw_anomaly_flush;
+ * lw_anomaly_each_open shows the open ones before that. The alert and its
+ * strings are valid only during the callback. Timestamps are ms
  * since the epoch; events without a time (ts_ms == 0) count one "tick" per
  * event instead (bucket_events events per bucket).
  * Invariants: (1) an alert's line range covers exactly its evidence and
@@ -48,6 +51,8 @@ typedef struct lw_evidence {
 } lw_evidence;
 
 typedef struct lw_alert {
+  uint64_t uid;              /* unique per detector, stable while open */
+  int open;                  /* 1: still collecting lines (a snapshot) */
   lw_alert_kind kind;
   lw_severity severity;
   const char *source;
@@ -82,7 +87,9 @@ typedef struct lw_anomaly_opts {
   double seq_max_prob;    /* rare transition below this; default 0.001 */
   uint64_t seq_min_prev;  /* prev template seen at least; default 100 */
   uint64_t seq_min_cur;   /* cur template seen at least; default 20 */
-  int64_t window_ms;      /* new/rare alerts collect this long; 300000 */
+  int64_t window_ms;      /* new/rare alerts collect lines until this long
+                             after the latest; default 3600000 (1 h) */
+  int64_t max_open_ms;    /* ... but at most this long; default 86400000 */
   size_t max_evidence;    /* evidence lines per alert; default 10 */
   size_t max_text;        /* bytes kept per evidence line; default 2048 */
   const char *group_field;/* field that names the host; default "host" */
@@ -123,6 +130,12 @@ int lw_anomaly_feed(lw_anomaly *d, const lw_event *ev, uint32_t template_id,
 /* Close every open window and bucket (end of input): pending alerts go to
  * fn. The detector keeps learning afterwards. */
 int lw_anomaly_flush(lw_anomaly *d);
+
+/* Snapshots (open = 1) of the alerts still collecting lines and of the
+ * bursts whose current bucket already crossed its threshold, so that a
+ * long-running listener can show them before they close. The same uid
+ * comes again, final, through the callback when the alert closes. */
+void lw_anomaly_each_open(lw_anomaly *d, lw_alert_fn fn, void *ud);
 
 /* Alerts emitted so far. */
 uint64_t lw_anomaly_alerts(const lw_anomaly *d);

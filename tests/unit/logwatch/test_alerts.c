@@ -195,6 +195,121 @@ static void test_open_ro_without_db(void **state) {
   free(dir);
 }
 
+/* ------------------------------------------------------------ sink */
+
+static void sink_feed(lw_alert_sink *k, uint64_t line, int64_t ts,
+                      uint32_t tid, int is_new) {
+  char msg[48], tpl[48];
+  snprintf(msg, sizeof msg, "event %u at %llu", tid, (unsigned long long)line);
+  snprintf(tpl, sizeof tpl, "event %u at <*>", tid);
+  lw_event ev = {.source = "net.log", .line = line, .ts_ms = ts,
+                 .message = msg, .message_len = strlen(msg)};
+  lw_alert_sink_on_event(k, &ev, tid, tpl, is_new);
+}
+
+static json_t *stored(lw_store *st) {
+  json_t *arr = NULL;
+  lotse_err_t err = {0};
+  assert_int_equal(lw_alerts_list_json(lw_store_db(st), NULL, &arr, &err), 0);
+  return arr;
+}
+
+static void commit(lw_store *st, lw_alert_sink *k) {
+  lotse_err_t err = {0};
+  assert_int_equal(lw_store_begin(st, &err), 0);
+  assert_int_equal(lw_alert_sink_commit(k, st, &err), 0);
+  assert_int_equal(lw_store_commit(st, &err), 0);
+}
+
+/* A listener run: the open alert is visible after each commit, updated in
+ * place, and final once its window has passed. */
+static void test_sink_open_then_final(void **state) {
+  (void)state;
+  char *dir = test_dir("alerts-sink");
+  char *db = test_path(dir, "logwatch.db");
+  lw_store *st = NULL;
+  lotse_err_t err = {0};
+  assert_int_equal(lw_store_open(db, &st, &err), 0);
+  lw_anomaly_opts o;
+  lw_anomaly_opts_default(&o);
+  o.warmup_events = 20;
+  lw_alert_sink *k = lw_alert_sink_new(&o, 0, &err);
+  assert_non_null(k);
+  uint64_t line = 0;
+  for (int i = 0; i < 30; i++) sink_feed(k, ++line, T0 + i * 1000, 1, i == 0);
+  sink_feed(k, ++line, T0 + 40000, 2, 1); /* new after warm-up */
+  commit(st, k);
+  json_t *arr = stored(st);
+  assert_int_equal(json_array_size(arr), 1);
+  json_t *a = json_array_get(arr, 0);
+  int64_t id = json_integer_value(json_object_get(a, "id"));
+  assert_true(json_is_true(json_object_get(a, "open")));
+  assert_int_equal(json_integer_value(json_object_get(a, "count")), 1);
+  json_decref(arr);
+  sink_feed(k, ++line, T0 + 50000, 2, 0);
+  sink_feed(k, ++line, T0 + 60000, 2, 0);
+  commit(st, k);
+  arr = stored(st);
+  assert_int_equal(json_array_size(arr), 1);
+  a = json_array_get(arr, 0);
+  assert_int_equal(json_integer_value(json_object_get(a, "id")), id);
+  assert_int_equal(json_integer_value(json_object_get(a, "count")), 3);
+  assert_true(json_is_true(json_object_get(a, "open")));
+  json_decref(arr);
+  assert_int_equal(lw_alert_sink_written(k), 0);
+  sink_feed(k, ++line, T0 + 60000 + o.window_ms, 1, 0); /* window passed */
+  commit(st, k);
+  commit(st, k);
+  arr = stored(st);
+  assert_int_equal(json_array_size(arr), 1);
+  a = json_array_get(arr, 0);
+  assert_true(json_is_false(json_object_get(a, "open")));
+  assert_int_equal(json_integer_value(json_object_get(a, "count")), 3);
+  assert_int_equal(json_integer_value(json_object_get(a, "line_last")), 33);
+  json_decref(arr);
+  assert_int_equal(lw_alert_sink_written(k), 1);
+  lw_alert_sink_free(k);
+  lw_store_close(st);
+  free(db);
+  free(dir);
+}
+
+/* A file run flushes at its commit; a template the miner knew from the
+ * store (is_new_template 0 on first sight) is not new. */
+static void test_sink_file_run(void **state) {
+  (void)state;
+  char *dir = test_dir("alerts-sink-file");
+  char *db = test_path(dir, "logwatch.db");
+  lw_store *st = NULL;
+  lotse_err_t err = {0};
+  assert_int_equal(lw_store_open(db, &st, &err), 0);
+  lw_anomaly_opts o;
+  lw_anomaly_opts_default(&o);
+  o.warmup_events = 20;
+  lw_alert_sink *k = lw_alert_sink_new(&o, 1, &err);
+  lw_ingest_opts io = {0};
+  lw_alert_sink_attach(k, &io);
+  assert_ptr_equal(io.ud, k);
+  assert_non_null(io.on_event);
+  uint64_t line = 0;
+  for (int i = 0; i < 30; i++) sink_feed(k, ++line, T0 + i, 1, i == 0);
+  sink_feed(k, ++line, T0 + 40, 7, 0); /* known from an earlier run */
+  sink_feed(k, ++line, T0 + 50, 8, 1); /* new */
+  lw_event bad = {.source = "net.log", .line = ++line, .malformed = 1};
+  io.on_event(k, &bad, 0, NULL, 0); /* malformed: ignored */
+  commit(st, k);
+  json_t *arr = stored(st);
+  assert_int_equal(json_array_size(arr), 1);
+  json_t *a = json_array_get(arr, 0);
+  assert_int_equal(json_integer_value(json_object_get(a, "template_id")), 8);
+  assert_true(json_is_false(json_object_get(a, "open")));
+  json_decref(arr);
+  lw_alert_sink_free(k);
+  lw_store_close(st);
+  free(db);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_explain_burst),
@@ -203,6 +318,8 @@ int main(void) {
       cmocka_unit_test(test_list_without_table_is_empty),
       cmocka_unit_test(test_parse_since),
       cmocka_unit_test(test_open_ro_without_db),
+      cmocka_unit_test(test_sink_open_then_final),
+      cmocka_unit_test(test_sink_file_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
