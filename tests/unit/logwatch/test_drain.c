@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * tests/unit/logwatch/test_drain.c — the template miner: merging at the
+ * similarity threshold, routing of tokens with digits, masks, short
+ * messages, seeding, max_children, refusals, and on pseudo-random logs the
+ * invariant that every message fits its cluster's final template.
+ */
+#include "testutil.h"
+
+#include "analytics/logwatch/drain.h"
+#include "analytics/logwatch/drain_parse.h"
+
+static uint32_t add(lw_drain *d, const char *msg, int *is_new) {
+  uint32_t id = 0;
+  int nw = -1;
+  assert_int_equal(lw_drain_add(d, msg, strlen(msg), &id, &nw), 0);
+  assert_true(id >= 1 && id <= lw_drain_count(d));
+  if (is_new) *is_new = nw;
+  return id;
+}
+
+static void test_merge(void **state) {
+  (void)state;
+  lw_drain_opts o = {4, 0.5, NULL, 0, 100};
+  lw_drain *d = lw_drain_new(&o, NULL);
+  int nw;
+  uint32_t a = add(d, "user alice logged in", &nw);
+  assert_int_equal(nw, 1);
+  uint32_t b = add(d, "user bob logged in", &nw);
+  assert_int_equal(nw, 0);
+  assert_int_equal(a, b);
+  assert_string_equal(lw_drain_template(d, a), "user <*> logged in");
+  assert_int_equal(lw_drain_size(d, a), 2);
+  /* other length: other cluster */
+  uint32_t c = add(d, "user bob logged out now", &nw);
+  assert_int_equal(nw, 1);
+  assert_int_not_equal(c, a);
+  /* same length, too different (1/4 < 0.5) */
+  uint32_t e = add(d, "user x y z", &nw);
+  assert_int_not_equal(e, a);
+  assert_int_equal(lw_drain_count(d), 3);
+  assert_null(lw_drain_template(d, 0));
+  assert_null(lw_drain_template(d, 99));
+  assert_int_equal(lw_drain_size(d, 99), 0);
+  lw_drain_free(d);
+}
+
+static void test_digits_and_masks(void **state) {
+  (void)state;
+  const char *masks[] = {"(\\d+\\.){3}\\d+", "blk_-?\\d+"};
+  lw_drain_opts o = {4, 0.5, masks, 2, 100};
+  lw_drain *d = lw_drain_new(&o, NULL);
+  uint32_t a = add(d, "10.0.0.1 served blk_-42 in 12 ms", NULL);
+  uint32_t b = add(d, "10.0.0.7 served blk_99 in 15 ms", NULL);
+  assert_int_equal(a, b);
+  assert_string_equal(lw_drain_template(d, a), "<*> served <*> in <*> ms");
+  /* first token with digits goes to the wildcard branch */
+  uint32_t c = add(d, "42 apples eaten today", NULL);
+  uint32_t e = add(d, "7 apples eaten today", NULL);
+  assert_int_equal(c, e);
+  assert_string_equal(lw_drain_template(d, c), "<*> apples eaten today");
+  lw_drain_free(d);
+}
+
+static void test_short_and_empty(void **state) {
+  (void)state;
+  lw_drain_opts o = {6, 0.39, NULL, 0, 100};
+  lw_drain *d = lw_drain_new(&o, NULL);
+  uint32_t a = add(d, "reboot", NULL), b = add(d, "  reboot\t", NULL);
+  assert_int_equal(a, b);
+  uint32_t c = add(d, "session opened 123", NULL);
+  uint32_t e = add(d, "session opened 456", NULL);
+  assert_int_equal(c, e);
+  assert_string_equal(lw_drain_template(d, c), "session opened <*>");
+  uint32_t z = add(d, "", NULL), z2 = add(d, "   ", NULL);
+  assert_int_equal(z, z2);
+  assert_string_equal(lw_drain_template(d, z), "");
+  assert_int_equal(lw_drain_size(d, z), 2);
+  lw_drain_free(d);
+}
+
+static void test_seed(void **state) {
+  (void)state;
+  lw_drain *d = lw_drain_new(NULL, NULL);
+  uint32_t s, s2;
+  assert_int_equal(lw_drain_seed(d, "disk <*> is full", 10, &s), 0);
+  assert_int_equal(lw_drain_seed(d, "disk  <*> is full", 5, &s2), 0);
+  assert_int_equal(s, s2);
+  assert_int_equal(lw_drain_size(d, s), 15);
+  uint32_t a = add(d, "disk sda1 is full", NULL);
+  assert_int_equal(a, s);
+  assert_int_equal(lw_drain_size(d, s), 16);
+  assert_string_equal(lw_drain_template(d, s), "disk <*> is full");
+  assert_int_equal(lw_drain_seed(d, "disk sda1 was added", 1, &s2), 0);
+  assert_int_not_equal(s2, s);
+  assert_int_equal(lw_drain_count(d), 2);
+  lw_drain_free(d);
+}
+
+static void test_max_children(void **state) {
+  (void)state;
+  lw_drain_opts o = {4, 0.5, NULL, 0, 3};
+  lw_drain *d = lw_drain_new(&o, NULL);
+  /* first two distinct first tokens get nodes; the third child slot is the
+   * wildcard, so later first tokens share it and may merge */
+  add(d, "alpha x y", NULL);
+  add(d, "beta x y", NULL);
+  uint32_t g = add(d, "gamma x y", NULL);
+  uint32_t h = add(d, "delta x y", NULL);
+  assert_int_equal(g, h);
+  assert_string_equal(lw_drain_template(d, g), "<*> x y");
+  lw_drain_free(d);
+}
+
+static void test_refusals(void **state) {
+  (void)state;
+  lotse_err_t err = {0};
+  lw_drain_opts o = {2, 0.5, NULL, 0, 100};
+  assert_null(lw_drain_new(&o, &err));
+  assert_int_equal(err.code, LOTSE_EINVAL);
+  o = (lw_drain_opts){4, 1.5, NULL, 0, 100};
+  assert_null(lw_drain_new(&o, &err));
+  const char *bad[] = {"ok", "(unclosed"};
+  o = (lw_drain_opts){4, 0.5, bad, 2, 100};
+  assert_null(lw_drain_new(&o, &err));
+  assert_non_null(strstr(err.msg, "(unclosed"));
+  lw_drain *d = lw_drain_new(NULL, NULL);
+  size_t n = LW_DRAIN_MAX_MSG + 1;
+  char *big = malloc(n);
+  memset(big, 'a', n);
+  uint32_t id;
+  int nw;
+  assert_int_equal(lw_drain_add(d, big, n, &id, &nw), LOTSE_ETOOBIG);
+  memset(big, ' ', n);
+  for (size_t i = 0; i < n; i += 2) big[i] = 'x';
+  assert_int_equal(lw_drain_add(d, big, n - 1, &id, &nw), LOTSE_ETOOBIG);
+  assert_int_equal(lw_drain_count(d), 0);
+  free(big);
+  lw_drain_free(d);
+  lw_drain_free(NULL);
+}
+
+/* Every message fits its cluster's final template token by token. */
+static void test_invariant_random(void **state) {
+  (void)state;
+  const char *words[] = {"open", "close", "read", "file", "user", "error",
+                         "ok", "42", "7x", "node3", "port", "done"};
+  const char *masks[] = {"\\b\\d+\\b"};
+  lw_drain_opts o = {4, 0.4, masks, 1, 4};
+  lw_drain *d = lw_drain_new(&o, NULL);
+  enum { N = 3000 };
+  static char msgs[N][96];
+  static uint32_t ids[N];
+  uint64_t seed = 12345;
+  for (int i = 0; i < N; i++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    int ntok = 1 + (int)((seed >> 33) % 6);
+    msgs[i][0] = 0;
+    for (int t = 0; t < ntok; t++) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      strcat(msgs[i], words[(seed >> 35) % 12]);
+      if (t + 1 < ntok) strcat(msgs[i], " ");
+    }
+    ids[i] = add(d, msgs[i], NULL);
+  }
+  uint64_t total = 0;
+  for (uint32_t id = 1; id <= lw_drain_count(d); id++) total += lw_drain_size(d, id);
+  assert_int_equal(total, N);
+  for (int i = 0; i < N; i++) {
+    char tmpl[512], msg[96];
+    snprintf(tmpl, sizeof tmpl, "%s", lw_drain_template(d, ids[i]));
+    memcpy(msg, msgs[i], sizeof msg);
+    char *sp1, *sp2;
+    char *a = strtok_r(tmpl, " ", &sp1), *b = strtok_r(msg, " ", &sp2);
+    while (a && b) {
+      int num = strspn(b, "0123456789") == strlen(b);
+      assert_true(!strcmp(a, "<*>") || (!strcmp(a, b) && !num));
+      a = strtok_r(NULL, " ", &sp1);
+      b = strtok_r(NULL, " ", &sp2);
+    }
+    assert_null(a);
+    assert_null(b);
+  }
+  lw_drain_free(d);
+}
+
+static void test_parse_csv(void **state) {
+  (void)state;
+  lw_format *f = NULL;
+  assert_int_equal(lw_format_compile("<L>: <Content>", &f, NULL), 0);
+  lw_drain *d = lw_drain_new(NULL, NULL);
+  const char *log = "I: a \"b\", c 1\nbroken line\nI: a \"b\", c 2\n\nI: x";
+  lw_parse_out po = {0};
+  assert_int_equal(lw_drain_parse(d, f, log, strlen(log), &po, NULL), 0);
+  assert_int_equal(po.total_lines, 5);
+  assert_int_equal(po.malformed, 2);
+  assert_int_equal(po.n, 3);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_int_equal(lw_drain_write_csv(d, &po, fp, NULL), 0);
+  fclose(fp);
+  char id[10], id2[10], want[512];
+  lw_drain_event_id("a \"b\", c <*>", id);
+  lw_drain_event_id("x", id2);
+  snprintf(want, sizeof want,
+           "LineId,EventId,EventTemplate\n1,%s,\"a \"\"b\"\", c <*>\"\n"
+           "3,%s,\"a \"\"b\"\", c <*>\"\n5,%s,x\n", id, id, id2);
+  assert_string_equal(buf, want);
+  free(buf);
+  lw_parse_out_release(&po);
+  lw_drain_free(d);
+  lw_format_free(f);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_merge),
+      cmocka_unit_test(test_digits_and_masks),
+      cmocka_unit_test(test_short_and_empty),
+      cmocka_unit_test(test_seed),
+      cmocka_unit_test(test_max_children),
+      cmocka_unit_test(test_refusals),
+      cmocka_unit_test(test_invariant_random),
+      cmocka_unit_test(test_parse_csv),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
