@@ -93,16 +93,20 @@ static int read_json(const char *path, const char *data, size_t len,
   return rc;
 }
 
+/* Separators in audit records: blanks, the ':' after msg=audit(…), and
+ * GS (0x1d) before the interpreted fields (`SYSCALL=mknod AUID=…`). */
+static int is_sep(char c) { return c == ' ' || c == ':' || c == '\x1d'; }
+
 /* key=value pairs of an audit record (values bare or "quoted"). */
 static size_t audit_fields(const char *p, size_t n, lw_field *f, size_t cap,
                            char *names, size_t ncap) {
   size_t k = 0, used = 0, i = 0;
   while (i < n && k < cap) {
-    while (i < n && (p[i] == ' ' || p[i] == ':')) i++;
+    while (i < n && is_sep(p[i])) i++;
     size_t ks = i;
-    while (i < n && p[i] != '=' && p[i] != ' ') i++;
+    while (i < n && p[i] != '=' && !is_sep(p[i])) i++;
     if (i >= n || p[i] != '=' || i == ks) {
-      while (i < n && p[i] != ' ') i++;
+      while (i < n && !is_sep(p[i])) i++;
       continue;
     }
     size_t kl = i - ks;
@@ -113,8 +117,8 @@ static size_t audit_fields(const char *p, size_t n, lw_field *f, size_t cap,
       while (i < n && p[i] != '"') i++;
       vl = i - vs;
       if (i < n) i++;
-    } else {
-      while (i < n && p[i] != ' ') i++;
+    } else { /* ':' may occur inside a value (subj=a:b:c) */
+      while (i < n && p[i] != ' ' && p[i] != '\x1d') i++;
       vl = i - vs;
     }
     if (used + kl + 1 > ncap) break;

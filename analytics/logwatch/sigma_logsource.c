@@ -98,6 +98,7 @@ static const struct {
     {"applocker", "microsoft-windows-applocker/exe and dll"},
     {"microsoft-servicebus-client", "microsoft-servicebus-client"},
     {"file-share", "microsoft-windows-smbserver/security"},
+    {"smbserver-connectivity", "microsoft-windows-smbserver/connectivity"},
     {"dhcp", "microsoft-windows-dhcp-server/operational"},
     {"rdp", "microsoft-windows-remotedesktopservices-rdpcorets/operational"},
 };

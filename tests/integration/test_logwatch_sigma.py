@@ -80,6 +80,20 @@ detection:
         - 'wget http'
     condition: keywords
 """,
+    "lnx_audit.yml": """
+title: Audit mknod
+id: 22222222-0000-0000-0000-000000000003
+level: low
+logsource:
+    product: linux
+    service: auditd
+detection:
+    selection:
+        type: 'SYSCALL'
+        SYSCALL: 'mknod'
+        exe|endswith: '/mknod'
+    condition: selection
+""",
     "agg.yml": """
 title: Many failures
 id: 33333333-0000-0000-0000-000000000001
@@ -131,6 +145,8 @@ EVENTS = [
 SYSLOG = """<38>Mar  3 10:00:01 host1 sshd[123]: Failed password for invalid user admin from 10.0.0.1 port 22 ssh2
 <38>Mar  3 10:00:02 host1 cron[5]: Failed password for invalid user nobody
 Mar  3 10:00:03 host1 bash[7]: wget http://x.example/a.sh
+type=SYSCALL msg=audit(1700000000.123:42): arch=c000003e syscall=133 success=yes exe="/usr/bin/mknod" subj=u:r:t key=(null)\x1dARCH=x86_64 SYSCALL=mknod AUID="root"
+type=SYSCALL msg=audit(1700000000.124:43): arch=c000003e syscall=59 exe="/usr/bin/mknod"\x1dSYSCALL=execve
 """
 
 
@@ -181,10 +197,11 @@ class LogwatchSigma(lt.TestCase):
             ("ev.json", second_pretty, "11111111-0000-0000-0000-000000000003"),
             ("auth.log", 1, "22222222-0000-0000-0000-000000000001"),
             ("auth.log", 3, "22222222-0000-0000-0000-000000000002"),
+            ("auth.log", 4, "22222222-0000-0000-0000-000000000003"),
         ]))
         o = json.loads(p.stdout.splitlines()[0])
         self.assertEqual(set(o), {"event", "rule_id", "title", "level"})
-        self.assertIn("5 Regeln geladen, 3 nicht auswertbar", p.stderr)
+        self.assertIn("6 Regeln geladen, 3 nicht auswertbar", p.stderr)
         self.assertIn("kein gültiges Ereignis", p.stderr)
 
     def test_prefilter_gives_the_same_matches(self):
@@ -197,7 +214,7 @@ class LogwatchSigma(lt.TestCase):
     def test_stdin(self):
         p = sigma("--rules", self.rules, "-", stdin=SYSLOG)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(len(p.stdout.splitlines()), 2)
+        self.assertEqual(len(p.stdout.splitlines()), 3)
 
     def test_unsupported_listed_with_reason(self):
         p = sigma("--rules", self.rules, "--list-unsupported")
