@@ -454,7 +454,13 @@ static int second_factor_or_reply(http_req_t *r, login_t *l, int *mfa) {
   int ok = totp_check(r->w->st, l->uid, l->totp, l->now, &err);
   if (ok < 0) {
     lotse_log(LOTSE_LOG_ERROR, "server: login: %s", err.msg);
-    server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "Interner Fehler");
+    refuse(r, l, "totp_unreadable", 0);
+    server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s",
+                       ok == LOTSE_ECORRUPT
+                           ? "Der Sicherheitscode kann nicht geprüft werden "
+                             "(Schlüssel des Servers passt nicht); bitte "
+                             "wenden Sie sich an die Administration"
+                           : "Interner Fehler");
     return -1;
   }
   if (!ok) {

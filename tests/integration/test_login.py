@@ -430,6 +430,41 @@ class Login(lt.TestCase):
                                    totp(self.secret, now - 90))
         self.assertEqual(r.status, 401)
 
+    def test_totp_secret_encrypted_at_rest(self):
+        lt.run(self.ws, "user", "add", "tom")
+        self.assertEqual(passwd(self.ws, "tom", "Tom-Passwort-10")
+                         .returncode, 0)
+        secret, _ = enroll(self.ws, "tom")
+        raw = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        key = os.path.join(self.ws, "auth.key")
+        self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
+        blob = lt.db_scalar(self.ws, "SELECT hex(t.secret) FROM user_totp t "
+                            "JOIN users u ON u.id = t.user_id "
+                            "WHERE u.name = 'tom'")
+        blob = bytes.fromhex(blob)
+        self.assertTrue(blob.startswith(b"LTS1"), blob[:8])
+        self.assertNotIn(raw, blob)
+        self.assertNotIn(raw[:8], blob)
+        with open(os.path.join(self.ws, "lotse.db"), "rb") as f:
+            self.assertNotIn(raw, f.read())
+        # Another key cannot check codes: a clear refusal, no session.
+        with open(key) as f:
+            saved = f.read()
+        try:
+            with open(key, "w") as f:
+                f.write("ab" * 32 + "\n")
+            r = Client(self.srv).login("tom", "Tom-Passwort-10",
+                                       totp(secret, time.time()))
+            self.assertEqual(r.status, 500, r.body)
+            self.assertIn("Schlüssel", r.json()["error"]["message"])
+            self.assertIsNone(r.header("Set-Cookie"))
+        finally:
+            with open(key, "w") as f:
+                f.write(saved)
+        r = Client(self.srv).login("tom", "Tom-Passwort-10",
+                                   totp(secret, time.time()))
+        self.assertEqual(r.status, 200, r.body)
+
     def test_totp_required_but_not_enrolled(self):
         r = Client(self.srv).login("rev", PW["rev"])
         self.assertEqual(r.status, 403, r.body)
