@@ -161,8 +161,13 @@ int lw_format_match(const lw_format *f, const char *line, size_t len,
                                     f->md, NULL)
                   : pcre2_match(f->re, (PCRE2_SPTR)line, len, 0, 0, f->md,
                                 NULL);
-  if (rc == PCRE2_ERROR_NOMATCH) return 0;
-  if (rc < 0) return LOTSE_EINTERNAL; /* match limit, JIT stack */
+  /* A line that needs more backtracking than PCRE2's limits is malformed,
+   * not an error: one odd line must not stop a whole ingest (found by
+   * tests/fuzz/fuzz_logwatch_format.c: 128 bytes with many space runs). */
+  if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_MATCHLIMIT ||
+      rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+    return 0;
+  if (rc < 0) return LOTSE_EINTERNAL;
   const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(f->md);
   size_t k = 0;
   for (size_t i = 0; i < f->n && k < cap; i++) {
