@@ -59,7 +59,10 @@ static const char CONF_TEMPLATE[] =
     "# Anmeldung über den Identitätsanbieter des Kreises (Keycloak):\n"
     "# siehe docs/operations/oidc.md\n"
     "# [oidc]\n"
-    "# issuer = https://sso.example.de/realms/kreis\n";
+    "# issuer = https://sso.example.de/realms/kreis\n"
+    "# Text des Anmelde-Links; Rücksprung nach der Abmeldung beim Anbieter\n"
+    "# label = Mit dem Landkreis-Konto anmelden (Single Sign-on)\n"
+    "# post_logout_redirect_uri = https://lotse.example.de/\n";
 
 int cmd_init(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("init");

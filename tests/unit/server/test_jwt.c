@@ -297,7 +297,23 @@ static void test_discovery(void **state) {
   assert_int_equal(oidc_discovery_parse(doc, strlen(doc), iss, &p, &err), 0);
   assert_string_equal(p.token_endpoint,
                       "https://idp.example/realms/kreis/token");
+  assert_null(p.end_session_endpoint); /* optional */
   oidc_provider_release(&p);
+  /* RP-Initiated Logout: end_session_endpoint taken when given, and held
+   * to the same rule as every other endpoint */
+  char es[1200];
+  snprintf(es, sizeof es, "%.*s,\"end_session_endpoint\":\"%s/logout\"}",
+           (int)strlen(doc) - 1, doc, iss);
+  assert_int_equal(oidc_discovery_parse(es, strlen(es), iss, &p, &err), 0);
+  assert_string_equal(p.end_session_endpoint,
+                      "https://idp.example/realms/kreis/logout");
+  oidc_provider_release(&p);
+  snprintf(es, sizeof es,
+           "%.*s,\"end_session_endpoint\":\"http://evil.example/logout\"}",
+           (int)strlen(doc) - 1, doc);
+  assert_int_equal(oidc_discovery_parse(es, strlen(es), iss, &p, &err),
+                   LOTSE_ECORRUPT);
+  assert_null(p.end_session_endpoint);
   assert_int_equal(oidc_discovery_parse(doc, strlen(doc),
                                         "https://idp.example/realms/other",
                                         &p, &err),
