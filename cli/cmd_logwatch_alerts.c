@@ -118,8 +118,9 @@ static void print_human(const json_t *o) {
 
 static int list(const al_args *a, sqlite3 *db) {
   lotse_err_t err = {0};
-  json_t *arr = json_array();
+  json_t *arr = NULL;
   if (db && lw_alerts_list_json(db, &a->f, &arr, &err)) return cli_fail(&err);
+  if (!arr && !(arr = json_array())) return CLI_EXIT_FAIL;
   size_t i;
   json_t *o;
   json_array_foreach(arr, i, o) {
