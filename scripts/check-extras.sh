@@ -7,7 +7,8 @@
 #     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831; Fragen's cited
 #     sources; the PII and injection-screening evaluations;
 #  4. a short libFuzzer run over the GGUF reader (longer runs:
-#     scripts/fuzz-gguf.sh SECONDS).
+#     scripts/fuzz-gguf.sh SECONDS) and 30 s per logwatch parser
+#     (scripts/fuzz-logwatch.sh SECONDS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,3 +64,9 @@ LOTSE_BIN=build/lotse scripts/fuzz-gguf.sh 60 >build-fuzz/ci.log 2>&1 || {
   tail -40 build-fuzz/ci.log; echo "== fuzzer found a problem"; exit 1; }
 grep -E "^#[0-9]+ +DONE" build-fuzz/ci.log || tail -3 build-fuzz/ci.log
 echo "== fuzzing ok"
+
+echo "== fuzzing the logwatch parsers (syslog, JSON lines, journald, format, drain) for 30 s each"
+scripts/fuzz-logwatch.sh 30 >build-fuzz/ci-logwatch.log 2>&1 || {
+  tail -40 build-fuzz/ci-logwatch.log; echo "== fuzzer found a problem in logwatch"; exit 1; }
+grep -E "DONE|skipping" build-fuzz/ci-logwatch.log
+echo "== logwatch fuzzing ok"
