@@ -67,7 +67,23 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/lotse-logbench.XXXXXX")
 [ "$keep" -eq 1 ] || trap 'rm -rf "$work"' EXIT
 
-now() { date +%s.%N; }
+# timed RESULT CMD...: run CMD, write "wall user sys maxrss_kb" to RESULT
+# (GNU time when installed, else wall clock only from date).
+timed() {
+  res=$1; shift
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%e %U %S %M' -o "$res" "$@"
+  else
+    t0=$(date +%s.%N)
+    "$@"
+    t1=$(date +%s.%N)
+    awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f 0 0 0\n", b-a}' >"$res"
+  fi
+}
+# fmt_stat RESULT N: "wall | lines/s | CPU s | MiB" for the table
+fmt_stat() {
+  awk -v n="$2" '{printf "%.2f | %.0f | %.2f | %.0f", $1, ($1 > 0 ? n/$1 : 0), $2+$3, $4/1024}' "$1"
+}
 # rows DATA-CSV: number of records (csv module, so quoted newlines count once)
 rows() { "$py" -c 'import csv,sys; csv.field_size_limit(1<<30); r=csv.reader(open(sys.argv[1],newline="",encoding="utf-8",errors="replace")); next(r); print(sum(1 for _ in r))' "$1"; }
 # setting SYSTEM KEY: one value from drain-settings.json (masks one per line)
@@ -79,8 +95,9 @@ print("\n".join(s) if isinstance(s,list) else s)' "$data/reference/drain-setting
 
 echo "bench/logwatch: $(nproc) cores, $(uname -m), python $("$py" -c 'import sys,pandas;print(sys.version.split()[0],"pandas",pandas.__version__)')"
 [ "$have_lotse" -eq 1 ] && echo "bench/logwatch: lotse $("$lotse" --version 2>/dev/null | head -1 || echo '?') at $lotse"
-table="| input | lines | lotse s | lotse lines/s | lotse templates | Python s | Python lines/s | Python templates | ratio |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+table="| input | lines | tool | wall s | lines/s | CPU s | peak MiB | templates |
+|---|---:|---|---:|---:|---:|---:|---:|"
+ratios=""
 fail=0
 for sys_name in $systems; do
   src="$data/$sys_name/${sys_name}_2k.log"
@@ -98,39 +115,40 @@ for sys_name in $systems; do
   pyargs=(); lwargs=()
   for m in "${masks[@]}"; do pyargs+=(--mask "$m"); lwargs+=(--mask "$m"); done
 
-  l_s="-"; l_rate="-"; l_t="-"
+  l_stat=""
   if [ "$have_lotse" -eq 1 ]; then
     echo "bench/logwatch: $sys_name, $n lines: lotse logwatch parse" >&2
-    t0=$(now)
-    "$lotse" logwatch parse --format "$fmt" "${lwargs[@]}" --st "$st" --depth "$depth" \
-      "$in" --out "$work/${sys_name}.lotse.csv" >"$work/${sys_name}.lotse.log" 2>&1 || {
+    timed "$work/${sys_name}.lotse.time" "$lotse" logwatch parse --format "$fmt" "${lwargs[@]}" \
+      --st "$st" --depth "$depth" "$in" --out "$work/${sys_name}.lotse.csv" \
+      >"$work/${sys_name}.lotse.log" 2>&1 || {
       cat "$work/${sys_name}.lotse.log" >&2; echo "bench/logwatch: lotse failed" >&2; exit 1; }
-    t1=$(now)
-    l_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
-    l_rate=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN{printf "%.0f", n/(b-a)}')
+    l_stat=$(fmt_stat "$work/${sys_name}.lotse.time" "$n")
     got=$(rows "$work/${sys_name}.lotse.csv")
     [ "$got" -eq "$n" ] || { echo "bench/logwatch: lotse wrote $got rows for $n lines" >&2; fail=1; }
     l_t=$("$py" -c 'import csv,sys; r=csv.reader(open(sys.argv[1],newline="")); next(r); print(len({x[1] for x in r}))' "$work/${sys_name}.lotse.csv")
+    table="$table
+| ${sys_name}_2k.log ×$reps | $n | lotse | $l_stat | $l_t |"
   fi
 
   echo "bench/logwatch: $sys_name, $n lines: drain_ref.py" >&2
-  t0=$(now)
-  "$py" "$repo/bench/logwatch/drain_ref.py" --format "$fmt" "${pyargs[@]}" --st "$st" \
-    --depth "$depth" --no-para "$in" --out "$work/${sys_name}.py.csv" 2>"$work/${sys_name}.py.log" || {
+  timed "$work/${sys_name}.py.time" "$py" "$repo/bench/logwatch/drain_ref.py" --format "$fmt" \
+    "${pyargs[@]}" --st "$st" --depth "$depth" --no-para "$in" --out "$work/${sys_name}.py.csv" \
+    2>"$work/${sys_name}.py.log" || {
     tail -5 "$work/${sys_name}.py.log" >&2; echo "bench/logwatch: drain_ref.py failed" >&2; exit 1; }
-  t1=$(now)
-  p_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
-  p_rate=$(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN{printf "%.0f", n/(b-a)}')
+  p_stat=$(fmt_stat "$work/${sys_name}.py.time" "$n")
   got=$(rows "$work/${sys_name}.py.csv")
   [ "$got" -eq "$n" ] || { echo "bench/logwatch: drain_ref.py wrote $got rows for $n lines" >&2; fail=1; }
   p_t=$(sed -n 's/.* \([0-9]*\) templates,.*/\1/p' "$work/${sys_name}.py.log")
-  ratio="-"
-  [ "$l_s" != "-" ] && ratio=$(awk -v a="$l_s" -v b="$p_s" 'BEGIN{printf "%.0f×", b/a}')
   table="$table
-| ${sys_name}_2k.log ×$reps | $n | $l_s | $l_rate | $l_t | $p_s | $p_rate | $p_t | $ratio |"
+| ${sys_name}_2k.log ×$reps | $n | Python Drain | $p_stat | $p_t |"
+  if [ -n "$l_stat" ]; then
+    ratios="$ratios
+${sys_name}: lotse is $(awk -v a="${l_stat%%|*}" -v b="${p_stat%%|*}" 'BEGIN{printf "%.0f", b/a}')× faster (wall clock)"
+  fi
 done
 echo
 echo "$table"
+echo "$ratios"
 echo
 echo "Goals: lotse >= 1,000,000 lines/s and >= 50× the Python reference (wall clock, whole command: read, match, mine, write CSV)."
 [ "$keep" -eq 1 ] && echo "bench/logwatch: inputs and CSVs kept in $work"
