@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 enum { OPT_FORMAT = 256, OPT_MASK, OPT_ST, OPT_DEPTH, OPT_MAX_CHILDREN,
-       OPT_OUT };
+       OPT_OUT, OPT_CLASSIC };
 
 #define PARSE_STDIN_MAX ((size_t)4 << 30)
 
@@ -34,6 +34,8 @@ static const cli_opt_t opts[] = {
     {"depth", OPT_DEPTH, "N", "Tiefe des Suchbaums, >= 3 (Vorgabe 4)"},
     {"max-children", OPT_MAX_CHILDREN, "N",
      "höchstens N Kinder je Knoten (Vorgabe 100)"},
+    {"classic", OPT_CLASSIC, NULL,
+     "genau Drain wie logparser: ohne eingebaute Regeln für Zahlen"},
     {"out", OPT_OUT, "CSV", "Ergebnis in diese Datei (Vorgabe: Standardausgabe)"},
     {0, 0, 0, 0}};
 
@@ -42,7 +44,7 @@ static int run(int argc, char **argv, cli_ctx_t *ctx);
 const cli_cmd_t cmd_logwatch_parse_def = {
     "logwatch parse", run,
     "lotse logwatch parse [--format MUSTER] [--mask REGEX]... [--st X] "
-    "[--depth N] [--max-children N] [--out CSV] DATEI|-",
+    "[--depth N] [--max-children N] [--classic] [--out CSV] DATEI|-",
     "Vorlagen (Templates) einer Logdatei ermitteln, CSV ausgeben", opts, 0};
 
 typedef struct input {
@@ -126,6 +128,7 @@ static int parse_args(int argc, char **argv, args_t *a) {
       a->o.max_children = (int)v;
       break;
     case OPT_OUT: a->out = val; break;
+    case OPT_CLASSIC: a->o.flags |= LW_DRAIN_CLASSIC; break;
     case 'h': cli_usage(cmd, stdout); return -1;
     default: return CLI_EXIT_USAGE;
     }

@@ -16,7 +16,8 @@
  * the published Drain PA (reference/effectiveness_results.csv, loghub-2k).
  *
  * Usage: eval_loghub [--min-ga-each-published] [--min-ga-avg X] [--only SYS]
- *        [DATA_DIR]   (DATA_DIR: .../shared/data/loghub; default
+ *        [--classic] [DATA_DIR]   (--classic: logparser's Drain exactly,
+ *        LW_DRAIN_CLASSIC; default: with lotse's general rules)   (DATA_DIR: .../shared/data/loghub; default
  *        $LOTSE_SOURCE_DIR/../shared/data/loghub, then ../shared/data/loghub).
  * Exit 0 (also when the data is absent: skipped with a message); 1 when a
  * gate fails; 2 bad usage or unreadable data.
@@ -175,6 +176,8 @@ typedef struct sys_result {
   double secs;
 } sys_result_t;
 
+static int classic;
+
 static int run_system(const char *dir, const char *sys, json_t *set,
                       double pub_pa, sys_result_t *r, lotse_err_t *err) {
   const char *fmt = json_string_value(json_object_get(set, "log_format"));
@@ -185,7 +188,7 @@ static int run_system(const char *dir, const char *sys, json_t *set,
     masks[nm++] = json_string_value(json_array_get(jm, i));
   lw_drain_opts o = {(int)json_integer_value(json_object_get(set, "depth")),
                      json_number_value(json_object_get(set, "st")), masks, nm,
-                     100};
+                     100, classic ? LW_DRAIN_CLASSIC : 0};
   r->pub_ga = json_number_value(json_object_get(set, "published_drain_ga"));
   r->pub_pa = pub_pa;
   char path[8192];
@@ -281,9 +284,10 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--min-ga-avg") && i + 1 < argc)
       min_avg = strtod(argv[++i], NULL);
     else if (!strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+    else if (!strcmp(argv[i], "--classic")) classic = 1;
     else if (argv[i][0] == '-') {
       fprintf(stderr, "usage: eval_loghub [--min-ga-each-published] "
-                      "[--min-ga-avg X] [--only SYS] [DATA_DIR]\n");
+                      "[--min-ga-avg X] [--only SYS] [--classic] [DATA_DIR]\n");
       return 2;
     } else arg = argv[i];
   }

@@ -17,6 +17,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "analytics/logwatch/drain.h"
 #include "analytics/logwatch/drain_internal.h"
+#include "analytics/logwatch/mask.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,17 +105,28 @@ static int apply_masks(lw_drain *d, const char *s, size_t n, const char **out,
   return 0;
 }
 
-/* Split at whitespace into d->tp/d->tl; returns the count or -1. */
-static long tokenize(lw_drain *d, const char *s, size_t n) {
-  size_t k = 0, i = 0;
+/* Split at whitespace into d->tp/d->tl, each token masked by mask.h unless
+ * classic; returns the count, -1 for too many tokens, -2 out of memory. */
+static long tokenize(lw_drain *d, const char *s, size_t n, int classic) {
+  size_t k = 0, i = 0, o = 0;
+  if (!classic && grow((void **)&d->tbuf, &d->tbcap, 3 * n + 3, 1)) return -2;
   while (i < n) {
     while (i < n && is_space((unsigned char)s[i])) i++;
     if (i == n) break;
     size_t b = i;
     while (i < n && !is_space((unsigned char)s[i])) i++;
     if (k == LW_DRAIN_MAX_TOKENS) return -1;
-    d->tp[k] = s + b;
-    d->tl[k] = (uint32_t)(i - b);
+    if (classic) {
+      d->tp[k] = s + b;
+      d->tl[k] = (uint32_t)(i - b);
+      d->tv[k] = is_star(s + b, i - b);
+    } else {
+      size_t m = lw_mask_token(s + b, i - b, d->tbuf + o);
+      d->tp[k] = d->tbuf + o;
+      d->tl[k] = (uint32_t)m;
+      d->tv[k] = (uint8_t)lw_mask_is_var(d->tp[k], m);
+      o += m;
+    }
     k++;
   }
   return (long)k;
@@ -193,8 +205,7 @@ static uint32_t leaf_search(const lw_drain *d, size_t ntok) {
   uint32_t nd = d->len_node[ntok];
   size_t depth = (size_t)d->depth - 2;
   for (size_t i = 0; i < ntok && i + 1 < depth; i++) {
-    uint32_t c = is_star(d->tp[i], d->tl[i])
-                     ? 0 : edge_find(d, nd, d->tp[i], d->tl[i]);
+    uint32_t c = d->tv[i] ? 0 : edge_find(d, nd, d->tp[i], d->tl[i]);
     if (!c) c = d->nodes[nd].star;
     if (!c) return 0;
     nd = c;
@@ -203,9 +214,10 @@ static uint32_t leaf_search(const lw_drain *d, size_t ntok) {
 }
 
 /* One step of logparser's addSeqToPrefixTree below node nd. */
-static uint32_t step_add(lw_drain *d, uint32_t nd, const char *p, size_t n) {
+static uint32_t step_add(lw_drain *d, uint32_t nd, const char *p, size_t n,
+                         int var) {
   lw_node *x = &d->nodes[nd];
-  if (is_star(p, n)) return x->star ? x->star : star_add(d, nd);
+  if (var) return x->star ? x->star : star_add(d, nd);
   uint32_t c = edge_find(d, nd, p, n);
   if (c) return c;
   size_t maxc = (size_t)d->max_children;
@@ -228,7 +240,7 @@ static uint32_t leaf_insert(lw_drain *d, size_t ntok) {
   uint32_t nd = d->len_node[ntok];
   size_t depth = (size_t)d->depth - 2;
   for (size_t i = 0; i < ntok && i + 1 < depth; i++) {
-    nd = step_add(d, nd, d->tp[i], d->tl[i]);
+    nd = step_add(d, nd, d->tp[i], d->tl[i], d->tv[i]);
     if (!nd) return 0;
   }
   return nd;
@@ -254,6 +266,7 @@ static int cluster_set(lw_cluster *c, const char *const *tp,
   for (size_t i = 0; i < ntok; i++) {
     c->tok[i] = t + o;
     c->tl[i] = tl[i];
+    c->var[i] = (uint8_t)lw_mask_is_var(c->tok[i], c->tl[i]);
     o += tl[i] + 1;
   }
   free(c->text);
@@ -271,9 +284,10 @@ static uint32_t cluster_new(lw_drain *d, uint32_t leaf, size_t ntok) {
   c->ntok = (uint32_t)ntok;
   c->tok = malloc((ntok ? ntok : 1) * sizeof *c->tok);
   c->tl = malloc((ntok ? ntok : 1) * sizeof *c->tl);
-  if (!c->tok || !c->tl ||
+  c->var = malloc(ntok ? ntok : 1);
+  if (!c->tok || !c->tl || !c->var ||
       cluster_set(c, (const char *const *)d->tp, d->tl, ntok)) {
-    free(c->tok), free(c->tl), free(c);
+    free(c->tok), free(c->tl), free(c->var), free(c);
     return 0;
   }
   uint32_t id = (uint32_t)++d->ncl; /* ids start at 1; d->cl[0] unused */
@@ -283,25 +297,32 @@ static uint32_t cluster_new(lw_drain *d, uint32_t leaf, size_t ntok) {
 }
 
 /* logparser's fastMatch: best similarity, ties to more wildcards, first
- * found on equal both. */
+ * found on equal both. Similarity = equal tokens / tokens. Not classic:
+ * positions where both sides are variables (lw_mask_is_var) count neither
+ * as equal nor in the denominator — a masked number in a template's
+ * variable slot says nothing about whether the constant text agrees. */
 static uint32_t best_match(const lw_drain *d, uint32_t leaf, size_t ntok) {
   const lw_node *x = &d->nodes[leaf];
+  int classic = (d->flags & LW_DRAIN_CLASSIC) != 0;
   double best = -1;
   long bestpar = -1;
   uint32_t bestid = 0;
   for (size_t k = 0; k < x->ncl; k++) {
     const lw_cluster *c = d->cl[x->cl[k]];
-    size_t sim = 0;
+    size_t sim = 0, both = 0;
     long par = 0;
     for (size_t i = 0; i < ntok; i++) {
-      if (is_star(c->tok[i], c->tl[i])) {
-        par++;
+      int star = c->tl[i] == 3 && is_star(c->tok[i], 3);
+      par += star;
+      if (!classic && c->var[i] && d->tv[i]) {
+        both++;
         continue;
       }
+      if (star) continue;
       if (c->tl[i] == d->tl[i] && !memcmp(c->tok[i], d->tp[i], d->tl[i]))
         sim++;
     }
-    double s = ntok ? (double)sim / (double)ntok : 1.0;
+    double s = ntok > both ? (double)sim / (double)(ntok - both) : 1.0;
     if (s > best || (s == best && par > bestpar)) {
       best = s;
       bestpar = par;
@@ -375,6 +396,7 @@ static int check_opts(lw_drain *d, const lw_drain_opts *o, lotse_err_t *err) {
   d->depth = o && o->depth ? o->depth : 4;
   d->st = o && o->st != 0 ? o->st : 0.4;
   d->max_children = o && o->max_children ? o->max_children : 100;
+  d->flags = o ? o->flags : 0;
   if (d->depth < 3 || d->depth > 64)
     return lotse_err_set(err, LOTSE_EINVAL, "depth %d out of range 3..64",
                          d->depth);
@@ -402,7 +424,8 @@ lw_drain *lw_drain_new(const lw_drain_opts *o, lotse_err_t *err) {
   }
   d->tp = malloc(LW_DRAIN_MAX_TOKENS * sizeof *d->tp);
   d->tl = malloc(LW_DRAIN_MAX_TOKENS * sizeof *d->tl);
-  if (!d->tp || !d->tl || node_new(d) != 0 /* node 0: "none" */) {
+  d->tv = malloc(LW_DRAIN_MAX_TOKENS);
+  if (!d->tp || !d->tl || !d->tv || node_new(d) != 0 /* node 0: "none" */) {
     lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
     lw_drain_free(d);
     return NULL;
@@ -421,8 +444,8 @@ int lw_drain_add(lw_drain *d, const char *content, size_t len,
   size_t ml;
   int rc = apply_masks(d, content, len, &m, &ml);
   if (rc) return rc;
-  long ntok = tokenize(d, m, ml);
-  if (ntok < 0) return LOTSE_ETOOBIG;
+  long ntok = tokenize(d, m, ml, (d->flags & LW_DRAIN_CLASSIC) != 0);
+  if (ntok < 0) return ntok == -2 ? LOTSE_ENOMEM : LOTSE_ETOOBIG;
   return learn(d, (size_t)ntok, 1, cluster_id, is_new);
 }
 
@@ -431,7 +454,7 @@ int lw_drain_seed(lw_drain *d, const char *template_text, uint64_t count,
   *cluster_id = 0;
   size_t len = strlen(template_text);
   if (len > LW_DRAIN_MAX_MSG) return LOTSE_ETOOBIG;
-  long ntok = tokenize(d, template_text, len);
+  long ntok = tokenize(d, template_text, len, 1);
   if (ntok < 0) return LOTSE_ETOOBIG;
   uint32_t leaf = leaf_search(d, (size_t)ntok);
   const lw_node *x = leaf ? &d->nodes[leaf] : NULL;
@@ -469,6 +492,7 @@ void lw_drain_free(lw_drain *d) {
   if (!d) return;
   for (size_t i = 1; i <= d->ncl; i++) {
     free(d->cl[i]->text), free(d->cl[i]->tok), free(d->cl[i]->tl);
+    free(d->cl[i]->var);
     free(d->cl[i]);
   }
   free(d->cl);
@@ -481,6 +505,6 @@ void lw_drain_free(lw_drain *d) {
   free(d->masks);
   pcre2_match_data_free(d->md);
   free(d->mbuf[0]), free(d->mbuf[1]);
-  free(d->tp), free(d->tl);
+  free(d->tp), free(d->tl), free(d->tv), free(d->tbuf);
   free(d);
 }

@@ -4,7 +4,8 @@
  * fixed-depth parse tree (Drain: He, Zhu, Zheng, Lyu, ICWS 2017).
  *
  * A message is masked (each mask regex, in order, replaces its matches with
- * "<*>"), split at whitespace into tokens, routed by token count and the
+ * "<*>"), split at whitespace into tokens, each token masked by the
+ * built-in rules of mask.h (numbers, hex; not with LW_DRAIN_CLASSIC), routed by token count and the
  * first depth-2 tokens (tokens with digits go to a "<*>" branch) to a leaf,
  * and joined to the most similar cluster there when the share of equal
  * tokens reaches st; the cluster's template then turns differing tokens
@@ -30,7 +31,12 @@ typedef struct lw_drain_opts {
   const char *const *masks;  /* PCRE2 patterns, applied in order */
   size_t n_masks;
   int max_children;          /* children per inner node, >= 2 */
+  unsigned flags;            /* LW_DRAIN_* */
 } lw_drain_opts;
+
+/* Exactly logparser's Drain: no built-in token masking (mask.h) and none of
+ * the merging rules; for comparisons with the published figures. */
+#define LW_DRAIN_CLASSIC 1u
 
 typedef struct lw_drain lw_drain;
 

@@ -35,12 +35,16 @@ typedef struct lw_cluster {
   uint32_t ntok;
   const char **tok; /* into text, or the static "<*>" between updates */
   uint32_t *tl;
+  uint8_t *var;     /* lw_mask_is_var of each token */
   char *text;       /* tokens joined by one space */
   uint64_t size;
 } lw_cluster;
 
 struct lw_drain {
   int depth, max_children;
+  unsigned flags;
+  char *tbuf; /* masked tokens of the current line */
+  size_t tbcap;
   double st;
   lw_mask *masks;
   size_t n_masks;
@@ -49,6 +53,7 @@ struct lw_drain {
   size_t mcap[2];
   const char **tp; /* tokens of the current line */
   uint32_t *tl;
+  uint8_t *tv;     /* 1: token is a variable (lw_mask_is_var; classic: "<*>") */
   lw_node *nodes;
   size_t nnodes, ncap;
   lw_edge *edges;

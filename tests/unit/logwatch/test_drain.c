@@ -9,6 +9,7 @@
 
 #include "analytics/logwatch/drain.h"
 #include "analytics/logwatch/drain_parse.h"
+#include "analytics/logwatch/mask.h"
 
 static uint32_t add(lw_drain *d, const char *msg, int *is_new) {
   uint32_t id = 0;
@@ -21,7 +22,7 @@ static uint32_t add(lw_drain *d, const char *msg, int *is_new) {
 
 static void test_merge(void **state) {
   (void)state;
-  lw_drain_opts o = {4, 0.5, NULL, 0, 100};
+  lw_drain_opts o = {4, 0.5, NULL, 0, 100, 0};
   lw_drain *d = lw_drain_new(&o, NULL);
   int nw;
   uint32_t a = add(d, "user alice logged in", &nw);
@@ -48,7 +49,7 @@ static void test_merge(void **state) {
 static void test_digits_and_masks(void **state) {
   (void)state;
   const char *masks[] = {"(\\d+\\.){3}\\d+", "blk_-?\\d+"};
-  lw_drain_opts o = {4, 0.5, masks, 2, 100};
+  lw_drain_opts o = {4, 0.5, masks, 2, 100, 0};
   lw_drain *d = lw_drain_new(&o, NULL);
   uint32_t a = add(d, "10.0.0.1 served blk_-42 in 12 ms", NULL);
   uint32_t b = add(d, "10.0.0.7 served blk_99 in 15 ms", NULL);
@@ -64,7 +65,7 @@ static void test_digits_and_masks(void **state) {
 
 static void test_short_and_empty(void **state) {
   (void)state;
-  lw_drain_opts o = {6, 0.39, NULL, 0, 100};
+  lw_drain_opts o = {6, 0.39, NULL, 0, 100, 0};
   lw_drain *d = lw_drain_new(&o, NULL);
   uint32_t a = add(d, "reboot", NULL), b = add(d, "  reboot\t", NULL);
   assert_int_equal(a, b);
@@ -99,7 +100,7 @@ static void test_seed(void **state) {
 
 static void test_max_children(void **state) {
   (void)state;
-  lw_drain_opts o = {4, 0.5, NULL, 0, 3};
+  lw_drain_opts o = {4, 0.5, NULL, 0, 3, 0};
   lw_drain *d = lw_drain_new(&o, NULL);
   /* first two distinct first tokens get nodes; the third child slot is the
    * wildcard, so later first tokens share it and may merge */
@@ -115,13 +116,13 @@ static void test_max_children(void **state) {
 static void test_refusals(void **state) {
   (void)state;
   lotse_err_t err = {0};
-  lw_drain_opts o = {2, 0.5, NULL, 0, 100};
+  lw_drain_opts o = {2, 0.5, NULL, 0, 100, 0};
   assert_null(lw_drain_new(&o, &err));
   assert_int_equal(err.code, LOTSE_EINVAL);
-  o = (lw_drain_opts){4, 1.5, NULL, 0, 100};
+  o = (lw_drain_opts){4, 1.5, NULL, 0, 100, 0};
   assert_null(lw_drain_new(&o, &err));
   const char *bad[] = {"ok", "(unclosed"};
-  o = (lw_drain_opts){4, 0.5, bad, 2, 100};
+  o = (lw_drain_opts){4, 0.5, bad, 2, 100, 0};
   assert_null(lw_drain_new(&o, &err));
   assert_non_null(strstr(err.msg, "(unclosed"));
   lw_drain *d = lw_drain_new(NULL, NULL);
@@ -146,7 +147,7 @@ static void test_invariant_random(void **state) {
   const char *words[] = {"open", "close", "read", "file", "user", "error",
                          "ok", "42", "7x", "node3", "port", "done"};
   const char *masks[] = {"\\b\\d+\\b"};
-  lw_drain_opts o = {4, 0.4, masks, 1, 4};
+  lw_drain_opts o = {4, 0.4, masks, 1, 4, 0};
   lw_drain *d = lw_drain_new(&o, NULL);
   enum { N = 3000 };
   static char msgs[N][96];
@@ -213,6 +214,64 @@ static void test_parse_csv(void **state) {
   lw_format_free(f);
 }
 
+static void check_mask(const char *tok, const char *want) {
+  char out[256];
+  size_t n = lw_mask_token(tok, strlen(tok), out);
+  out[n] = 0;
+  assert_string_equal(out, want);
+}
+
+static void test_mask_rules(void **state) {
+  (void)state;
+  check_mask("uid=0", "uid=<*>");
+  check_mask("node-12", "node-<*>");
+  check_mask("-1", "<*>");
+  check_mask("vCores:-1>", "vCores:<*>>");
+  check_mask("2.6.9", "<*>");
+  check_mask("12:30:01", "<*>:<*>:<*>");
+  check_mask("(TID", "(TID");
+  check_mask("42),", "<*>),");
+  check_mask("0x0100000e", "<*>");
+  check_mask("id[0x08]", "id[<*>]");
+  check_mask("deadbeef12", "<*>");
+  check_mask("cafe12", "cafe12"); /* short hex-looking word stays */
+  check_mask("eth0", "eth0");
+  check_mask("jk2_init()", "jk2_init()");
+  check_mask("10ms", "10ms");
+  check_mask("blk_-42", "blk_<*>");
+  check_mask("<*>:", "<*>:");
+  check_mask("", "");
+  assert_true(lw_mask_is_var("<*>", 3));
+  assert_true(lw_mask_is_var("(<*>),", 6));
+  assert_true(lw_mask_is_var("<*>:<*>", 7));
+  assert_false(lw_mask_is_var("uid=<*>", 7));
+  assert_false(lw_mask_is_var("--", 2));
+  assert_false(lw_mask_is_var("<*", 2));
+}
+
+/* Built-in rules vs LW_DRAIN_CLASSIC on the same lines. */
+static void test_classic_vs_rules(void **state) {
+  (void)state;
+  const char *a = "Received disconnect from 1.2.3.4: 11: Bye Bye [preauth]";
+  const char *b = "Received disconnect from 5.6.7.8: 11: disconnected by user";
+  const char *masks[] = {"(\\d+\\.){3}\\d+"};
+  lw_drain_opts o = {5, 0.6, masks, 1, 100, LW_DRAIN_CLASSIC};
+  lw_drain *d = lw_drain_new(&o, NULL);
+  /* classic: 5 of 8 tokens equal (the masked address counts) → joined */
+  assert_int_equal(add(d, a, NULL), add(d, b, NULL));
+  lw_drain_free(d);
+  o.flags = 0;
+  d = lw_drain_new(&o, NULL);
+  /* rules: the two variable positions are left out, 3 of 6 < 0.6 */
+  uint32_t x = add(d, a, NULL), y = add(d, b, NULL);
+  assert_int_not_equal(x, y);
+  assert_string_equal(lw_drain_template(d, x),
+                      "Received disconnect from <*>: <*>: Bye Bye [preauth]");
+  assert_int_equal(add(d, "Received disconnect from 9.9.9.9: 12: Bye Bye "
+                          "[preauth]", NULL), x);
+  lw_drain_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_merge),
@@ -223,6 +282,8 @@ int main(void) {
       cmocka_unit_test(test_refusals),
       cmocka_unit_test(test_invariant_random),
       cmocka_unit_test(test_parse_csv),
+      cmocka_unit_test(test_mask_rules),
+      cmocka_unit_test(test_classic_vs_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
