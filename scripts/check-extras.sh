@@ -5,7 +5,8 @@
 #  2. the code also builds warning-free with clang (ARCHITECTURE.md §6);
 #  3. retrieval quality gate on LegalQuAD when ../shared/data is present:
 #     nDCG@10 at least 0.03 above FTS5 unicode61's 0.831; Fragen's cited
-#     sources; the PII and injection-screening evaluations;
+#     sources; the PII and injection-screening evaluations; log template
+#     accuracy (eval_loghub);
 #  4. a short libFuzzer run over the GGUF reader (longer runs:
 #     scripts/fuzz-gguf.sh SECONDS) and 30 s per logwatch parser
 #     (scripts/fuzz-logwatch.sh SECONDS).
@@ -55,6 +56,8 @@ echo "== hidden-instruction screening (BIPIA, GermEval, German documents)"
 build/eval/eval_inject --min-detect 66 --max-fp 0.5 --quiet | tail -2
 echo "== Sigma rules on SigmaHQ's regression events (gate: all 101 fire their rule)"
 build/eval/eval_sigma --min-pass 101 --quiet | tail -2
+echo "== log templates on loghub 2k (gate: GA >= published Drain on each of 10 systems, average >= 0.93)"
+build/eval/eval_loghub --min-ga-each-published --min-ga-avg 0.93 | tail -13
 
 echo "== fuzzing the GGUF reader for 60 s"
 dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed" ||
