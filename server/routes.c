@@ -72,7 +72,7 @@ static const route_t ROUTES[] = {
     {"/api/directory", 0, ROUTE_ID_DIRECTORY, "directory", route_directory, 1,
      1, ROUTE_ALLOW},
     {"/api/security/alerts", 1, ROUTE_ID_SECURITY, "security_alerts",
-     route_security, 1, 1, ROUTE_ALLOW},
+     route_security, 1, 1, ROUTE_GET_POST},
     {"/api/admin/", 1, ROUTE_ID_ADMIN, "admin", route_admin, 1, 1,
      ROUTE_GET_POST},
 };

@@ -170,6 +170,9 @@ ALLOWED_ELSEWHERE = {
     # An OpenID provider: test_oidc.py runs the full login; here OIDC is
     # not configured, and every path below /auth/oidc/ is refused.
     ("/auth/oidc/", "GET"): "test_oidc.py",
+    # A summary needs an alert in logwatch.db (an ingest) and an approved
+    # application; test_logwatch_alerts.py runs it (200, gate refusal 403).
+    ("/api/security/alerts", "POST"): "test_logwatch_alerts.py",
 }
 UPLOAD_TEXT = "Merkblatt\n\nDas Merkblatt zur Probe.\n".encode()
 
@@ -265,6 +268,13 @@ ROWS = {
         ("sb", "GET", "/api/security/alerts/1", None, 403),
         ("rev", "GET", "/api/security/alerts", None, 200),
         ("rev", "GET", "/api/security/alerts?since=24h", None, 200)],
+    # A summary needs the role first (then the gate; no logwatch.db: 404).
+    ("/api/security/alerts", "POST"): [
+        (ANON, "POST", "/api/security/alerts/1/summary", {"app": APP}, 401),
+        ("niemand", "POST", "/api/security/alerts/1/summary", {"app": APP},
+         403),
+        ("sb", "POST", "/api/security/alerts/1/summary", {"app": APP}, 403),
+        ("rev", "POST", "/api/security/alerts/1/summary", {"app": APP}, 404)],
     # Identity: anyone may log in to their own account and ask who they
     # are; logout with the cookie needs the CSRF token.
     ("/api/login", "POST"): [

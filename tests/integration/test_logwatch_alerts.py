@@ -285,6 +285,25 @@ class AlertsSummary(unittest.TestCase):
                "--chat-template", "chatml", "--seed", "5", "--name", "tiny")
         out = lt.run(cls.ws, "logwatch", "alerts", "--json").stdout
         cls.alert = json.loads(out.splitlines()[0])
+        lt.run(cls.ws, "user", "grant", "sb", "informationssicherheit")
+        cls.srv = None
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.srv:
+            cls.srv.stop()
+
+    def server(self):
+        if not AlertsSummary.srv:
+            AlertsSummary.srv = Server(self.ws, "lwalerts-sum", "--dev-tokens",
+                                       "--model", self.model, "--threads", "2")
+        return AlertsSummary.srv
+
+    def post(self, path, body, who="sb"):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return request(self.server(), "POST", path, body=data,
+                       headers={"Authorization": "Bearer dev:" + who,
+                                "Content-Type": "application/json"})
 
     def drafts(self):
         return lt.db_scalar(self.ws, "SELECT count(*) FROM drafts")
@@ -316,6 +335,39 @@ class AlertsSummary(unittest.TestCase):
                    "-m", self.model, check=False)  # unit not permitted
         self.assertEqual(p.returncode, 3, p.stderr)
         self.assertEqual(self.drafts(), before)
+
+
+    def test_summary_over_http(self):
+        path = "/api/security/alerts/%d/summary" % self.alert["id"]
+        before = self.drafts()
+        r = self.post(path, {"app": "lagebild", "max_tokens": 16})
+        self.assertEqual(r.status, 200, r.body)
+        body = r.json()
+        self.assertEqual(body["alert"], self.alert["id"])
+        self.assertEqual(body["label"], "KI-Entwurf – nicht geprüft")
+        self.assertEqual(self.drafts(), before + 1)
+        who = lt.db_scalar(self.ws, "SELECT user_name FROM drafts WHERE id = "
+                           "%d" % body["draft"])
+        self.assertEqual(who, "sb")
+        r = self.post(path, {"app": "entwurf"})  # not approved
+        self.assertEqual(r.status, 403)
+        self.assertEqual(r.json()["error"]["reason"], "not_approved")
+        self.assertEqual(self.drafts(), before + 1)
+        r = self.post(path, {"app": "lagebild"}, who="koord")  # no role
+        self.assertEqual(r.status, 403)
+        self.assertIn("Keine Berechtigung", r.json()["error"]["message"])
+        for bad in (b"", b"[]", b'{"app": 5}', b'{"app": "x", "max_tokens": 0}'):
+            r = self.post(path, bad)
+            self.assertEqual(r.status, 400, bad)
+            self.assertIn("app", r.json()["error"]["message"])
+        r = self.post("/api/security/alerts/999999/summary", {"app": "lagebild"})
+        self.assertEqual(r.status, 404)
+        r = self.post("/api/security/alerts", {"app": "lagebild"})
+        self.assertEqual(r.status, 405)
+        r = request(self.server(), "GET", path,
+                    headers={"Authorization": "Bearer dev:sb"})
+        self.assertEqual(r.status, 405)
+        self.assertEqual(self.drafts(), before + 1)
 
 
 if __name__ == "__main__":
