@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define LW_AHO_OUT 0x80000000u /* flag in delta: target state reports */
+
 struct lw_aho {
   /* patterns until build */
   char *pbuf;
@@ -77,7 +79,7 @@ int lw_aho_add(lw_aho *a, const char *p, size_t len, uint32_t id) {
 static int new_state(lw_aho *a, uint32_t *s) {
   if (a->nstates + 1 > a->scap) {
     size_t n = a->scap ? a->scap * 2 : 256;
-    if (n * a->nclass > LW_AHO_MAX_CELLS) {
+    if (n * a->nclass > LW_AHO_MAX_CELLS || n >= LW_AHO_OUT) {
       n = LW_AHO_MAX_CELLS / a->nclass;
       if (n <= a->nstates) return LOTSE_ELIMIT;
     }
@@ -128,6 +130,37 @@ static int build_trie(lw_aho *a) {
   return rc;
 }
 
+/* Number states in breadth-first order (bfs[0..n) without the root): the
+ * shallow states, where a scan spends most of its time, then share a few
+ * cache lines instead of being spread over the whole table. */
+static int renumber(lw_aho *a, const uint32_t *bfs, size_t n) {
+  size_t ns = a->nstates, nc = a->nclass;
+  uint32_t *map = malloc(ns * sizeof *map);
+  uint32_t *d = malloc(ns * nc * sizeof *d);
+  uint32_t *oh = malloc(ns * sizeof *oh), *dl = malloc(ns * sizeof *dl);
+  if (!map || !d || !oh || !dl) {
+    free(map), free(d), free(oh), free(dl);
+    return LOTSE_ENOMEM;
+  }
+  map[0] = 0;
+  for (size_t i = 0; i < n; i++) map[bfs[i]] = (uint32_t)(i + 1);
+  for (size_t s = 0; s < ns; s++) {
+    uint32_t t = map[s];
+    for (size_t c = 0; c < nc; c++) d[(size_t)t * nc + c] = map[a->delta[s * nc + c]];
+    oh[t] = a->out_head[s];
+    dl[t] = map[a->dict[s]];
+  }
+  free(a->delta), free(a->out_head), free(a->dict), free(map);
+  a->delta = d, a->out_head = oh, a->dict = dl;
+  /* flag transitions into states that report something (LW_AHO_OUT) so
+   * a scan reads the output tables only then */
+  for (size_t i = 0; i < ns * nc; i++) {
+    uint32_t t = d[i];
+    if (oh[t] != UINT32_MAX || dl[t]) d[i] = t | LW_AHO_OUT;
+  }
+  return 0;
+}
+
 /* Breadth-first: fail links, DFA completion, dictionary links. */
 static int build_links(lw_aho *a) {
   size_t n = a->nstates, nc = a->nclass;
@@ -156,8 +189,10 @@ static int build_links(lw_aho *a) {
       }
     }
   }
-  free(fail), free(queue);
-  return 0;
+  free(fail);
+  int rc = renumber(a, queue, qt);
+  free(queue);
+  return rc;
 }
 
 int lw_aho_build(lw_aho *a, lotse_err_t *err) {
@@ -189,8 +224,9 @@ int lw_aho_scan(const lw_aho *a, const char *text, size_t len, lw_aho_cb cb,
   size_t nc = a->nclass;
   uint32_t s = 0;
   for (size_t i = 0; i < len; i++) {
-    s = delta[(size_t)s * nc + cls[t[i]]];
-    if (!s) continue;
+    uint32_t x = delta[(size_t)s * nc + cls[t[i]]];
+    s = x & ~LW_AHO_OUT;
+    if (!(x & LW_AHO_OUT)) continue;
     uint32_t o = a->out_head[s] != UINT32_MAX ? s : a->dict[s];
     while (o) {
       for (uint32_t k = a->out_head[o]; k != UINT32_MAX; k = a->out_next[k])
