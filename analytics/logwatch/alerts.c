@@ -183,55 +183,88 @@ char *lw_alert_explain(const lw_alert *a) {
 
 /* ------------------------------------------------------------ rows */
 
+/* A JSON string of s (NULL: ""); invalid UTF-8 (a Latin-1 log line) is
+ * replaced by U+FFFD rather than lost. NULL only on OOM. */
+static json_t *jtext(const char *s) {
+  if (!s) s = "";
+  size_t n = strlen(s);
+  if (lotse_utf8_valid(s, n)) return json_string(s);
+  char *c = lotse_utf8_sanitize(s, n);
+  json_t *j = c ? json_string(c) : NULL;
+  free(c);
+  return j;
+}
+
+/* Set o[k] = v (reference taken); *bad when v is NULL or setting failed. */
+static void put(json_t *o, const char *k, json_t *v, int *bad) {
+  if (!v || json_object_set_new(o, k, v)) *bad = 1;
+}
+
+static json_t *evidence_json(const lw_alert *a, int *bad) {
+  json_t *ev = json_array();
+  if (!ev) return *bad = 1, NULL;
+  for (size_t i = 0; i < a->n_evidence; i++) {
+    const lw_evidence *e = &a->evidence[i];
+    json_t *x = json_object();
+    if (!x || json_array_append_new(ev, x)) {
+      *bad = 1;
+      break;
+    }
+    put(x, "source", jtext(e->source), bad);
+    put(x, "line", json_integer((json_int_t)e->line), bad);
+    put(x, "ts_ms", json_integer((json_int_t)e->ts_ms), bad);
+    put(x, "text", jtext(e->text), bad);
+  }
+  return ev;
+}
+
+static json_t *details_json(const lw_alert *a, int timed, int *bad) {
+  json_t *det = json_object();
+  if (!det) return *bad = 1, NULL;
+  put(det, "unit", json_string(timed ? "ms" : "line"), bad);
+  if (a->kind == LW_ALERT_BURST) {
+    put(det, "median", json_real(a->base_median), bad);
+    put(det, "q1", json_real(a->base_q1), bad);
+    put(det, "q3", json_real(a->base_q3), bad);
+    put(det, "threshold", json_real(a->threshold), bad);
+    put(det, "bucket_s", json_integer(a->bucket_ms / 1000), bad);
+  } else if (a->kind == LW_ALERT_RARE_SEQUENCE) {
+    put(det, "probability", json_real(a->seq_prob), bad);
+    put(det, "prev_total", json_integer((json_int_t)a->seq_prev_total), bad);
+    put(det, "prev_template_id", json_integer(a->prev_template_id), bad);
+  }
+  return det;
+}
+
 /* The alert as the JSON object that is buffered and stored. */
 json_t *lw_alert_row(const lw_alert *a) {
   char *expl = lw_alert_explain(a);
-  json_t *ev = json_array(), *det = json_object(), *o = json_object();
-  if (!expl || !ev || !det || !o) goto oom;
-  for (size_t i = 0; i < a->n_evidence; i++) {
-    const lw_evidence *e = &a->evidence[i];
-    json_array_append_new(ev, json_pack("{s:s, s:I, s:I, s:s}", "source",
-                                        e->source ? e->source : "", "line",
-                                        (json_int_t)e->line, "ts_ms",
-                                        (json_int_t)e->ts_ms, "text",
-                                        e->text ? e->text : ""));
-  }
-  int timed = a->t_first_ms > 1000000000000LL;
-  json_object_set_new(det, "unit", json_string(timed ? "ms" : "line"));
-  if (a->kind == LW_ALERT_BURST) {
-    json_object_set_new(det, "median", json_real(a->base_median));
-    json_object_set_new(det, "q1", json_real(a->base_q1));
-    json_object_set_new(det, "q3", json_real(a->base_q3));
-    json_object_set_new(det, "threshold", json_real(a->threshold));
-    json_object_set_new(det, "bucket_s", json_integer(a->bucket_ms / 1000));
-  } else if (a->kind == LW_ALERT_RARE_SEQUENCE) {
-    json_object_set_new(det, "probability", json_real(a->seq_prob));
-    json_object_set_new(det, "prev_total", json_integer((json_int_t)a->seq_prev_total));
-    json_object_set_new(det, "prev_template_id", json_integer(a->prev_template_id));
-  }
-  json_object_set_new(o, "open", json_boolean(a->open));
-  json_object_set_new(o, "kind", json_string(lw_alert_kind_name(a->kind)));
-  json_object_set_new(o, "severity", json_string(lw_severity_name(a->severity)));
-  json_object_set_new(o, "severity_rank", json_integer(a->severity));
-  json_object_set_new(o, "source", json_string(a->source ? a->source : ""));
-  json_object_set_new(o, "host", json_string(a->host ? a->host : ""));
-  json_object_set_new(o, "template_id", json_integer(a->template_id));
-  json_object_set_new(o, "template", json_string(a->template_text ? a->template_text : ""));
-  json_object_set_new(o, "prev_template", a->prev_template_text
-                          ? json_string(a->prev_template_text) : json_null());
-  json_object_set_new(o, "first_ms", json_integer(timed ? a->t_first_ms : 0));
-  json_object_set_new(o, "last_ms", json_integer(timed ? a->t_last_ms : 0));
-  json_object_set_new(o, "detected_ms", json_integer(timed ? a->detected_ms : 0));
-  json_object_set_new(o, "line_first", json_integer((json_int_t)a->line_first));
-  json_object_set_new(o, "line_last", json_integer((json_int_t)a->line_last));
-  json_object_set_new(o, "count", json_integer((json_int_t)a->count));
-  json_object_set_new(o, "explanation", json_string(expl));
-  json_object_set_new(o, "details", det);
-  json_object_set_new(o, "evidence", ev);
+  json_t *o = json_object();
+  int bad = !expl || !o, timed = a->t_first_ms > 1000000000000LL;
+  if (bad) goto out;
+  put(o, "open", json_boolean(a->open), &bad);
+  put(o, "kind", json_string(lw_alert_kind_name(a->kind)), &bad);
+  put(o, "severity", json_string(lw_severity_name(a->severity)), &bad);
+  put(o, "severity_rank", json_integer(a->severity), &bad);
+  put(o, "source", jtext(a->source), &bad);
+  put(o, "host", jtext(a->host), &bad);
+  put(o, "template_id", json_integer(a->template_id), &bad);
+  put(o, "template", jtext(a->template_text), &bad);
+  put(o, "prev_template", a->prev_template_text ? jtext(a->prev_template_text)
+                                                : json_null(), &bad);
+  put(o, "first_ms", json_integer(timed ? a->t_first_ms : 0), &bad);
+  put(o, "last_ms", json_integer(timed ? a->t_last_ms : 0), &bad);
+  put(o, "detected_ms", json_integer(timed ? a->detected_ms : 0), &bad);
+  put(o, "line_first", json_integer((json_int_t)a->line_first), &bad);
+  put(o, "line_last", json_integer((json_int_t)a->line_last), &bad);
+  put(o, "count", json_integer((json_int_t)a->count), &bad);
+  put(o, "explanation", jtext(expl), &bad);
+  put(o, "details", details_json(a, timed, &bad), &bad);
+  put(o, "evidence", evidence_json(a, &bad), &bad);
+out:
   free(expl);
-  return o;
-oom:
-  free(expl), json_decref(ev), json_decref(det), json_decref(o);
+  if (!bad) return o;
+  json_decref(o);
   return NULL;
 }
 

@@ -80,10 +80,11 @@ void lw_alert_sink_on_event(void *ud, const lw_event *ev, uint32_t template_id,
   lw_alert_sink *s = ud;
   if (s->rc || ev->malformed || !template_text) return;
   /* Known to the miner from an earlier run: not new for the detector. */
-  if (!is_new_template &&
-      (s->rc = lw_anomaly_mark_known(s->det, ev->source, template_id)))
-    return;
-  s->rc = lw_anomaly_feed(s->det, ev, template_id, template_text);
+  int rc = is_new_template ? 0
+           : lw_anomaly_mark_known(s->det, ev->source, template_id);
+  if (!rc) rc = lw_anomaly_feed(s->det, ev, template_id, template_text);
+  if (rc == LOTSE_ELIMIT) rc = 0; /* an absurd template id: not counted */
+  s->rc = rc;
 }
 
 /* Write one pending row: insert, or update the row of a still open alert. */

@@ -732,6 +732,7 @@ static int64_t event_time(src_state *s, const lw_event *ev) {
 
 int lw_anomaly_seed(lw_anomaly *d, const char *source, uint32_t template_id,
                     uint64_t count) {
+  if (template_id >= LW_ANOMALY_MAX_TEMPLATES) return LOTSE_ELIMIT;
   size_t si;
   src_state *s = src_get(d, source, &si);
   tpl_state *t = s ? tpl_get(s, template_id, 1) : NULL;
@@ -743,6 +744,7 @@ int lw_anomaly_seed(lw_anomaly *d, const char *source, uint32_t template_id,
 
 int lw_anomaly_mark_known(lw_anomaly *d, const char *source,
                           uint32_t template_id) {
+  if (template_id >= LW_ANOMALY_MAX_TEMPLATES) return LOTSE_ELIMIT;
   size_t si;
   src_state *s = src_get(d, source, &si);
   if (!s) return LOTSE_ENOMEM;
@@ -761,6 +763,7 @@ static int feed_template(lw_anomaly *d, tpl_state *t, const char *text) {
 
 int lw_anomaly_feed(lw_anomaly *d, const lw_event *ev, uint32_t template_id,
                     const char *template_text) {
+  if (template_id >= LW_ANOMALY_MAX_TEMPLATES) return LOTSE_ELIMIT;
   size_t si;
   src_state *s = src_get(d, ev->source, &si);
   if (!s) return LOTSE_ENOMEM;

@@ -97,6 +97,10 @@ typedef struct lw_anomaly_opts {
 
 typedef struct lw_anomaly lw_anomaly;
 
+/* Template ids are dense per source (the miner counts from 1); an id at or
+ * above this is refused with LOTSE_ELIMIT (the event is not counted). */
+#define LW_ANOMALY_MAX_TEMPLATES (1u << 22)
+
 /* Override o from lotse.conf (section [logwatch]): anomaly_warmup,
  * anomaly_bucket_s, anomaly_k, anomaly_min_count, anomaly_min_history,
  * anomaly_seq_max_prob, anomaly_window_s, anomaly_host_field. Absent keys
@@ -122,8 +126,9 @@ int lw_anomaly_seed(lw_anomaly *d, const char *source, uint32_t template_id,
 int lw_anomaly_mark_known(lw_anomaly *d, const char *source,
                           uint32_t template_id);
 
-/* One mined event. May call fn for alerts whose window closed. Returns 0 or
- * LOTSE_ENOMEM (the detector stays usable). */
+/* One mined event. May call fn for alerts whose window closed. Returns 0,
+ * LOTSE_ENOMEM or LOTSE_ELIMIT (template id too large; the event is not
+ * counted); the detector stays usable. */
 int lw_anomaly_feed(lw_anomaly *d, const lw_event *ev, uint32_t template_id,
                     const char *template_text);
 

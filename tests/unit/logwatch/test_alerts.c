@@ -76,6 +76,35 @@ static void test_explain_new_and_sequence(void **state) {
   free(t);
 }
 
+/* A Latin-1 log line (invalid UTF-8) keeps its alert: U+FFFD instead. */
+static void test_row_survives_latin1(void **state) {
+  (void)state;
+  static const lw_evidence ev[1] = {
+      {"app.log", 7, 0, "Anmeldung f\xfcr M\xfcller fehlgeschlagen"}};
+  lw_alert a = burst();
+  a.kind = LW_ALERT_NEW_TEMPLATE;
+  a.template_text = "Anmeldung f\xfcr <*> fehlgeschlagen";
+  a.evidence = ev, a.n_evidence = 1;
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+  lotse_err_t err = {0};
+  assert_int_equal(lw_alerts_schema(db, &err), 0);
+  assert_int_equal(lw_alerts_insert(db, &a, NULL, &err), 0);
+  json_t *arr = NULL;
+  assert_int_equal(lw_alerts_list_json(db, NULL, &arr, &err), 0);
+  json_t *o = json_array_get(arr, 0);
+  assert_string_equal(json_string_value(json_object_get(o, "template")),
+                      "Anmeldung f\xef\xbf\xbdr <*> fehlgeschlagen");
+  assert_non_null(strstr(json_string_value(json_object_get(o, "explanation")),
+                         "„Anmeldung f\xef\xbf\xbdr <*> fehlgeschlagen“"));
+  json_t *e = json_array_get(json_object_get(o, "evidence"), 0);
+  assert_string_equal(json_string_value(json_object_get(e, "text")),
+                      "Anmeldung f\xef\xbf\xbdr M\xef\xbf\xbdller "
+                      "fehlgeschlagen");
+  json_decref(arr);
+  sqlite3_close(db);
+}
+
 static sqlite3 *mem_db(void) {
   sqlite3 *db = NULL;
   assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
@@ -315,6 +344,7 @@ int main(void) {
       cmocka_unit_test(test_explain_burst),
       cmocka_unit_test(test_explain_new_and_sequence),
       cmocka_unit_test(test_store_and_list),
+      cmocka_unit_test(test_row_survives_latin1),
       cmocka_unit_test(test_list_without_table_is_empty),
       cmocka_unit_test(test_parse_since),
       cmocka_unit_test(test_open_ro_without_db),

@@ -285,6 +285,20 @@ static void test_opts_from_conf(void **state) {
   lotse_conf_free(c);
 }
 
+static void test_huge_template_id_refused(void **state) {
+  (void)state;
+  got g = {0};
+  lw_anomaly *d = mk(NULL, &g);
+  lw_event ev = {.source = "x", .line = 1, .message = "m", .message_len = 1};
+  assert_int_equal(lw_anomaly_feed(d, &ev, LW_ANOMALY_MAX_TEMPLATES, "m"),
+                   LOTSE_ELIMIT);
+  assert_int_equal(lw_anomaly_feed(d, &ev, UINT32_MAX, "m"), LOTSE_ELIMIT);
+  assert_int_equal(lw_anomaly_mark_known(d, "x", UINT32_MAX), LOTSE_ELIMIT);
+  assert_int_equal(lw_anomaly_feed(d, &ev, 3, "m"), 0); /* still usable */
+  lw_anomaly_flush(d);
+  lw_anomaly_free(d);
+}
+
 static void test_names(void **state) {
   (void)state;
   assert_string_equal(lw_alert_kind_name(LW_ALERT_BURST), "burst");
@@ -306,6 +320,7 @@ int main(void) {
       cmocka_unit_test(test_sources_are_separate),
       cmocka_unit_test(test_bad_options),
       cmocka_unit_test(test_opts_from_conf),
+      cmocka_unit_test(test_huge_template_id_refused),
       cmocka_unit_test(test_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
