@@ -62,42 +62,57 @@ static int64_t civil_ms(int y, int mo, int d, int h, int mi, int s) {
          s * 1000LL;
 }
 
+/* The six numbers of "YYYY-MM-DDTHH:MM:SS" at p (separators checked by
+ * the caller), each within its range; -1 when one is not. */
+static int iso_fields(const char *p, int f[6]) {
+  static const unsigned char at[6] = {0, 5, 8, 11, 14, 17};
+  static const unsigned char len[6] = {4, 2, 2, 2, 2, 2};
+  static const int lo[6] = {0, 1, 1, 0, 0, 0}, hi[6] = {9999, 12, 31, 23, 59, 60};
+  for (int i = 0; i < 6; i++) {
+    f[i] = num(p + at[i], len[i]);
+    if (f[i] < lo[i] || f[i] > hi[i]) return -1;
+  }
+  return 0;
+}
+
+/* ".123456" at p[*i]: milliseconds of the fraction; -1 when malformed. */
+static int iso_frac(const char *p, size_t n, size_t *i) {
+  if (*i >= n || p[*i] != '.') return 0;
+  size_t start = ++*i;
+  int frac = 0, scale = 1000;
+  for (; *i < n && is_digit(p[*i]); (*i)++)
+    if (scale > 1) scale /= 10, frac += (p[*i] - '0') * scale;
+  return *i == start || *i - start > 9 ? -1 : frac;
+}
+
+/* "Z" or "+HH:MM" at p[*i] as an offset in ms; 1 when malformed. */
+static int iso_offset(const char *p, size_t n, size_t *i, int64_t *off) {
+  *off = 0;
+  if (*i < n && (p[*i] == 'Z' || p[*i] == 'z')) {
+    (*i)++;
+    return 0;
+  }
+  if (*i + 6 > n || (p[*i] != '+' && p[*i] != '-') || p[*i + 3] != ':')
+    return 1; /* RFC 5424 requires the offset */
+  int oh = num(p + *i + 1, 2), om = num(p + *i + 4, 2);
+  if (oh < 0 || oh > 23 || om < 0 || om > 59) return 1;
+  *off = (oh * 60 + om) * 60000LL * (p[*i] == '-' ? -1 : 1);
+  *i += 6;
+  return 0;
+}
+
 /* ISO 8601 / RFC 3339 at p[0..n): YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM).
  * Returns its length (0 when not one) and the time in *ms. */
 static size_t iso_ts(const char *p, size_t n, int64_t *ms) {
+  int f[6];
   if (n < 19 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != 't') ||
-      p[13] != ':' || p[16] != ':')
-    return 0;
-  int y = num(p, 4), mo = num(p + 5, 2), d = num(p + 8, 2);
-  int h = num(p + 11, 2), mi = num(p + 14, 2), s = num(p + 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-      mi < 0 || mi > 59 || s < 0 || s > 60)
+      p[13] != ':' || p[16] != ':' || iso_fields(p, f))
     return 0;
   size_t i = 19;
-  int frac = 0, scale = 1000;
-  if (i < n && p[i] == '.') {
-    size_t start = ++i;
-    while (i < n && is_digit(p[i])) {
-      if (scale > 1) {
-        scale /= 10;
-        frac += (p[i] - '0') * scale;
-      }
-      i++;
-    }
-    if (i == start || i - start > 9) return 0;
-  }
-  int64_t off = 0;
-  if (i < n && (p[i] == 'Z' || p[i] == 'z')) {
-    i++;
-  } else if (i + 6 <= n && (p[i] == '+' || p[i] == '-') && p[i + 3] == ':') {
-    int oh = num(p + i + 1, 2), om = num(p + i + 4, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return 0;
-    off = (oh * 60 + om) * 60000LL * (p[i] == '-' ? -1 : 1);
-    i += 6;
-  } else {
-    return 0; /* RFC 5424 requires the offset */
-  }
-  *ms = civil_ms(y, mo, d, h, mi, s) + frac - off;
+  int frac = iso_frac(p, n, &i);
+  int64_t off;
+  if (frac < 0 || iso_offset(p, n, &i, &off)) return 0;
+  *ms = civil_ms(f[0], f[1], f[2], f[3], f[4], f[5]) + frac - off;
   return i;
 }
 
@@ -171,6 +186,20 @@ static int sd_element(const char *p, size_t n, size_t *i) {
   return 0;
 }
 
+/* STRUCTURED-DATA: NILVALUE or one or more SD-ELEMENTs. */
+static int parse_sd(const char *p, size_t n, size_t *i, lw_syslog *o) {
+  if (*i < n && p[*i] == '-') {
+    (*i)++;
+    return 0;
+  }
+  size_t s = *i;
+  if (*i >= n || p[*i] != '[') return -1;
+  while (*i < n && p[*i] == '[')
+    if (sd_element(p, n, i)) return -1;
+  o->sd.p = p + s, o->sd.n = *i - s;
+  return 0;
+}
+
 static int parse_5424(const char *p, size_t n, size_t i, lw_syslog *o) {
   int ver = 0;
   size_t s = i;
@@ -194,15 +223,7 @@ static int parse_5424(const char *p, size_t n, size_t i, lw_syslog *o) {
   if (o->host.n > 255 || o->program.n > 48 || o->pid.n > 128 ||
       o->msgid.n > 32)
     return -1;
-  if (i < n && p[i] == '-') {
-    i++;
-  } else {
-    s = i;
-    if (i >= n || p[i] != '[') return -1;
-    while (i < n && p[i] == '[')
-      if (sd_element(p, n, &i)) return -1;
-    o->sd.p = p + s, o->sd.n = i - s;
-  }
+  if (parse_sd(p, n, &i, o)) return -1;
   if (i < n) {
     if (p[i] != ' ') return -1;
     i++;
