@@ -265,6 +265,9 @@ test("local login with password and TOTP code (2FA) in the browser; logout", asy
   const ctx = await lib.context(browser, null);
   const page = await ctx.newPage();
   await lib.open(page, srv.url, "#/anmelden");
+  await page.getByLabel("Benutzername", { exact: true }).waitFor();
+  // No single sign-on set up here: GET /api/session says so, no link.
+  assert.equal(await page.getByRole("link", { name: /Single Sign-on/ }).count(), 0);
   await page.getByLabel("Benutzername", { exact: true }).fill("anna");
   await page.getByLabel("Passwort", { exact: true }).fill(pw);
   await page.getByRole("button", { name: "Anmelden", exact: true }).click();
@@ -308,7 +311,19 @@ test("OIDC login: single sign-on through a real OpenID provider, back as a named
   const ctx = await lib.context(browser, null);
   try {
     const page = await ctx.newPage();
-    await lib.open(page, osrv.url, "#/anmelden");
+    // A refused callback is a German page with a way back, not raw JSON.
+    const bad = await page.goto(base + "/auth/oidc/callback?state=" + "A".repeat(43) + "&code=x");
+    assert.equal(bad.status(), 400);
+    await page.getByRole("heading", { name: "Anmeldung fehlgeschlagen" }).waitFor();
+    await page.getByRole("alert").filter({ hasText: "Anmeldevorgang" }).waitFor();
+    const bvs = await lib.axe(page, axeSource);
+    await lib.screenshot(page, "anmelden-sso-fehler");
+    assert.deepEqual(bvs, [], lib.describeViolations(bvs));
+    await page.getByRole("link", { name: "Zurück zur Anmeldung" }).click();
+    await page.waitForURL(base + "/#/anmelden");
+    // the 400 itself is reported by the browser; nothing else may be
+    assert.deepEqual(ctx.problems.filter((p) => !/status of 400/.test(p)), []);
+    ctx.problems.length = 0;
     const sso = page.getByRole("link", { name: /Single Sign-on/ });
     const vs = await lib.axe(page, axeSource);
     await lib.screenshot(page, "anmelden-sso");
