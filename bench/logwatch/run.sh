@@ -86,6 +86,8 @@ fmt_stat() {
 }
 # rows DATA-CSV: number of records (csv module, so quoted newlines count once)
 rows() { "$py" -c 'import csv,sys; csv.field_size_limit(1<<30); r=csv.reader(open(sys.argv[1],newline="",encoding="utf-8",errors="replace")); next(r); print(sum(1 for _ in r))' "$1"; }
+# ntemplates CSV: distinct EventTemplate values
+ntemplates() { "$py" -c 'import csv,sys; csv.field_size_limit(1<<30); print(len({r["EventTemplate"] for r in csv.DictReader(open(sys.argv[1],newline="",encoding="utf-8",errors="replace"))}))' "$1"; }
 # setting SYSTEM KEY: one value from drain-settings.json (masks one per line)
 setting() {
   "$py" -c 'import json,sys
@@ -96,7 +98,7 @@ print("\n".join(s) if isinstance(s,list) else s)' "$data/reference/drain-setting
 echo "bench/logwatch: $(nproc) cores, $(uname -m), python $("$py" -c 'import sys,pandas;print(sys.version.split()[0],"pandas",pandas.__version__)')"
 [ "$have_lotse" -eq 1 ] && echo "bench/logwatch: lotse $("$lotse" --version 2>/dev/null | head -1 || echo '?') at $lotse"
 table="| input | lines | tool | wall s | lines/s | CPU s | peak MiB | templates |
-|---|---:|---|---:|---:|---:|---:|---:|"
+|---|---:|---|---:|---:|---:|---:|---|"
 ratios=""
 fail=0
 for sys_name in $systems; do
@@ -125,7 +127,7 @@ for sys_name in $systems; do
     l_stat=$(fmt_stat "$work/${sys_name}.lotse.time" "$n")
     got=$(rows "$work/${sys_name}.lotse.csv")
     [ "$got" -eq "$n" ] || { echo "bench/logwatch: lotse wrote $got rows for $n lines" >&2; fail=1; }
-    l_t=$("$py" -c 'import csv,sys; r=csv.reader(open(sys.argv[1],newline="")); next(r); print(len({x[1] for x in r}))' "$work/${sys_name}.lotse.csv")
+    l_t=$(ntemplates "$work/${sys_name}.lotse.csv")
     table="$table
 | ${sys_name}_2k.log ×$reps | $n | lotse | $l_stat | $l_t |"
   fi
@@ -138,12 +140,12 @@ for sys_name in $systems; do
   p_stat=$(fmt_stat "$work/${sys_name}.py.time" "$n")
   got=$(rows "$work/${sys_name}.py.csv")
   [ "$got" -eq "$n" ] || { echo "bench/logwatch: drain_ref.py wrote $got rows for $n lines" >&2; fail=1; }
-  p_t=$(sed -n 's/.* \([0-9]*\) templates,.*/\1/p' "$work/${sys_name}.py.log")
+  p_t="$(ntemplates "$work/${sys_name}.py.csv") ($(sed -n 's/.* \([0-9]*\) templates,.*/\1/p' "$work/${sys_name}.py.log") clusters)"
   table="$table
 | ${sys_name}_2k.log ×$reps | $n | Python Drain | $p_stat | $p_t |"
   if [ -n "$l_stat" ]; then
     ratios="$ratios
-${sys_name}: lotse is $(awk -v a="${l_stat%%|*}" -v b="${p_stat%%|*}" 'BEGIN{printf "%.0f", b/a}')× faster (wall clock)"
+${sys_name}: lotse $(printf '%s\n%s\n' "$l_stat" "$p_stat" | awk -F'|' 'NR==1{w=$1; c=$3} NR==2{printf "%.0f× faster by wall clock, %.0f× by CPU time", $1/w, (c > 0 ? $3/c : 0)}')"
   fi
 done
 echo
