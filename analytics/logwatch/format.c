@@ -119,7 +119,7 @@ static int compile_regex(lw_format *f, const char *src, lotse_err_t *err) {
   f->md = pcre2_match_data_create_from_pattern(f->re, NULL);
   if (!f->md) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   for (size_t i = 0; i < f->n; i++) {
-    char gname[16];
+    char gname[24];
     snprintf(gname, sizeof gname, "f%zu", i);
     int g = pcre2_substring_number_from_name(f->re, (PCRE2_SPTR)gname);
     if (g <= 0) return lotse_err_set(err, LOTSE_EINTERNAL, "format group lost");
