@@ -704,9 +704,12 @@ static int sequence_step(lw_anomaly *d, size_t si, uint32_t cur, int64_t tm,
   uint64_t *cnt = map_slot(&d->trans, tkey, 1);
   if (!cnt) return LOTSE_ENOMEM;
   double prob = pt->out_total ? (double)*cnt / (double)pt->out_total : 1.0;
+  /* add-one smoothing: a transition never seen after n observations is
+   * only "below p" once n is large enough to say so (n + 1 > 1 / p) */
+  double smoothed = (double)(*cnt + 1) / (double)(pt->out_total + 1);
   int rare = s->events >= d->o.warmup_events && !ct->open_new &&
              pt->out_total >= d->o.seq_min_prev &&
-             ct->seen >= d->o.seq_min_cur && prob < d->o.seq_max_prob;
+             ct->seen >= d->o.seq_min_cur && smoothed < d->o.seq_max_prob;
   uint64_t prev_total = pt->out_total;
   (*cnt)++, pt->out_total++;
   if (!rare) return 0;

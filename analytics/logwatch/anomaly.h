@@ -84,7 +84,8 @@ typedef struct lw_anomaly_opts {
   uint64_t min_count;     /* a burst has at least this many; default 10 */
   size_t min_history;     /* earlier buckets needed for a baseline; 12 */
   size_t history;         /* buckets kept per template; default 288 */
-  double seq_max_prob;    /* rare transition below this; default 0.001 */
+  double seq_max_prob;    /* rare: (count + 1) / (prev seen + 1) below this;
+                             default 0.001 */
   uint64_t seq_min_prev;  /* prev template seen at least; default 100 */
   uint64_t seq_min_cur;   /* cur template seen at least; default 20 */
   int64_t window_ms;      /* new/rare alerts collect lines until this long
