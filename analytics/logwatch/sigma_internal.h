@@ -98,6 +98,7 @@ typedef struct sg_ls {
   const char *eids;    /* "1" or "12,13,14", NULL = any */
   const char *alt_channel, *alt_eids; /* a second source (Security 4688) */
   const char *programs; /* "sshd" or "cron,crond" (lower-case) */
+  const char *eventtypes; /* Sysmon 12: "createkey" / "deletekey,deletevalue" */
 } sg_ls;
 
 /* Field name interning: name → id. */

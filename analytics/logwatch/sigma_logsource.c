@@ -145,6 +145,9 @@ static int resolve_windows(const char *cat, const char *svc, sg_ls *l) {
         l->channel = SYSMON, l->eids = win_cat[i].eids;
         if (!strcmp(cat, "process_creation"))
           l->alt_channel = "security", l->alt_eids = "4688";
+        /* Sysmon 12 is both: the event type tells (as Sigma's pipeline) */
+        if (!strcmp(cat, "registry_add")) l->eventtypes = "createkey";
+        if (!strcmp(cat, "registry_delete")) l->eventtypes = "deletekey,deletevalue";
         return 0;
       }
     for (size_t i = 0; i < sizeof win_other / sizeof *win_other; i++)
@@ -241,6 +244,9 @@ void sg_ls_eval(const lw_sigma *s, const sg_evview *ev, uint8_t *active) {
   sg_ev_value(ev, s->f_eventid, &eid, &en);
   sg_ev_value(ev, s->f_program, &prog, &pn);
   sg_ev_value(ev, s->f_type, &type, &tn);
+  size_t etn = 0;
+  const char *et = NULL;
+  sg_ev_value(ev, s->f_eventtype, &et, &etn);
   int windows = chan && cn > 0;
   int linux_sysmon = windows && cn == 24 && !memcmp(chan, "linux-sysmon/operational", 24);
   if (linux_sysmon) windows = 0;
@@ -253,6 +259,7 @@ void sg_ls_eval(const lw_sigma *s, const sg_evview *ev, uint8_t *active) {
       ok = windows && (source_ok(chan, cn, eid, en, l->channel, l->eids) ||
                        (l->alt_channel &&
                         source_ok(chan, cn, eid, en, l->alt_channel, l->alt_eids)));
+      if (ok && l->eventtypes) ok = in_list(l->eventtypes, et, etn);
       break;
     case SG_LS_LINUX_SYSMON:
       ok = linux_sysmon && in_list(l->eids, eid, en);

@@ -249,6 +249,18 @@ static void test_logsource(void **state) {
                     "detection:\n  sel:\n    EventID: 4625\n  condition: sel\n";
   assert_int_equal(fires_in("4625", "Security", svc, NULL), 1);
   assert_int_equal(fires_in("4625", "System", svc, NULL), 0);
+  /* Sysmon 12 is registry_add or registry_delete by its event type */
+  const char *add = "title: t\nlogsource:\n  product: windows\n  category: registry_add\n"
+                    "detection:\n  sel:\n    TargetObject|contains: '\\Run\\'\n  condition: sel\n";
+  const char *del = "title: t\nlogsource:\n  product: windows\n  category: registry_delete\n"
+                    "detection:\n  sel:\n    TargetObject|contains: '\\Run\\'\n  condition: sel\n";
+  const char *chan = "Microsoft-Windows-Sysmon/Operational";
+  assert_int_equal(fires_in("12", chan, add, "EventType", "CreateKey",
+                            "TargetObject", "HKLM\\x\\Run\\y", NULL), 1);
+  assert_int_equal(fires_in("12", chan, del, "EventType", "CreateKey",
+                            "TargetObject", "HKLM\\x\\Run\\y", NULL), 0);
+  assert_int_equal(fires_in("12", chan, del, "EventType", "DeleteValue",
+                            "TargetObject", "HKLM\\x\\Run\\y", NULL), 1);
   /* Linux: syslog program and keywords */
   const char *ssh = "title: t\nlogsource:\n  product: linux\n  service: sshd\n"
                     "detection:\n  kw:\n    - 'Failed password'\n  condition: kw\n";
