@@ -26,8 +26,11 @@ static const char STAR[] = "<*>";
 
 /* ---------------------------------------------------------------- utils */
 
+/* Python's str.split() whitespace (ASCII part), and NUL: a template is a C
+ * string, so a NUL inside a token would cut it short. */
 static int is_space(unsigned char c) {
-  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f) ||
+         c == 0;
 }
 
 static uint64_t hash_tok(uint32_t parent, const char *p, size_t n) {
@@ -74,9 +77,9 @@ static int apply_masks(lw_drain *d, const char *s, size_t n, const char **out,
     char *o = d->mbuf[w];
     while (pos <= cl) {
       int rc = mk->jit ? pcre2_jit_match(mk->re, (PCRE2_SPTR)cur, cl, pos, 0,
-                                         d->md, NULL)
+                                         d->md, d->mc)
                        : pcre2_match(mk->re, (PCRE2_SPTR)cur, cl, pos, 0,
-                                     d->md, NULL);
+                                     d->md, d->mc);
       if (rc < 0) break; /* no match (or limit): keep the rest */
       const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
       size_t ms = ov[0], me = ov[1];
@@ -389,7 +392,12 @@ static int compile_masks(lw_drain *d, const lw_drain_opts *o,
     d->n_masks++;
   }
   d->md = pcre2_match_data_create(16, NULL);
-  return d->md ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  d->mc = pcre2_match_context_create(NULL);
+  if (d->mc) { /* a mask over its limit stops masking that line */
+    pcre2_set_match_limit(d->mc, 100000);
+    pcre2_set_depth_limit(d->mc, 10000);
+  }
+  return d->md && d->mc ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
 }
 
 static int check_opts(lw_drain *d, const lw_drain_opts *o, lotse_err_t *err) {
@@ -504,6 +512,7 @@ void lw_drain_free(lw_drain *d) {
   for (size_t i = 0; i < d->n_masks; i++) pcre2_code_free(d->masks[i].re);
   free(d->masks);
   pcre2_match_data_free(d->md);
+  pcre2_match_context_free(d->mc);
   free(d->mbuf[0]), free(d->mbuf[1]);
   free(d->tp), free(d->tl), free(d->tv), free(d->tbuf);
   free(d);

@@ -49,6 +49,7 @@ struct lw_drain {
   lw_mask *masks;
   size_t n_masks;
   pcre2_match_data *md;
+  pcre2_match_context *mc;
   char *mbuf[2];
   size_t mcap[2];
   const char **tp; /* tokens of the current line */

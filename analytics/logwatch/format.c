@@ -18,6 +18,7 @@
 struct lw_format {
   pcre2_code *re;
   pcre2_match_data *md; /* reused by lw_format_match (one thread) */
+  pcre2_match_context *mc; /* backtracking limit, see LW_FORMAT_MATCH_LIMIT */
   int jit;
   size_t n;
   int content_idx;
@@ -117,7 +118,12 @@ static int compile_regex(lw_format *f, const char *src, lotse_err_t *err) {
   }
   f->jit = pcre2_jit_compile(f->re, PCRE2_JIT_COMPLETE) == 0;
   f->md = pcre2_match_data_create_from_pattern(f->re, NULL);
-  if (!f->md) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  f->mc = pcre2_match_context_create(NULL);
+  if (f->mc) {
+    pcre2_set_match_limit(f->mc, LW_FORMAT_MATCH_LIMIT);
+    pcre2_set_depth_limit(f->mc, LW_FORMAT_MATCH_LIMIT / 10);
+  }
+  if (!f->md || !f->mc) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   for (size_t i = 0; i < f->n; i++) {
     char gname[24];
     snprintf(gname, sizeof gname, "f%zu", i);
@@ -158,9 +164,9 @@ int lw_format_match(const lw_format *f, const char *line, size_t len,
   while (len && is_space((unsigned char)line[len - 1])) len--;
   while (len && is_space((unsigned char)*line)) line++, len--;
   int rc = f->jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)line, len, 0, 0,
-                                    f->md, NULL)
+                                    f->md, f->mc)
                   : pcre2_match(f->re, (PCRE2_SPTR)line, len, 0, 0, f->md,
-                                NULL);
+                                f->mc);
   /* A line that needs more backtracking than PCRE2's limits is malformed,
    * not an error: one odd line must not stop a whole ingest (found by
    * tests/fuzz/fuzz_logwatch_format.c: 128 bytes with many space runs). */
@@ -200,6 +206,7 @@ const char *lw_format_field_name(const lw_format *f, size_t i) {
 void lw_format_free(lw_format *f) {
   if (!f) return;
   pcre2_match_data_free(f->md);
+  pcre2_match_context_free(f->mc);
   pcre2_code_free(f->re);
   free(f);
 }

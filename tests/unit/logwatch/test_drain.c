@@ -73,6 +73,11 @@ static void test_short_and_empty(void **state) {
   uint32_t e = add(d, "session opened 456", NULL);
   assert_int_equal(c, e);
   assert_string_equal(lw_drain_template(d, c), "session opened <*>");
+  /* NUL separates tokens: templates are C strings */
+  uint32_t id;
+  int nw;
+  assert_int_equal(lw_drain_add(d, "nul\0inside x", 12, &id, &nw), 0);
+  assert_string_equal(lw_drain_template(d, id), "nul inside x");
   uint32_t z = add(d, "", NULL), z2 = add(d, "   ", NULL);
   assert_int_equal(z, z2);
   assert_string_equal(lw_drain_template(d, z), "");

@@ -114,12 +114,32 @@ static void test_bad_patterns(void **state) {
   lw_format_free(NULL);
 }
 
+/* A line needing more backtracking than LW_FORMAT_MATCH_LIMIT is
+ * malformed (0), not an error (found by helper E's fuzzer). */
+static void test_backtracking_limit(void **state) {
+  (void)state;
+  lw_format *f = compile("<Date> <Day> <Time> <Component> sshd\\[<Pid>\\]: "
+                         "<Content>");
+  char line[4096] = "";
+  for (int i = 0; i < 300; i++) strcat(line, "a ");
+  strcat(line, "sshd[1 ]:x sshd[ ]:");
+  assert_int_equal(lw_format_match(f, line, strlen(line), NULL, 0, NULL, NULL,
+                                   NULL), 0);
+  const char *ok = "Dec 10 06:55:46 LabSZ sshd[24200]: reverse mapping failed";
+  const char *c;
+  size_t cl;
+  assert_int_equal(lw_format_match(f, ok, strlen(ok), NULL, 0, NULL, &c, &cl), 1);
+  assert_memory_equal(c, "reverse mapping failed", cl);
+  lw_format_free(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hdfs),
       cmocka_unit_test(test_regex_fragments),
       cmocka_unit_test(test_no_content),
       cmocka_unit_test(test_bad_patterns),
+      cmocka_unit_test(test_backtracking_limit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
