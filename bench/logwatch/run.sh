@@ -88,6 +88,17 @@ fmt_stat() {
 rows() { "$py" -c 'import csv,sys; csv.field_size_limit(1<<30); r=csv.reader(open(sys.argv[1],newline="",encoding="utf-8",errors="replace")); next(r); print(sum(1 for _ in r))' "$1"; }
 # ntemplates CSV: distinct EventTemplate values
 ntemplates() { "$py" -c 'import csv,sys; csv.field_size_limit(1<<30); print(len({r["EventTemplate"] for r in csv.DictReader(open(sys.argv[1],newline="",encoding="utf-8",errors="replace"))}))' "$1"; }
+# agree A.csv B.csv: share of rows with the same EventTemplate (row by row)
+agree() {
+  "$py" -c 'import csv,sys
+csv.field_size_limit(1<<30)
+a=csv.DictReader(open(sys.argv[1],newline="",encoding="utf-8",errors="replace"))
+b=csv.DictReader(open(sys.argv[2],newline="",encoding="utf-8",errors="replace"))
+n=same=0
+for x,y in zip(a,b):
+    n+=1; same+=x["EventTemplate"]==y["EventTemplate"]
+print("%.4f (%d of %d)" % (same/n if n else 0, same, n))' "$1" "$2"
+}
 # setting SYSTEM KEY: one value from drain-settings.json (masks one per line)
 setting() {
   "$py" -c 'import json,sys
@@ -97,7 +108,7 @@ print("\n".join(s) if isinstance(s,list) else s)' "$data/reference/drain-setting
 
 echo "bench/logwatch: $(nproc) cores, $(uname -m), python $("$py" -c 'import sys,pandas;print(sys.version.split()[0],"pandas",pandas.__version__)')"
 [ "$have_lotse" -eq 1 ] && echo "bench/logwatch: lotse $("$lotse" --version 2>/dev/null | head -1 || echo '?') at $lotse"
-table="| input | lines | tool | wall s | lines/s | CPU s | peak MiB | templates |
+table="| input | lines | tool | wall s | lines/s | CPU s | peak MiB | distinct templates |
 |---|---:|---|---:|---:|---:|---:|---|"
 ratios=""
 fail=0
@@ -117,19 +128,22 @@ for sys_name in $systems; do
   pyargs=(); lwargs=()
   for m in "${masks[@]}"; do pyargs+=(--mask "$m"); lwargs+=(--mask "$m"); done
 
-  l_stat=""
+  stats=()
   if [ "$have_lotse" -eq 1 ]; then
-    echo "bench/logwatch: $sys_name, $n lines: lotse logwatch parse" >&2
-    timed "$work/${sys_name}.lotse.time" "$lotse" logwatch parse --format "$fmt" "${lwargs[@]}" \
-      --st "$st" --depth "$depth" "$in" --out "$work/${sys_name}.lotse.csv" \
-      >"$work/${sys_name}.lotse.log" 2>&1 || {
-      cat "$work/${sys_name}.lotse.log" >&2; echo "bench/logwatch: lotse failed" >&2; exit 1; }
-    l_stat=$(fmt_stat "$work/${sys_name}.lotse.time" "$n")
-    got=$(rows "$work/${sys_name}.lotse.csv")
-    [ "$got" -eq "$n" ] || { echo "bench/logwatch: lotse wrote $got rows for $n lines" >&2; fail=1; }
-    l_t=$(ntemplates "$work/${sys_name}.lotse.csv")
-    table="$table
-| ${sys_name}_2k.log ×$reps | $n | lotse | $l_stat | $l_t |"
+    for mode in default classic; do
+      extra=(); label="lotse"
+      [ "$mode" = classic ] && { extra=(--classic); label="lotse --classic"; }
+      out="$work/${sys_name}.lotse-$mode"
+      echo "bench/logwatch: $sys_name, $n lines: $label" >&2
+      timed "$out.time" "$lotse" logwatch parse --format "$fmt" "${lwargs[@]}" \
+        --st "$st" --depth "$depth" "${extra[@]}" "$in" --out "$out.csv" >"$out.log" 2>&1 || {
+        cat "$out.log" >&2; echo "bench/logwatch: $label failed" >&2; exit 1; }
+      stats+=("$label|$(fmt_stat "$out.time" "$n")")
+      got=$(rows "$out.csv")
+      [ "$got" -eq "$n" ] || { echo "bench/logwatch: $label wrote $got rows for $n lines" >&2; fail=1; }
+      table="$table
+| ${sys_name}_2k.log ×$reps | $n | $label | $(fmt_stat "$out.time" "$n") | $(ntemplates "$out.csv") |"
+    done
   fi
 
   echo "bench/logwatch: $sys_name, $n lines: drain_ref.py" >&2
@@ -143,9 +157,13 @@ for sys_name in $systems; do
   p_t="$(ntemplates "$work/${sys_name}.py.csv") ($(sed -n 's/.* \([0-9]*\) templates,.*/\1/p' "$work/${sys_name}.py.log") clusters)"
   table="$table
 | ${sys_name}_2k.log ×$reps | $n | Python Drain | $p_stat | $p_t |"
-  if [ -n "$l_stat" ]; then
+  for st_line in "${stats[@]}"; do
     ratios="$ratios
-${sys_name}: lotse $(printf '%s\n%s\n' "$l_stat" "$p_stat" | awk -F'|' 'NR==1{w=$1; c=$3} NR==2{printf "%.0f× faster by wall clock, %.0f× by CPU time", $1/w, (c > 0 ? $3/c : 0)}')"
+${sys_name}, ${st_line%%|*}: $(printf '%s\n%s\n' "${st_line#*|}" "$p_stat" | awk -F'|' 'NR==1{w=$1; c=$3} NR==2{printf "%.0f× faster than Python Drain by wall clock, %.0f× by CPU time", $1/w, (c > 0 ? $3/c : 0)}')"
+  done
+  if [ "$have_lotse" -eq 1 ]; then
+    ratios="$ratios
+${sys_name}: lines whose template text is the same in lotse --classic and Python Drain: $(agree "$work/${sys_name}.lotse-classic.csv" "$work/${sys_name}.py.csv")"
   fi
 done
 echo
