@@ -184,8 +184,8 @@ static int html_escape(lotse_buf_t *b, const char *s) {
  * yet, or it was not accepted), answered with a German page that leads
  * back to the login, since the browser came here by navigation and would
  * show JSON as raw text. The status stays 4xx/5xx. */
-static enum MHD_Result fail_page(http_req_t *r, unsigned status,
-                                 const char *reason, const char *msg) {
+enum MHD_Result oidc_fail_page(struct http_req *r, unsigned status,
+                               const char *reason, const char *msg) {
   login_event_t ev = {.kind = LOGIN_EVENT_FAILURE, .method = "oidc",
                       .reason = reason};
   lotse_err_t err = {0};
@@ -273,7 +273,7 @@ static enum MHD_Result oidc_login(http_req_t *r, const oidc_conf_t *o) {
   if (rc) {
     lotse_buf_release(&url);
     lotse_log(LOTSE_LOG_WARN, "oidc: %s", err.msg);
-    return fail_page(r, 502, "provider_unreachable",
+    return oidc_fail_page(r, 502, "provider_unreachable",
                      "Der Identitätsanbieter ist nicht erreichbar; bitte "
                      "später erneut versuchen");
   }
@@ -371,19 +371,19 @@ static int attempt_or_reply(http_req_t *r, const oidc_conf_t *o,
     pthread_mutex_unlock(&G.lock);
   }
   if (rc) {
-    fail_page(r, 400, "bad_state",
+    oidc_fail_page(r, 400, "bad_state",
               "Der Anmeldevorgang ist unbekannt oder abgelaufen; bitte "
               "erneut anmelden");
     return -1;
   }
   if (iss && strcmp(iss, o->issuer) != 0) { /* RFC 9207 mix-up defence */
-    fail_page(r, 400, "wrong_issuer",
+    oidc_fail_page(r, 400, "wrong_issuer",
               "Die Antwort stammt nicht vom konfigurierten "
               "Identitätsanbieter");
     return -1;
   }
   if (arg(r, "error") || !arg(r, "code")) {
-    fail_page(r, 401, "provider_refused",
+    oidc_fail_page(r, 401, "provider_refused",
               "Die Anmeldung beim Identitätsanbieter wurde abgebrochen oder "
               "abgelehnt");
     return -1;
@@ -403,7 +403,7 @@ static enum MHD_Result oidc_callback(http_req_t *r, const oidc_conf_t *o) {
   if (!rc) rc = redeem_code(o, token_url, arg(r, "code"), &p, &idt, &err);
   if (rc) {
     lotse_log(LOTSE_LOG_WARN, "oidc: %s", err.msg);
-    return fail_page(r, 502, "code_not_redeemed",
+    return oidc_fail_page(r, 502, "code_not_redeemed",
                      "Der Identitätsanbieter hat den Anmeldecode nicht "
                      "bestätigt");
   }
@@ -416,10 +416,10 @@ static enum MHD_Result oidc_callback(http_req_t *r, const oidc_conf_t *o) {
     free(idt);
     lotse_log(LOTSE_LOG_WARN, "oidc: %s", err.msg);
     if (why == JWT_OK)
-      return fail_page(r, 502, "keys_unavailable",
+      return oidc_fail_page(r, 502, "keys_unavailable",
                        "Die Schlüssel des Identitätsanbieters sind nicht "
                        "abrufbar");
-    return fail_page(r, 401, "bad_token", jwt_reason_de(why));
+    return oidc_fail_page(r, 401, "bad_token", jwt_reason_de(why));
   }
   char user[OIDC_NAME_MAX];
   rc = oidc_user_provision(r->w->st, o, o->issuer, claims, lotse_now_unix(),
@@ -428,10 +428,10 @@ static enum MHD_Result oidc_callback(http_req_t *r, const oidc_conf_t *o) {
   json_decref(claims);
   if (rc) {
     free(idt);
-    if (rc == LOTSE_EACCESS) return fail_page(r, 403, "account_refused",
+    if (rc == LOTSE_EACCESS) return oidc_fail_page(r, 403, "account_refused",
                                               err.msg);
     lotse_log(LOTSE_LOG_ERROR, "oidc: %s", err.msg);
-    return fail_page(r, 500, "provision_failed",
+    return oidc_fail_page(r, 500, "provision_failed",
                      "Das Benutzerkonto konnte nicht angelegt werden");
   }
   /* End the session this browser had when the attempt began. */

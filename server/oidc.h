@@ -25,6 +25,7 @@
 #include "store/store.h"
 
 #include <jansson.h>
+#include <microhttpd.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -185,5 +186,9 @@ void oidc_session_remember(const char *id, const char *id_token);
  * the provider has no end_session_endpoint or OIDC is off. Negative only
  * on out-of-memory; an unreachable provider means no URL (logged). */
 int oidc_logout_url(struct http_req *r, const char *id, char **url);
+/* Refuse a single-sign-on login: audit it (auth.login_failed, reason) and
+ * queue a German HTML page with msg and a link back to the login. */
+enum MHD_Result oidc_fail_page(struct http_req *r, unsigned status,
+                               const char *reason, const char *msg);
 
 #endif

@@ -236,8 +236,24 @@ enum MHD_Result server_session_login_reply(struct http_req *r,
   }
   int rc = session_create(r->w->st, &o, user, mfa, method, lotse_now_unix(),
                           id, &sess, &err);
-  if (rc == LOTSE_ENOTFOUND)
-    return server_reply_unauthorized(r, "Unbekannter Benutzer");
+  if (rc == LOTSE_ENOTFOUND) {
+    /* A known user without a session: the account is deactivated (the
+     * store refuses its sessions). The provider vouched for the user, so
+     * single sign-on says why; a password login is answered like a wrong
+     * password, so a password of a deactivated account cannot be tested. */
+    if (location)
+      return oidc_fail_page(r, MHD_HTTP_FORBIDDEN, "account_disabled",
+                            "Ihr Benutzerkonto ist in lotse deaktiviert; "
+                            "bitte wenden Sie sich an die Administration");
+    login_event_t ev = {.kind = LOGIN_EVENT_FAILURE, .user = user,
+                        .user_known = login_audit_user_known(r->w->st, user),
+                        .method = audit_method(method),
+                        .reason = "account_disabled"};
+    if (!ev.user_known) ev.reason = "unknown_user";
+    if (login_audit(r->w->st, &ev, &err))
+      lotse_log(LOTSE_LOG_ERROR, "server: audit: %s", err.msg);
+    return server_reply_unauthorized(r, "Benutzername oder Passwort falsch");
+  }
   if (!rc) rc = session_cookie_format(&o, id, cookie, sizeof cookie);
   if (!rc && id_token) oidc_session_remember(id, id_token);
   if (rc) {

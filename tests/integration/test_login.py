@@ -261,6 +261,26 @@ class Login(lt.TestCase):
                           ("rev", "totp_not_enrolled")])
         self.assertNotIn(wrong, json.dumps([r["details"] for r in new]))
 
+    def test_deactivated_account_answered_like_wrong_password(self):
+        import sqlite3
+        lt.run(self.ws, "user", "add", "dora")
+        self.assertEqual(passwd(self.ws, "dora", "Dora-Passwort-11")
+                         .returncode, 0)
+        con = sqlite3.connect(os.path.join(self.ws, "lotse.db"))
+        with con:
+            con.execute("UPDATE users SET disabled_at = 1, disabled_by = "
+                        "'chef' WHERE name = 'dora'")
+        con.close()
+        before = len(self.audit()[0])
+        right = Client(self.srv).login("dora", "Dora-Passwort-11")
+        wrong = Client(self.srv).login("anna", "Falsches-Passwort")
+        self.assertEqual((right.status, right.json()),
+                         (wrong.status, wrong.json()))
+        self.assertIsNone(right.header("Set-Cookie"))
+        rec = self.audit()[0][before]
+        self.assertEqual((rec["action"], rec["actor"], rec["reason_code"]),
+                         ("auth.login_failed", "dora", "account_disabled"))
+
     # ------------------------------------------------------------ sessions
 
     def test_new_login_ends_the_browsers_session(self):

@@ -247,6 +247,33 @@ class TestOidc(lt.TestCase):
             self.ws, "SELECT subject FROM user_identities WHERE user_id=%d"
             % uid), "sub-bob")
 
+    def test_deactivated_user_gets_the_page(self):
+        import sqlite3
+        self.set_mode("ok")
+        b = Browser()
+        st, _, body = self.finish(b, self.to_callback(b, "bob"))
+        self.assertEqual(st, 302, body)  # linked and provisioned
+        db = os.path.join(self.ws, "lotse.db")
+        con = sqlite3.connect(db)
+        try:
+            with con:
+                con.execute("UPDATE users SET disabled_at = 1 WHERE "
+                            "name = 'bob'")
+            b = Browser()
+            before = len(self.audit())
+            st, _, body = self.finish(b, self.to_callback(b, "bob"))
+            self.assertEqual(st, 403, body)
+            self.assertIn("deaktiviert", self.error_page(st, body))
+            self.assertNotIn("lotse_session", self.jar(b))
+            rec = self.audit()[before]
+            self.assertEqual((rec["action"], rec["reason_code"]),
+                             ("auth.login_failed", "account_disabled"))
+        finally:
+            with con:
+                con.execute("UPDATE users SET disabled_at = NULL WHERE "
+                            "name = 'bob'")
+            con.close()
+
     def test_state_must_match_browser_and_works_once(self):
         self.set_mode("ok")
         b = Browser()
