@@ -180,6 +180,20 @@ static int tmpl_slot(lw_src *s, uint32_t cid) {
   return 0;
 }
 
+/* A new cluster whose template equals one restored from the store (the
+ * miner may route a seeded template differently from the message that made
+ * it) keeps the stored id; 0 when there is none. New clusters are rare, so
+ * a scan is cheap. */
+static int64_t known_id(const lw_src *s, uint32_t cid) {
+  const char *text = lw_drain_template(s->drain, cid);
+  for (size_t i = 0; text && i < s->n_t; i++) {
+    if (i == cid || !s->t[i].store_id) continue;
+    const char *other = lw_drain_template(s->drain, (uint32_t)i);
+    if (other && !strcmp(other, text)) return s->t[i].store_id;
+  }
+  return 0;
+}
+
 /* Mine ev->message, count it, call back. */
 static int event(lw_run *r, lw_src *s, lw_event *ev) {
   uint32_t cid;
@@ -192,7 +206,7 @@ static int event(lw_run *r, lw_src *s, lw_event *ev) {
   if ((rc = tmpl_slot(s, cid))) return lotse_err_set(r->err, rc, "out of memory");
   lw_tmpl *t = &s->t[cid];
   int is_new = 0;
-  if (!t->store_id) {
+  if (!t->store_id && !(t->store_id = known_id(s, cid))) {
     t->store_id = s->next_tid++;
     is_new = 1;
     r->stats->new_templates++;
@@ -463,7 +477,7 @@ static size_t total_templates(lw_src *const *srcs, size_t n) {
   for (size_t i = 0; i < n; i++) {
     int seen = !srcs[i];
     for (size_t k = 0; k < i && !seen; k++) seen = srcs[k] == srcs[i];
-    if (!seen) t += lw_drain_count(srcs[i]->drain);
+    if (!seen) t += (size_t)(srcs[i]->next_tid - 1);
   }
   return t;
 }

@@ -156,17 +156,32 @@ class IngestFiles(lt.TestCase):
                 "PacketResponder %d for block blk_%d terminating" % (i, i % 3,
                                                                      1000 + i)
                 for i in range(8)]
+        served = ["081109 2037%02d 19 INFO dfs.DataNode$DataXceiver: "
+                  "10.251.73.%d:50010 Served block blk_-70%d to /10.251.73.%d"
+                  % (i, i, i, i) for i in range(3)]
         log = lt.write(os.path.join(d, "hdfs.log"),
-                       "\n".join(good + ["kein Kopf"]) + "\n")
+                       "\n".join(good + ["kein Kopf"] + served) + "\n")
         s = summary(ingest(ws, "--format",
                            "<Date> <Time> <Pid> <Level> <Component>: <Content>",
                            "--source", "hdfs", "--mask", r"blk_-?\d+", log))
-        self.assertEqual((s["events"], s["malformed"]), (8, 1))
-        self.assertEqual(db(ws, "SELECT template, count FROM templates"),
-                         [("PacketResponder <*> for block <*> terminating", 8)])
+        self.assertEqual((s["events"], s["malformed"]), (11, 1))
+        tmpl = db(ws, "SELECT id, template, count FROM templates")
+        self.assertEqual(tmpl[0], (1, "PacketResponder <*> for block <*> "
+                                      "terminating", 8))
+        self.assertEqual(len(tmpl), 2)
+        self.assertEqual(s["templates"], 2)
+        # Restored templates keep their ids, also those starting with a
+        # variable part.
+        s2 = summary(ingest(ws, "--format",
+                            "<Date> <Time> <Pid> <Level> <Component>: "
+                            "<Content>", "--source", "hdfs", "--mask",
+                            r"blk_-?\d+", log))
+        self.assertEqual((s2["new_templates"], s2["templates"]), (0, 2))
+        self.assertEqual(db(ws, "SELECT id, template, count FROM templates"),
+                         [(i, t, 2 * c) for i, t, c in tmpl])
         self.assertEqual(db(ws, "SELECT name, kind FROM sources"),
                          [("hdfs", "lines")])
-        ms = db(ws, "SELECT first_ms, last_ms FROM templates")[0]
+        ms = db(ws, "SELECT first_ms, last_ms FROM templates WHERE id = 1")[0]
         self.assertEqual(ms[1] - ms[0], 7000)  # Date + Time of the header
 
     def test_conf_per_source_format(self):
