@@ -141,7 +141,11 @@ int sg_values_compile(lw_sigma *s, const char *key, yaml_document_t *doc,
 void sg_value_release(sg_value *v);
 /* Match one value against one field value (raw and lower-cased copies). */
 int sg_value_match(const sg_value *v, const char *raw, const char *low,
-                   size_t len, pcre2_match_data *md);
+                   size_t len, pcre2_match_data *md, pcre2_match_context *mc);
+/* Backtracking budget of one regular expression on one value: log lines
+ * are attacker-controlled, a rule's regex must not hang the matcher. */
+#define SG_RE_MATCH_LIMIT 200000u
+#define SG_RE_DEPTH_LIMIT 10000u
 /* Sigma string → bytes + wildcard mask (escapes resolved). */
 int sg_sstr_parse(const char *in, size_t n, char **s, uint8_t **mask,
                   size_t *len);

@@ -226,6 +226,7 @@ int lw_sigma_compile(lw_sigma *s, lotse_err_t *err) {
 struct lw_sigma_ctx {
   const lw_sigma *s;
   pcre2_match_data *md;
+  pcre2_match_context *mc;
   uint32_t stamp;
   uint32_t *fstamp; /* per field id */
   int32_t *first;
@@ -259,6 +260,11 @@ lw_sigma_ctx *lw_sigma_ctx_new(const lw_sigma *s) {
     maxsel = s->rule[i].nsel > maxsel ? s->rule[i].nsel : maxsel;
   c->s = s;
   c->md = pcre2_match_data_create(4, NULL);
+  c->mc = pcre2_match_context_create(NULL);
+  if (c->mc) {
+    pcre2_set_match_limit(c->mc, SG_RE_MATCH_LIMIT);
+    pcre2_set_depth_limit(c->mc, SG_RE_DEPTH_LIMIT);
+  }
   c->fstamp = calloc(nf, sizeof *c->fstamp);
   c->first = calloc(nf, sizeof *c->first);
   c->rstamp = calloc(nr, sizeof *c->rstamp);
@@ -267,7 +273,7 @@ lw_sigma_ctx *lw_sigma_ctx_new(const lw_sigma *s) {
   c->active = calloc(s->nls + 1, 1);
   c->selc = malloc(maxsel);
   c->selcap = maxsel;
-  if (!c->md || !c->fstamp || !c->first || !c->rstamp || !c->cand ||
+  if (!c->md || !c->mc || !c->fstamp || !c->first || !c->rstamp || !c->cand ||
       !c->hits || !c->active || !c->selc) {
     lw_sigma_ctx_free(c);
     return NULL;
@@ -278,6 +284,7 @@ lw_sigma_ctx *lw_sigma_ctx_new(const lw_sigma *s) {
 void lw_sigma_ctx_free(lw_sigma_ctx *c) {
   if (!c) return;
   if (c->md) pcre2_match_data_free(c->md);
+  if (c->mc) pcre2_match_context_free(c->mc);
   free(c->fstamp), free(c->first), free(c->rstamp), free(c->cand);
   free(c->hits), free(c->active), free(c->selc), free(c->next);
   free(c->fid), free(c->seg_end), free(c->seg_fid);
@@ -433,7 +440,7 @@ static int value_holds(lw_sigma_ctx *c, const sg_evview *v, const sg_test *t,
       if (v->ev->fields[r].value_len == f->value_len &&
           !memcmp(v->low[r], v->low[i], f->value_len))
         return 1;
-    } else if (sg_value_match(x, f->value, v->low[i], f->value_len, c->md)) {
+    } else if (sg_value_match(x, f->value, v->low[i], f->value_len, c->md, c->mc)) {
       return 1;
     }
   }
@@ -443,7 +450,8 @@ static int value_holds(lw_sigma_ctx *c, const sg_evview *v, const sg_test *t,
 static int keyword_holds(lw_sigma_ctx *c, const sg_evview *v, const sg_value *x) {
   for (size_t i = 0; i < v->ev->n_fields; i++) {
     const lw_field *f = &v->ev->fields[i];
-    if (sg_value_match(x, f->value, v->low[i], f->value_len, c->md)) return 1;
+    if (sg_value_match(x, f->value, v->low[i], f->value_len, c->md, c->mc))
+      return 1;
   }
   return 0;
 }

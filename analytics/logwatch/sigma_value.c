@@ -589,7 +589,7 @@ static int has_sub(const char *h, size_t hn, const char *n, size_t nn) {
 }
 
 int sg_value_match(const sg_value *v, const char *raw, const char *low,
-                   size_t len, pcre2_match_data *md) {
+                   size_t len, pcre2_match_data *md, pcre2_match_context *mc) {
   const char *t = v->cased ? raw : low;
   switch (v->kind) {
   case SG_EQ:
@@ -603,7 +603,8 @@ int sg_value_match(const sg_value *v, const char *raw, const char *low,
   case SG_GLOB:
     return sg_glob_match(v->s, v->mask, v->len, t, len);
   case SG_RE:
-    return pcre2_match(v->re, (PCRE2_SPTR)raw, len, 0, 0, md, NULL) >= 0;
+    /* over the limit (PCRE2_ERROR_MATCHLIMIT …) counts as no match */
+    return pcre2_match(v->re, (PCRE2_SPTR)raw, len, 0, 0, md, mc) >= 0;
   case SG_CIDR:
     return ip_in(v, raw, len);
   case SG_LT: case SG_LTE: case SG_GT: case SG_GTE:

@@ -152,6 +152,20 @@ static void test_re_cidr_numbers(void **state) {
   assert_int_equal(fires(num, "IntegrityLevelNumber", "16384", "ProcessId", "44", NULL), 0);
 }
 
+/* A catastrophic-backtracking regex on a hostile value ends as no match
+ * (the match limit: SG_RE_MATCH_LIMIT) rather than as an error or a hit. */
+static void test_re_backtracking_limit(void **state) {
+  (void)state;
+  const char *r = "title: t\n" PROC
+                  "detection:\n  sel:\n    CommandLine|re: '^(a|aa)+$'\n"
+                  "  condition: sel\n";
+  char v[64];
+  memset(v, 'a', 40), v[40] = '!', v[41] = 0;
+  assert_int_equal(fires(r, "CommandLine", v, NULL), 0);
+  v[40] = 0;
+  assert_int_equal(fires(r, "CommandLine", v, NULL), 1);
+}
+
 static void test_encodings(void **state) {
   (void)state;
   /* base64offset of "http://": any alignment in a base64 string */
@@ -354,6 +368,7 @@ int main(void) {
       cmocka_unit_test(test_wildcards_and_escapes),
       cmocka_unit_test(test_re_cidr_numbers),
       cmocka_unit_test(test_encodings),
+      cmocka_unit_test(test_re_backtracking_limit),
       cmocka_unit_test(test_null_exists_fieldref_keywords),
       cmocka_unit_test(test_conditions),
       cmocka_unit_test(test_logsource),
