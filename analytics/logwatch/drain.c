@@ -63,25 +63,25 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
 /* ---------------------------------------------------------------- masks */
 
 /* Replace every non-empty match of each mask with "<*>", in order. The
- * result is d->mbuf[*which][0..*outlen). */
-static int apply_masks(lw_drain *d, const char *s, size_t n, const char **out,
-                       size_t *outlen) {
+ * result is sc->mbuf[0 or 1][0..*outlen) (or s itself without masks). */
+static int apply_masks(const lw_drain *d, lw_drain_scratch *sc, const char *s,
+                       size_t n, const char **out, size_t *outlen) {
   const char *cur = s;
   size_t cl = n;
   for (size_t m = 0; m < d->n_masks; m++) {
-    lw_mask *mk = &d->masks[m];
+    const lw_mask *mk = &d->masks[m];
     int w = (int)(m & 1);
     size_t pos = 0, ol = 0;
-    if (grow((void **)&d->mbuf[w], &d->mcap[w], cl * 3 + 16, 1))
+    if (grow((void **)&sc->mbuf[w], &sc->mcap[w], cl * 3 + 16, 1))
       return LOTSE_ENOMEM;
-    char *o = d->mbuf[w];
+    char *o = sc->mbuf[w];
     while (pos <= cl) {
       int rc = mk->jit ? pcre2_jit_match(mk->re, (PCRE2_SPTR)cur, cl, pos, 0,
-                                         d->md, d->mc)
+                                         sc->md, d->mc)
                        : pcre2_match(mk->re, (PCRE2_SPTR)cur, cl, pos, 0,
-                                     d->md, d->mc);
+                                     sc->md, d->mc);
       if (rc < 0) break; /* no match (or limit): keep the rest */
-      const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+      const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
       size_t ms = ov[0], me = ov[1];
       if (me <= ms) { /* empty match: ignored */
         if (ms >= cl) break;
@@ -108,11 +108,13 @@ static int apply_masks(lw_drain *d, const char *s, size_t n, const char **out,
   return 0;
 }
 
-/* Split at whitespace into d->tp/d->tl, each token masked by mask.h unless
- * classic; returns the count, -1 for too many tokens, -2 out of memory. */
-static long tokenize(lw_drain *d, const char *s, size_t n, int classic) {
+/* Split at whitespace into sc->tp/tl/tv, each token masked by mask.h
+ * unless classic; returns the count, -1 for too many tokens, -2 out of
+ * memory. */
+static long tokenize(lw_drain_scratch *sc, const char *s, size_t n,
+                     int classic) {
   size_t k = 0, i = 0, o = 0;
-  if (!classic && grow((void **)&d->tbuf, &d->tbcap, 3 * n + 3, 1)) return -2;
+  if (!classic && grow((void **)&sc->tbuf, &sc->tbcap, 3 * n + 3, 1)) return -2;
   while (i < n) {
     while (i < n && is_space((unsigned char)s[i])) i++;
     if (i == n) break;
@@ -120,19 +122,49 @@ static long tokenize(lw_drain *d, const char *s, size_t n, int classic) {
     while (i < n && !is_space((unsigned char)s[i])) i++;
     if (k == LW_DRAIN_MAX_TOKENS) return -1;
     if (classic) {
-      d->tp[k] = s + b;
-      d->tl[k] = (uint32_t)(i - b);
-      d->tv[k] = is_star(s + b, i - b);
+      sc->tp[k] = s + b;
+      sc->tl[k] = (uint32_t)(i - b);
+      sc->tv[k] = is_star(s + b, i - b);
     } else {
-      size_t m = lw_mask_token(s + b, i - b, d->tbuf + o);
-      d->tp[k] = d->tbuf + o;
-      d->tl[k] = (uint32_t)m;
-      d->tv[k] = (uint8_t)lw_mask_is_var(d->tp[k], m);
+      size_t m = lw_mask_token(s + b, i - b, sc->tbuf + o);
+      sc->tp[k] = sc->tbuf + o;
+      sc->tl[k] = (uint32_t)m;
+      sc->tv[k] = (uint8_t)lw_mask_is_var(sc->tp[k], m);
       o += m;
     }
     k++;
   }
   return (long)k;
+}
+
+int lw_drain_scratch_init(lw_drain_scratch *s) {
+  memset(s, 0, sizeof *s);
+  s->md = pcre2_match_data_create(16, NULL);
+  s->tp = malloc(LW_DRAIN_MAX_TOKENS * sizeof *s->tp);
+  s->tl = malloc(LW_DRAIN_MAX_TOKENS * sizeof *s->tl);
+  s->tv = malloc(LW_DRAIN_MAX_TOKENS);
+  if (s->md && s->tp && s->tl && s->tv) return 0;
+  lw_drain_scratch_release(s);
+  return LOTSE_ENOMEM;
+}
+
+void lw_drain_scratch_release(lw_drain_scratch *s) {
+  pcre2_match_data_free(s->md);
+  free(s->mbuf[0]), free(s->mbuf[1]), free(s->tbuf);
+  free(s->tp), free(s->tl), free(s->tv);
+  memset(s, 0, sizeof *s);
+}
+
+long lw_drain_prepare(const lw_drain *d, lw_drain_scratch *s,
+                      const char *content, size_t len) {
+  if (len > LW_DRAIN_MAX_MSG) return LOTSE_ETOOBIG;
+  const char *m;
+  size_t ml;
+  int rc = apply_masks(d, s, content, len, &m, &ml);
+  if (rc) return rc;
+  long ntok = tokenize(s, m, ml, (d->flags & LW_DRAIN_CLASSIC) != 0);
+  if (ntok < 0) return ntok == -2 ? LOTSE_ENOMEM : LOTSE_ETOOBIG;
+  return ntok;
 }
 
 /* ----------------------------------------------------------------- tree */
@@ -391,13 +423,12 @@ static int compile_masks(lw_drain *d, const lw_drain_opts *o,
     d->masks[i].jit = pcre2_jit_compile(d->masks[i].re, PCRE2_JIT_COMPLETE) == 0;
     d->n_masks++;
   }
-  d->md = pcre2_match_data_create(16, NULL);
   d->mc = pcre2_match_context_create(NULL);
   if (d->mc) { /* a mask over its limit stops masking that line */
     pcre2_set_match_limit(d->mc, 100000);
     pcre2_set_depth_limit(d->mc, 10000);
   }
-  return d->md && d->mc ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  return d->mc && !lw_drain_scratch_init(&d->sc) ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
 }
 
 static int check_opts(lw_drain *d, const lw_drain_opts *o, lotse_err_t *err) {
@@ -441,20 +472,27 @@ lw_drain *lw_drain_new(const lw_drain_opts *o, lotse_err_t *err) {
   return d;
 }
 
+int lw_drain_learn(lw_drain *d, size_t ntok, const char *const *tp,
+                   const uint32_t *tl, const uint8_t *tv,
+                   uint32_t *cluster_id, int *is_new) {
+  if (tp != d->tp) {
+    memcpy(d->tp, tp, ntok * sizeof *tp);
+    memcpy(d->tl, tl, ntok * sizeof *tl);
+    memcpy(d->tv, tv, ntok);
+  }
+  return learn(d, ntok, 1, cluster_id, is_new);
+}
+
 int lw_drain_add(lw_drain *d, const char *content, size_t len,
                  uint32_t *cluster_id, int *is_new) {
   int dummy;
   if (!is_new) is_new = &dummy;
   *cluster_id = 0;
   *is_new = 0;
-  if (len > LW_DRAIN_MAX_MSG) return LOTSE_ETOOBIG;
-  const char *m;
-  size_t ml;
-  int rc = apply_masks(d, content, len, &m, &ml);
-  if (rc) return rc;
-  long ntok = tokenize(d, m, ml, (d->flags & LW_DRAIN_CLASSIC) != 0);
-  if (ntok < 0) return ntok == -2 ? LOTSE_ENOMEM : LOTSE_ETOOBIG;
-  return learn(d, (size_t)ntok, 1, cluster_id, is_new);
+  long ntok = lw_drain_prepare(d, &d->sc, content, len);
+  if (ntok < 0) return (int)ntok;
+  return lw_drain_learn(d, (size_t)ntok, (const char *const *)d->sc.tp,
+                        d->sc.tl, d->sc.tv, cluster_id, is_new);
 }
 
 int lw_drain_seed(lw_drain *d, const char *template_text, uint64_t count,
@@ -462,8 +500,14 @@ int lw_drain_seed(lw_drain *d, const char *template_text, uint64_t count,
   *cluster_id = 0;
   size_t len = strlen(template_text);
   if (len > LW_DRAIN_MAX_MSG) return LOTSE_ETOOBIG;
-  long ntok = tokenize(d, template_text, len, 1);
+  long ntok = tokenize(&d->sc, template_text, len, 1);
   if (ntok < 0) return LOTSE_ETOOBIG;
+  memcpy(d->tp, d->sc.tp, (size_t)ntok * sizeof *d->tp);
+  memcpy(d->tl, d->sc.tl, (size_t)ntok * sizeof *d->tl);
+  for (long k = 0; k < ntok; k++) /* route as lw_drain_add would */
+    d->tv[k] = (d->flags & LW_DRAIN_CLASSIC)
+                   ? (uint8_t)is_star(d->tp[k], d->tl[k])
+                   : (uint8_t)lw_mask_is_var(d->tp[k], d->tl[k]);
   uint32_t leaf = leaf_search(d, (size_t)ntok);
   const lw_node *x = leaf ? &d->nodes[leaf] : NULL;
   for (size_t k = 0; x && k < x->ncl; k++) {
@@ -511,9 +555,8 @@ void lw_drain_free(lw_drain *d) {
   free(d->len_node);
   for (size_t i = 0; i < d->n_masks; i++) pcre2_code_free(d->masks[i].re);
   free(d->masks);
-  pcre2_match_data_free(d->md);
   pcre2_match_context_free(d->mc);
-  free(d->mbuf[0]), free(d->mbuf[1]);
-  free(d->tp), free(d->tl), free(d->tv), free(d->tbuf);
+  lw_drain_scratch_release(&d->sc);
+  free(d->tp), free(d->tl), free(d->tv);
   free(d);
 }

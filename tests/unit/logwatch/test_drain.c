@@ -100,6 +100,11 @@ static void test_seed(void **state) {
   assert_int_equal(lw_drain_seed(d, "disk sda1 was added", 1, &s2), 0);
   assert_int_not_equal(s2, s);
   assert_int_equal(lw_drain_count(d), 2);
+  /* a seeded template with a variable-and-punctuation token is found */
+  uint32_t s3;
+  assert_int_equal(lw_drain_seed(d, "peer <*>: closed (<*>)", 1, &s3), 0);
+  assert_int_equal(add(d, "peer 10.1.1.1: closed (7)", NULL), s3);
+  assert_string_equal(lw_drain_template(d, s3), "peer <*>: closed (<*>)");
   lw_drain_free(d);
 }
 
