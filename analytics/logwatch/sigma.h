@@ -17,7 +17,7 @@
  * dropped silently.
  *
  * Matching follows the Sigma specification: strings compare
- * case-insensitively (ASCII) unless |cased or |re; a list of values is an
+ * case-insensitively (Unicode simple lower case) unless |cased or |re; a list of values is an
  * OR (AND with |all); null means the field is absent or empty. A
  * multi-pattern prefilter (aho.h over the rules' literal needles) chooses
  * the candidate rules, so an event costs one scan plus the few candidates.

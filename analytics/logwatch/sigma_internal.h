@@ -140,8 +140,13 @@ int sg_values_compile(lw_sigma *s, const char *key, yaml_document_t *doc,
                       size_t msgcap);
 void sg_value_release(sg_value *v);
 /* Match one value against one field value (raw and lower-cased copies). */
-int sg_value_match(const sg_value *v, const char *raw, const char *low,
-                   size_t len, pcre2_match_data *md, pcre2_match_context *mc);
+int sg_value_match(const sg_value *v, const char *raw, size_t rawlen,
+                   const char *low, size_t lowlen, pcre2_match_data *md,
+                   pcre2_match_context *mc);
+/* Lower-case in[0..n) into out (room for 2n bytes): ASCII by table, other
+ * UTF-8 code points by Unicode's simple lower-case mapping (utf8proc),
+ * invalid bytes copied. Returns the length written. */
+size_t sg_fold(const char *in, size_t n, char *out);
 /* Backtracking budget of one regular expression on one value: log lines
  * are attacker-controlled, a rule's regex must not hang the matcher. */
 #define SG_RE_MATCH_LIMIT 200000u
@@ -168,6 +173,7 @@ void sg_ls_eval(const lw_sigma *s, const struct sg_evview *ev,
 typedef struct sg_evview {
   const lw_event *ev;
   const char **low;    /* lower-cased copy of each field value */
+  const size_t *lowlen; /* its length (folding may change it) */
   const int32_t *first; /* per field id: first event field index or -1 */
   const int32_t *next;  /* per event field: next with the same id or -1 */
   const uint32_t *fstamp; /* first[id] is valid when fstamp[id] == stamp */

@@ -239,6 +239,7 @@ struct lw_sigma_ctx {
   /* per event */
   int32_t *next, *fid;
   const char **low;
+  size_t *lowlen;
   size_t fcap;
   size_t *seg_end; /* text segments (one per distinct value) */
   int32_t *seg_fid;
@@ -288,7 +289,7 @@ void lw_sigma_ctx_free(lw_sigma_ctx *c) {
   free(c->fstamp), free(c->first), free(c->rstamp), free(c->cand);
   free(c->hits), free(c->active), free(c->selc), free(c->next);
   free(c->fid), free(c->seg_end), free(c->seg_fid);
-  free(c->low), free(c->text);
+  free(c->low), free(c->lowlen), free(c->text);
   free(c);
 }
 
@@ -331,7 +332,7 @@ const char *sg_ev_value(const sg_evview *v, int fid, const char **low,
     return NULL;
   }
   if (low) *low = v->low[i];
-  if (len) *len = v->ev->fields[i].value_len;
+  if (len) *len = v->lowlen[i];
   return v->ev->fields[i].value;
 }
 
@@ -344,7 +345,9 @@ static int grow_event(lw_sigma_ctx *c, size_t nf, size_t need) {
     if (fd) c->fid = fd;
     const char **lw = fd ? realloc(c->low, cap * sizeof *lw) : NULL;
     if (lw) c->low = lw;
-    size_t *se = lw ? realloc(c->seg_end, cap * sizeof *se) : NULL;
+    size_t *ll = lw ? realloc(c->lowlen, cap * sizeof *ll) : NULL;
+    if (ll) c->lowlen = ll;
+    size_t *se = ll ? realloc(c->seg_end, cap * sizeof *se) : NULL;
     if (se) c->seg_end = se;
     int32_t *sf = se ? realloc(c->seg_fid, cap * sizeof *sf) : NULL;
     if (!sf) return LOTSE_ENOMEM;
@@ -374,7 +377,7 @@ static int32_t dup_of(lw_sigma_ctx *c, const lw_field *f, int32_t i) {
 static int build_view(lw_sigma_ctx *c, const lw_event *ev, sg_evview *v,
                       size_t *textlen) {
   size_t nf = ev->n_fields, need = 0;
-  for (size_t i = 0; i < nf; i++) need += ev->fields[i].value_len + 1;
+  for (size_t i = 0; i < nf; i++) need += 2 * ev->fields[i].value_len + 1;
   int rc = grow_event(c, nf, need);
   if (rc) return rc;
   if (++c->stamp == 0) { /* wrapped: clear all stamps */
@@ -391,15 +394,14 @@ static int build_view(lw_sigma_ctx *c, const lw_event *ev, sg_evview *v,
     int32_t d = dup_of(c, f, (int32_t)i);
     if (d >= 0 && ev->fields[d].value_len == f->value_len &&
         c->fid[d] == c->fid[i]) {
-      c->low[i] = c->low[d];
+      c->low[i] = c->low[d], c->lowlen[i] = c->lowlen[d];
       continue;
     }
     char *lo = c->text + k;
-    for (size_t j = 0; j < f->value_len; j++)
-      lo[j] = (char)tolower((uint8_t)f->value[j]);
-    lo[f->value_len] = 0;
-    c->low[i] = lo;
-    k += f->value_len + 1;
+    size_t ll = sg_fold(f->value, f->value_len, lo);
+    lo[ll] = 0;
+    c->low[i] = lo, c->lowlen[i] = ll;
+    k += ll + 1;
     c->seg_end[c->nseg] = k, c->seg_fid[c->nseg++] = c->fid[i];
   }
   for (size_t i = nf; i-- > 0;) { /* reverse: chains end up in order */
@@ -409,7 +411,8 @@ static int build_view(lw_sigma_ctx *c, const lw_event *ev, sg_evview *v,
     if (c->fstamp[id] == c->stamp) c->next[i] = c->first[id];
     c->fstamp[id] = c->stamp, c->first[id] = (int32_t)i;
   }
-  v->ev = ev, v->low = c->low, v->first = c->first, v->next = c->next;
+  v->ev = ev, v->low = c->low, v->lowlen = c->lowlen;
+  v->first = c->first, v->next = c->next;
   v->fstamp = c->fstamp, v->stamp = c->stamp;
   *textlen = k;
   return 0;
@@ -437,10 +440,11 @@ static int value_holds(lw_sigma_ctx *c, const sg_evview *v, const sg_test *t,
     if (x->kind == SG_FIELDREF) {
       if (!field_present(c, x->ref)) return 0;
       int32_t r = v->first[x->ref];
-      if (v->ev->fields[r].value_len == f->value_len &&
-          !memcmp(v->low[r], v->low[i], f->value_len))
+      if (v->lowlen[r] == v->lowlen[i] &&
+          !memcmp(v->low[r], v->low[i], v->lowlen[i]))
         return 1;
-    } else if (sg_value_match(x, f->value, v->low[i], f->value_len, c->md, c->mc)) {
+    } else if (sg_value_match(x, f->value, f->value_len, v->low[i],
+                              v->lowlen[i], c->md, c->mc)) {
       return 1;
     }
   }
@@ -450,7 +454,8 @@ static int value_holds(lw_sigma_ctx *c, const sg_evview *v, const sg_test *t,
 static int keyword_holds(lw_sigma_ctx *c, const sg_evview *v, const sg_value *x) {
   for (size_t i = 0; i < v->ev->n_fields; i++) {
     const lw_field *f = &v->ev->fields[i];
-    if (sg_value_match(x, f->value, v->low[i], f->value_len, c->md, c->mc))
+    if (sg_value_match(x, f->value, f->value_len, v->low[i], v->lowlen[i],
+                       c->md, c->mc))
       return 1;
   }
   return 0;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* ------------------------------------------------------ Sigma strings */
 
@@ -62,6 +63,29 @@ static int has_wild(const sstr *x) {
   for (size_t i = 0; i < x->n; i++)
     if (x->m[i]) return 1;
   return 0;
+}
+
+size_t sg_fold(const char *in, size_t n, char *out) {
+  size_t k = 0;
+  for (size_t i = 0; i < n;) {
+    uint8_t c = (uint8_t)in[i];
+    if (c < 0x80) {
+      out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      i++;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)in + i,
+                                          (utf8proc_ssize_t)(n - i), &cp);
+    if (l <= 0) {
+      out[k++] = (char)c, i++;
+      continue;
+    }
+    k += (size_t)utf8proc_encode_char(utf8proc_tolower(cp),
+                                      (utf8proc_uint8_t *)out + k);
+    i += (size_t)l;
+  }
+  return k;
 }
 
 /* ------------------------------------------------------------ modifiers */
@@ -320,19 +344,25 @@ static int encode_all(vlist *l, int e, char *msg, size_t msgcap) {
 /* ------------------------------------------------------- final values */
 
 static int finish_str(const sstr *x, int pos, int cased, sg_value *v) {
-  size_t extra = 2;
-  char *s = malloc(x->n + extra + 1);
-  uint8_t *m = calloc(x->n + extra + 1, 1);
+  size_t cap = 2 * x->n + 3;
+  char *s = malloc(cap);
+  uint8_t *m = calloc(cap, 1);
   if (!s || !m) {
     free(s), free(m);
     return LOTSE_ENOMEM;
   }
   size_t k = 0;
   if (pos == POS_CONTAINS || pos == POS_END) s[k] = '*', m[k++] = SG_WILD_STAR;
-  for (size_t i = 0; i < x->n; i++) {
-    char c = x->s[i];
-    s[k] = cased || x->m[i] ? c : (char)tolower((uint8_t)c);
-    m[k++] = x->m[i];
+  for (size_t i = 0; i < x->n;) {
+    if (x->m[i]) {
+      s[k] = x->s[i], m[k++] = x->m[i++];
+      continue;
+    }
+    size_t j = i;
+    while (j < x->n && !x->m[j]) j++;
+    if (cased) memcpy(s + k, x->s + i, j - i), k += j - i;
+    else k += sg_fold(x->s + i, j - i, s + k); /* m stays 0 (calloc) */
+    i = j;
   }
   if (pos == POS_CONTAINS || pos == POS_START) s[k] = '*', m[k++] = SG_WILD_STAR;
   s[k] = 0;
@@ -588,9 +618,11 @@ static int has_sub(const char *h, size_t hn, const char *n, size_t nn) {
   return 0;
 }
 
-int sg_value_match(const sg_value *v, const char *raw, const char *low,
-                   size_t len, pcre2_match_data *md, pcre2_match_context *mc) {
+int sg_value_match(const sg_value *v, const char *raw, size_t rawlen,
+                   const char *low, size_t lowlen, pcre2_match_data *md,
+                   pcre2_match_context *mc) {
   const char *t = v->cased ? raw : low;
+  size_t len = v->cased ? rawlen : lowlen;
   switch (v->kind) {
   case SG_EQ:
     return len == v->len && memcmp(t, v->s, len) == 0;
@@ -604,11 +636,11 @@ int sg_value_match(const sg_value *v, const char *raw, const char *low,
     return sg_glob_match(v->s, v->mask, v->len, t, len);
   case SG_RE:
     /* over the limit (PCRE2_ERROR_MATCHLIMIT …) counts as no match */
-    return pcre2_match(v->re, (PCRE2_SPTR)raw, len, 0, 0, md, mc) >= 0;
+    return pcre2_match(v->re, (PCRE2_SPTR)raw, rawlen, 0, 0, md, mc) >= 0;
   case SG_CIDR:
-    return ip_in(v, raw, len);
+    return ip_in(v, raw, rawlen);
   case SG_LT: case SG_LTE: case SG_GT: case SG_GTE:
-    return num_cmp(v, raw, len);
+    return num_cmp(v, raw, rawlen);
   default:
     return 0;
   }

@@ -101,6 +101,26 @@ static void test_string_modifiers(void **state) {
   assert_int_equal(fires(cs, "CommandLine", "powershell iex(x)", NULL), 0);
 }
 
+/* Case-insensitive beyond ASCII (Unicode simple lower case), also where
+ * the lower-case letter needs more bytes (U+023A -> U+2C65). */
+static void test_unicode_case(void **state) {
+  (void)state;
+  const char *r = "title: t\n" PROC
+                  "detection:\n  sel:\n    CommandLine|contains:\n"
+                  "      - 'contraseña'\n      - 'müller'\n      - '\xE2\xB1\xA5x'\n"
+                  "  condition: sel\n";
+  assert_int_equal(fires(r, "CommandLine", "findstr CONTRASEÑA *.txt", NULL), 1);
+  assert_int_equal(fires(r, "CommandLine", "dir C:\\Users\\MÜLLER", NULL), 1);
+  assert_int_equal(fires(r, "CommandLine", "a \xC8\xBAX b", NULL), 1);
+  assert_int_equal(fires(r, "CommandLine", "dir C:\\Users\\MULLER", NULL), 0);
+  /* |cased keeps Unicode case as well */
+  const char *c = "title: t\n" PROC
+                  "detection:\n  sel:\n    CommandLine|cased|contains: 'MÜLLER'\n"
+                  "  condition: sel\n";
+  assert_int_equal(fires(c, "CommandLine", "x MÜLLER", NULL), 1);
+  assert_int_equal(fires(c, "CommandLine", "x müller", NULL), 0);
+}
+
 static void test_wildcards_and_escapes(void **state) {
   (void)state;
   const char *r = "title: t\n" PROC
@@ -365,6 +385,7 @@ static void test_event_files(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_string_modifiers),
+      cmocka_unit_test(test_unicode_case),
       cmocka_unit_test(test_wildcards_and_escapes),
       cmocka_unit_test(test_re_cidr_numbers),
       cmocka_unit_test(test_encodings),
