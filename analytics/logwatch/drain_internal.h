@@ -1,25 +1,13 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
- * analytics/logwatch/drain_internal.h — the miner's data layout, shared by
- * drain.c and its unit test only.
+ * analytics/logwatch/drain_internal.h — the miner's data layout and its two
+ * stages, shared by drain.c, drain_parse.c (pipeline) and unit tests only.
  */
 #ifndef LOTSE_LOGWATCH_DRAIN_INTERNAL_H
 #define LOTSE_LOGWATCH_DRAIN_INTERNAL_H
 
 #ifndef PCRE2_CODE_UNIT_WIDTH
 #define PCRE2_CODE_UNIT_WIDTH 8
-/* Stage 1, thread-safe for distinct scratches: mask and split content into
- * s->tp/tl/tv; returns the token count or LOTSE_ETOOBIG / LOTSE_ENOMEM. */
-int lw_drain_scratch_init(lw_drain_scratch *s);
-void lw_drain_scratch_release(lw_drain_scratch *s);
-long lw_drain_prepare(const lw_drain *d, lw_drain_scratch *s,
-                      const char *content, size_t len);
-/* Stage 2, one thread: learn a prepared token list (the arrays are copied
- * before use, the bytes only read). */
-int lw_drain_learn(lw_drain *d, size_t ntok, const char *const *tp,
-                   const uint32_t *tl, const uint8_t *tv,
-                   uint32_t *cluster_id, int *is_new);
-
 #endif
 #include "analytics/logwatch/drain.h"
 

@@ -6,7 +6,9 @@
  * quotes doubled; rows end with "\n" as pandas writes them.
  */
 #include "analytics/logwatch/drain_parse.h"
+#include "analytics/logwatch/drain_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +28,8 @@ static int out_push(lw_parse_out *o, uint32_t id, uint64_t line) {
   return 0;
 }
 
-int lw_drain_parse(lw_drain *d, const lw_format *f, const char *buf,
-                   size_t len, lw_parse_out *out, lotse_err_t *err) {
+static int parse_seq(lw_drain *d, const lw_format *f, const char *buf,
+                     size_t len, lw_parse_out *out, lotse_err_t *err) {
   const char *p = buf, *end = buf + len;
   while (p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -56,6 +58,202 @@ int lw_drain_parse(lw_drain *d, const lw_format *f, const char *buf,
     p = nl ? nl + 1 : end;
   }
   return 0;
+}
+
+/* ------------------------------------------------------------- pipeline */
+
+#define BATCH_LINES 8192
+#define NSLOTS 3
+
+typedef struct batch {
+  char *bytes; /* the masked tokens of the batch, back to back */
+  size_t blen, bcap;
+  uint32_t *tl; /* per token */
+  uint8_t *tv;
+  size_t ntok, tcap;
+  long nt[BATCH_LINES];          /* tokens per line; < 0: not learnable */
+  uint64_t lineno[BATCH_LINES];
+  size_t n;
+  int rc, last, full;
+} batch;
+
+typedef struct pipe_state {
+  lw_drain *d;
+  const lw_format *f;
+  const char *p, *end;
+  uint64_t lineno;
+  batch slot[NSLOTS];
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int stop; /* consumer gave up */
+  lw_drain_scratch sc;
+} pipe_state;
+
+static int grow_bytes(char **p, size_t *cap, size_t need) {
+  if (need <= *cap) return 0;
+  size_t nc = *cap ? *cap : 1 << 16;
+  while (nc < need) nc *= 2;
+  char *q = realloc(*p, nc);
+  if (!q) return LOTSE_ENOMEM;
+  *p = q;
+  *cap = nc;
+  return 0;
+}
+
+static int grow_toks(batch *b, size_t need) {
+  if (need <= b->tcap) return 0;
+  size_t nc = b->tcap ? b->tcap : 1 << 14;
+  while (nc < need) nc *= 2;
+  uint32_t *tl = realloc(b->tl, nc * sizeof *tl);
+  if (!tl) return LOTSE_ENOMEM;
+  b->tl = tl;
+  uint8_t *tv = realloc(b->tv, nc);
+  if (!tv) return LOTSE_ENOMEM;
+  b->tv = tv;
+  b->tcap = nc;
+  return 0;
+}
+
+static int batch_put(batch *b, const lw_drain_scratch *sc, long nt) {
+  size_t bytes = 0;
+  for (long k = 0; k < nt; k++) bytes += sc->tl[k];
+  if (grow_bytes(&b->bytes, &b->bcap, b->blen + bytes) ||
+      grow_toks(b, b->ntok + (size_t)nt))
+    return LOTSE_ENOMEM;
+  for (long k = 0; k < nt; k++) {
+    memcpy(b->bytes + b->blen, sc->tp[k], sc->tl[k]);
+    b->blen += sc->tl[k];
+    b->tl[b->ntok] = sc->tl[k];
+    b->tv[b->ntok++] = sc->tv[k];
+  }
+  return 0;
+}
+
+/* Fill b with the next lines; 0 or an error code. */
+static int fill(pipe_state *ps, batch *b) {
+  b->n = b->blen = b->ntok = 0;
+  while (b->n < BATCH_LINES && ps->p < ps->end) {
+    const char *nl = memchr(ps->p, '\n', (size_t)(ps->end - ps->p));
+    const char *le = nl ? nl : ps->end;
+    const char *c = ps->p;
+    size_t cl = (size_t)(le - ps->p);
+    b->lineno[b->n] = ++ps->lineno;
+    ps->p = nl ? nl + 1 : ps->end;
+    int m = ps->f ? lw_format_match(ps->f, c, cl, NULL, 0, NULL, &c, &cl) : 1;
+    if (m < 0) return m;
+    long nt = m ? lw_drain_prepare(ps->d, &ps->sc, c, cl) : -1;
+    if (nt == LOTSE_ENOMEM) return LOTSE_ENOMEM;
+    if (nt >= 0 && batch_put(b, &ps->sc, nt)) return LOTSE_ENOMEM;
+    b->nt[b->n++] = nt;
+  }
+  b->last = ps->p >= ps->end;
+  return 0;
+}
+
+static void *producer(void *arg) {
+  pipe_state *ps = arg;
+  for (size_t i = 0;; i = (i + 1) % NSLOTS) {
+    batch *b = &ps->slot[i];
+    pthread_mutex_lock(&ps->mu);
+    while (b->full && !ps->stop) pthread_cond_wait(&ps->cv, &ps->mu);
+    int stop = ps->stop;
+    pthread_mutex_unlock(&ps->mu);
+    if (stop) return NULL;
+    int rc = fill(ps, b);
+    pthread_mutex_lock(&ps->mu);
+    b->rc = rc;
+    if (rc) b->last = 1;
+    b->full = 1;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+    if (b->last) return NULL;
+  }
+}
+
+/* Learn the lines of one batch in order. */
+static int consume(lw_drain *d, const batch *b, lw_parse_out *out,
+                   lotse_err_t *err) {
+  size_t tok = 0, off = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    long nt = b->nt[i];
+    if (nt < 0) {
+      out->malformed++;
+      continue;
+    }
+    for (long k = 0; k < nt; k++) {
+      d->tp[k] = b->bytes + off;
+      d->tl[k] = b->tl[tok];
+      d->tv[k] = b->tv[tok];
+      off += b->tl[tok++];
+    }
+    uint32_t id;
+    int is_new;
+    if (lw_drain_learn(d, (size_t)nt, (const char *const *)d->tp, d->tl,
+                       d->tv, &id, &is_new) ||
+        out_push(out, id, b->lineno[i]))
+      return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  }
+  return 0;
+}
+
+static int parse_pipeline(lw_drain *d, const lw_format *f, const char *buf,
+                          size_t len, lw_parse_out *out, lotse_err_t *err) {
+  pipe_state *ps = calloc(1, sizeof *ps);
+  if (!ps || lw_drain_scratch_init(&ps->sc)) {
+    free(ps);
+    return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  }
+  ps->d = d, ps->f = f, ps->p = buf, ps->end = buf + len;
+  ps->lineno = out->total_lines;
+  pthread_mutex_init(&ps->mu, NULL);
+  pthread_cond_init(&ps->cv, NULL);
+  pthread_t th;
+  int rc = 0, started = pthread_create(&th, NULL, producer, ps) == 0;
+  if (!started) /* no thread: do it in this one */
+    rc = parse_seq(d, f, buf, len, out, err);
+  for (size_t i = 0; started && !rc; i = (i + 1) % NSLOTS) {
+    batch *b = &ps->slot[i];
+    pthread_mutex_lock(&ps->mu);
+    while (!b->full) pthread_cond_wait(&ps->cv, &ps->mu);
+    pthread_mutex_unlock(&ps->mu);
+    if (b->rc) {
+      rc = lotse_err_set(err, b->rc, b->rc == LOTSE_ENOMEM
+                                         ? "out of memory"
+                                         : "pattern match failed");
+    } else {
+      rc = consume(d, b, out, err);
+      out->total_lines = b->n ? b->lineno[b->n - 1] : out->total_lines;
+    }
+    int last = b->last;
+    pthread_mutex_lock(&ps->mu);
+    b->full = 0;
+    if (rc) ps->stop = 1;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+    if (last) break;
+  }
+  if (started) pthread_join(th, NULL);
+  pthread_mutex_destroy(&ps->mu);
+  pthread_cond_destroy(&ps->cv);
+  for (size_t i = 0; i < NSLOTS; i++) {
+    free(ps->slot[i].bytes), free(ps->slot[i].tl), free(ps->slot[i].tv);
+  }
+  lw_drain_scratch_release(&ps->sc);
+  free(ps);
+  return rc;
+}
+
+int lw_drain_parse_threads(lw_drain *d, const lw_format *f, const char *buf,
+                           size_t len, int threads, lw_parse_out *out,
+                           lotse_err_t *err) {
+  if (threads >= 2) return parse_pipeline(d, f, buf, len, out, err);
+  return parse_seq(d, f, buf, len, out, err);
+}
+
+int lw_drain_parse(lw_drain *d, const lw_format *f, const char *buf,
+                   size_t len, lw_parse_out *out, lotse_err_t *err) {
+  return lw_drain_parse_threads(d, f, buf, len, len >= ((size_t)1 << 20) ? 2 : 1,
+                                out, err);
 }
 
 void lw_parse_out_release(lw_parse_out *o) {

@@ -27,9 +27,16 @@ typedef struct lw_parse_out {
 } lw_parse_out;
 
 /* Learn every line of buf[0..len) (f NULL: the whole line is the content)
- * and record its cluster. Rows are appended to out. */
+ * and record its cluster. Rows are appended to out. Inputs of 1 MiB and
+ * more run as a pipeline of two threads (format, masks and tokens in one,
+ * the tree in the caller's), with the same result as one thread. f is used
+ * by one thread at a time either way. */
 int lw_drain_parse(lw_drain *d, const lw_format *f, const char *buf,
                    size_t len, lw_parse_out *out, lotse_err_t *err);
+/* The same with the choice made: threads 1 = one thread, 2 = pipeline. */
+int lw_drain_parse_threads(lw_drain *d, const lw_format *f, const char *buf,
+                           size_t len, int threads, lw_parse_out *out,
+                           lotse_err_t *err);
 void lw_parse_out_release(lw_parse_out *o);
 
 /* The CSV with header; final templates. LOTSE_EIO when writing fails. */

@@ -282,6 +282,61 @@ static void test_classic_vs_rules(void **state) {
   lw_drain_free(d);
 }
 
+/* The two-thread pipeline gives exactly the one-thread result (several
+ * batches, malformed and over-long lines, no final newline). */
+static void test_pipeline_equals_sequential(void **state) {
+  (void)state;
+  lotse_buf_t b;
+  lotse_buf_init(&b, (size_t)64 << 20);
+  uint64_t seed = 7;
+  const char *verbs[] = {"opened", "closed", "failed", "sent", "got"};
+  for (int i = 0; i < 30000; i++) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    unsigned r = (unsigned)(seed >> 33);
+    if (r % 97 == 0) {
+      lotse_buf_puts(&b, "no header here\n");
+    } else if (i == 12345) {
+      lotse_buf_puts(&b, "I: ");
+      for (int k = 0; k < 9000; k++) lotse_buf_puts(&b, "long ");
+      lotse_buf_putc(&b, '\n');
+    } else {
+      lotse_buf_printf(&b, "%s: conn %u %s to 10.0.%u.%u port %u%s\n",
+                       r % 3 ? "I" : "W", r % 50, verbs[r % 5], r % 7,
+                       r % 200, r % 65536, r % 11 ? "" : " retry");
+    }
+  }
+  lotse_buf_puts(&b, "I: last line without newline");
+  const char *masks[] = {"(\\d+\\.){3}\\d+"};
+  lw_drain_opts o = {4, 0.5, masks, 1, 100, 0};
+  lw_parse_out out[2] = {{0}, {0}};
+  lw_drain *d[2];
+  for (int t = 0; t < 2; t++) {
+    lw_format *f = NULL;
+    assert_int_equal(lw_format_compile("<Level>: <Content>", &f, NULL), 0);
+    d[t] = lw_drain_new(&o, NULL);
+    assert_int_equal(lw_drain_parse_threads(d[t], f, b.data, b.len, t + 1,
+                                            &out[t], NULL), 0);
+    lw_format_free(f);
+  }
+  assert_int_equal(out[0].total_lines, 30001);
+  assert_int_equal(out[1].total_lines, out[0].total_lines);
+  assert_int_equal(out[1].malformed, out[0].malformed);
+  assert_true(out[0].malformed > 200);
+  assert_int_equal(out[1].n, out[0].n);
+  assert_int_equal(lw_drain_count(d[1]), lw_drain_count(d[0]));
+  for (size_t i = 0; i < out[0].n; i++) {
+    assert_int_equal(out[1].lines[i], out[0].lines[i]);
+    assert_int_equal(out[1].ids[i], out[0].ids[i]);
+  }
+  for (uint32_t id = 1; id <= lw_drain_count(d[0]); id++)
+    assert_string_equal(lw_drain_template(d[1], id), lw_drain_template(d[0], id));
+  for (int t = 0; t < 2; t++) {
+    lw_parse_out_release(&out[t]);
+    lw_drain_free(d[t]);
+  }
+  lotse_buf_release(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_merge),
@@ -294,6 +349,7 @@ int main(void) {
       cmocka_unit_test(test_parse_csv),
       cmocka_unit_test(test_mask_rules),
       cmocka_unit_test(test_classic_vs_rules),
+      cmocka_unit_test(test_pipeline_equals_sequential),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
