@@ -4,7 +4,9 @@
  * the audit trail (gov/audit.h), beside the records of governed AI calls.
  *
  * Contract: one record per event, action "auth.login", "auth.login_failed",
- * "auth.lockout" or "auth.logout"; details hold the method ("local" or
+ * "auth.lockout" or "auth.logout", decision "none" (not a gate decision, so
+ * the KPIs of AI applications do not count logins), the reason of a refusal
+ * in reason_code; details hold the method ("local" or
  * "oidc"), whether a second factor was verified, and for failures and
  * lock-outs the client address. A password or code is never recorded. For
  * an unknown user the typed name is not stored either: the actor is empty
@@ -110,13 +112,14 @@ int login_audit(store_t *st, const login_event_t *e, lotse_err_t *err) {
   if (!rc) {
     int refused = e->kind == LOGIN_EVENT_FAILURE ||
                   e->kind == LOGIN_EVENT_LOCKOUT;
+    /* decision stays "none": allow/refuse are the gate's decisions on AI
+     * calls, which the KPIs count; the outcome is in action and
+     * reason_code. */
     gov_audit_rec_t r = {
         .actor = actor,
         .unit = unit,
         .action = ACTIONS[e->kind],
-        .decision = e->kind == LOGIN_EVENT_SUCCESS ? GOV_AUDIT_DECISION_ALLOW
-                    : refused ? GOV_AUDIT_DECISION_REFUSE
-                              : GOV_AUDIT_DECISION_NONE,
+        .decision = GOV_AUDIT_DECISION_NONE,
         .reason_code = refused ? (e->reason ? e->reason : "refused") : NULL,
         .details_json = dj};
     rc = gov_audit_append(a, &r, NULL, err);

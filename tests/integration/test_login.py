@@ -227,10 +227,14 @@ class Login(lt.TestCase):
         got = [(r["action"], r["actor"], r["decision"], r["reason_code"])
                for r in new]
         self.assertEqual(got, [
-            ("auth.login_failed", "audi", "refuse", "bad_password"),
-            ("auth.login_failed", "", "refuse", "unknown_user"),
-            ("auth.login", "audi", "allow", ""),
+            ("auth.login_failed", "audi", "none", "bad_password"),
+            ("auth.login_failed", "", "none", "unknown_user"),
+            ("auth.login", "audi", "none", ""),
             ("auth.logout", "audi", "none", "")])
+        # not gate decisions: the KPIs of AI applications stay untouched
+        kpi = json.loads(lt.run(self.ws, "kpi", "--json").stdout)
+        self.assertEqual([a["app"] for a in kpi["apps"]], [])
+        self.assertEqual(kpi["total"]["calls"], 0)
         self.assertEqual(new[0]["unit"], "Hauptamt")
         self.assertEqual(new[0]["details"]["method"], "local")
         self.assertEqual(new[0]["details"]["client"], "127.0.0.1")

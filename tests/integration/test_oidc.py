@@ -357,7 +357,7 @@ class TestOidc(lt.TestCase):
         rec = self.audit()[-1]
         self.assertEqual((rec["action"], rec["actor"], rec["decision"],
                           rec["details"]["method"]),
-                         ("auth.login", "alice", "allow", "oidc"))
+                         ("auth.login", "alice", "none", "oidc"))
         # Second login in the same browser. The provider's redirect back is
         # cross-site: a SameSite=Strict cookie does not come with it.
         url = self.to_callback(b, "alice")
