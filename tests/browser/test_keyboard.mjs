@@ -70,13 +70,19 @@ function focusedInfo() {
   const cs = getComputedStyle(el);
   const r = el.getBoundingClientRect();
   const region = el.closest("header, nav, main, footer, aside");
+  // Where it starts and where it ends (a link may wrap over two lines).
+  const frags = el.getClientRects();
+  const doc = (q) => ({ top: q.top + scrollY, bottom: q.bottom + scrollY, left: q.left + scrollX,
+    right: q.right + scrollX });
   return {
     kbd: el.dataset.kbd,
     what: el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " „" +
       (el.getAttribute("aria-label") || el.textContent || el.value || el.name || "").trim().slice(0, 40) + "“",
     region: region ? region.tagName.toLowerCase() : "body",
     segmented: el.tagName === "INPUT" && /^(date|time|datetime-local|month|week)$/.test(el.type),
-    rect: { top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left + scrollX, right: r.right + scrollX },
+    rect: doc(r),
+    start: doc(frags.length ? frags[0] : r),
+    end: doc(frags.length ? frags[frags.length - 1] : r),
     inView: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
       r.top < innerHeight && r.left < innerWidth,
     style: {
@@ -177,7 +183,8 @@ function backgroundBehind(kbd) {
   return "rgb(255, 255, 255)";
 }
 
-// b comes after a in reading order (a and b in the same region).
+// b (its first line box) comes after a (its last line box) in reading
+// order; a and b are in the same region.
 function readsAfter(a, b) {
   const tol = 4;
   if (b.top >= a.bottom - tol) return true; // below
@@ -238,9 +245,9 @@ async function keyboardProblems(page, label) {
     if (a.region !== b.region) continue;
     const inside = await page.evaluate(([ka, kb]) => document.querySelector(`[data-kbd="${ka}"]`)
       .contains(document.querySelector(`[data-kbd="${kb}"]`)), [a.kbd, b.kbd]);
-    if (!inside && !readsAfter(a.rect, b.rect)) {
-      problems.push(`reading order in <${a.region}>: ${b.what} ${JSON.stringify(b.rect)} ` +
-        `comes after ${a.what} ${JSON.stringify(a.rect)}`);
+    if (!inside && !readsAfter(a.end, b.start)) {
+      problems.push(`reading order in <${a.region}>: ${b.what} ${JSON.stringify(b.start)} ` +
+        `comes after ${a.what} ${JSON.stringify(a.end)}`);
     }
   }
   // Visible focus: the focused look differs from the unfocused one.
@@ -283,7 +290,7 @@ async function tabTo(page, what, key = "Tab") {
       const el = document.activeElement;
       return { tag: el.tagName.toLowerCase(), text: (el.textContent || "").trim(), label: el.labels && el.labels[0]
         ? el.labels[0].textContent.trim() : el.getAttribute("aria-label") || "", href: el.getAttribute("href") || "",
-      type: el.type || "" };
+      type: el.type || "", form: el.form ? el.form.getAttribute("aria-labelledby") || "" : "" };
     });
     if (what(info)) return info;
   }
@@ -548,6 +555,59 @@ test("keyboard only: login with password, then the security code (focus moves to
     await tabTo(page, (i) => i.tag === "button" && i.text === "Abmelden");
     await page.keyboard.press("Enter");
     await page.getByText("Nicht angemeldet").waitFor();
+    assert.deepEqual(ctx.problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+// Press ArrowDown on the focused <select> until its value is want.
+async function chooseWithArrows(page, want) {
+  for (let i = 0; i < 100; i++) {
+    if (await page.evaluate(() => document.activeElement.value) === want) return;
+    await page.keyboard.press("ArrowDown");
+  }
+  throw new Error("option " + want + " not reached with ArrowDown");
+}
+
+test("keyboard only: the administration creates a user (select, check box, password) and deactivates it after the confirmation", async () => {
+  const { ctx, page } = await openAs("admin", "#/verwaltung", "Benutzer anlegen");
+  try {
+    await page.locator(".skip-link").focus();
+    await tabTo(page, byLabel(/^Benutzername$/));
+    await page.keyboard.type("tkeyboard");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("Theo Keyboard");
+    await page.keyboard.press("Tab");
+    await chooseWithArrows(page, "Hauptamt");
+    await tabTo(page, (i) => i.type === "checkbox" && i.label === "vertraulich");
+    await page.keyboard.press("Space");
+    await tabTo(page, byLabel(/^Erstes Passwort/));
+    await page.keyboard.type("Winter-im-Kreishaus-2026");
+    await page.keyboard.press("Enter"); // implicit submission of "Benutzer anlegen"
+    await page.waitForFunction(() => document.activeElement.id === "verwaltung-status" &&
+      document.activeElement.textContent.length > 0, null, { timeout: 15000 });
+    const users = await (await fetch(srv.url + "/api/admin/users", { headers: { Authorization: "Bearer dev:admin" } })).json();
+    const u = users.users.find((x) => x.name === "tkeyboard");
+    assert.ok(u, "user created");
+    assert.equal(u.unit, "Hauptamt");
+    assert.deepEqual([...u.clearance].sort(), ["intern", "offen", "vertraulich"]);
+    assert.ok(u.password, "password set");
+    await assertKeyboard(page, "Verwaltung after creating a user");
+    // Deactivate: the account form's user, the button, the confirmation.
+    await page.locator("#verwaltung-status").focus();
+    await tabTo(page, (i) => i.tag === "select" && i.label === "Benutzer" && i.form === "h-account");
+    await chooseWithArrows(page, "tkeyboard");
+    await tabTo(page, (i) => i.tag === "button" && i.text === "Deaktivieren");
+    // The confirmation is the browser's own dialog (keyboard operable);
+    // accepted by the handler, as Enter does not return while it is open.
+    let asked = "";
+    page.once("dialog", (dlg) => { asked = dlg.message(); dlg.accept(); });
+    await page.keyboard.press("Enter");
+    await page.getByText(/deaktiviert seit/).first().waitFor({ timeout: 15000 });
+    assert.match(asked, /tkeyboard deaktivieren\?/);
+    const after = await (await fetch(srv.url + "/api/admin/users", { headers: { Authorization: "Bearer dev:admin" } })).json();
+    assert.equal(after.users.find((x) => x.name === "tkeyboard").active, false);
     assert.deepEqual(ctx.problems, []);
   } finally {
     await ctx.close();
