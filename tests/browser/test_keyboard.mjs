@@ -28,6 +28,7 @@
 //   text zoomed to 200 % or with the text spacing of 1.4.12 nothing is
 //   clipped and the page does not scroll sideways (wide data tables scroll
 //   inside their own focusable region); moving focus changes nothing;
+// - forced colours (Windows high contrast): the focus ring stays;
 // - prefers-reduced-motion: no transition or animation runs.
 // The harness test at the end plants faults (a positive tabindex, an
 // element without focus indicator, a trap) and checks they are reported.
@@ -705,6 +706,21 @@ for (const [hash, user, text] of REFLOW) {
     }
   });
 }
+
+test("forced colours (Windows high contrast): the focus ring stays on every stop", async () => {
+  for (const [hash, user, text] of [["#/suche", "mmustermann", "Suche und Fragen"],
+    ["#/anwendungen/protokoll", "koord", "Freigaben je Rolle"]]) {
+    const { ctx, page } = await openAs(user, hash, text);
+    try {
+      await page.emulateMedia({ forcedColors: "active" });
+      assert.ok(await page.evaluate(() => matchMedia("(forced-colors: active)").matches));
+      await assertKeyboard(page, hash + " in forced colours");
+      await lib.screenshot(page, "forced-colors-" + hash.replace(/[^a-z]+/g, "-").replace(/^-|-$/g, ""));
+    } finally {
+      await ctx.close();
+    }
+  }
+});
 
 test("prefers-reduced-motion: no transition or animation runs", async () => {
   const { ctx, page } = await openAs("koord", "#/anwendungen/protokoll", "Freigaben je Rolle");
