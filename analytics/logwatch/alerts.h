@@ -103,6 +103,11 @@ void lw_alert_sink_on_event(void *ud, const lw_event *ev, uint32_t template_id,
                             const char *template_text, int is_new_template);
 int lw_alert_sink_commit(void *ud, lw_store *st, lotse_err_t *err);
 
+/* End of a run (after lw_ingest_run returned 0): close every open alert
+ * and write it final in one transaction of its own (nothing to do after a
+ * file run, whose commit flushed). */
+int lw_alert_sink_finish(lw_alert_sink *s, lw_store *st, lotse_err_t *err);
+
 /* Final (closed) alerts written so far by this sink. */
 uint64_t lw_alert_sink_written(const lw_alert_sink *s);
 

@@ -10,7 +10,9 @@
  * back. At most SINK_MAX_PENDING alerts wait per batch (more are counted
  * and logged as dropped). Runs that do not flush at each commit (syslog
  * listeners) also write snapshots of the alerts still open; such a row is
- * updated until its alert closes (lw_alerts.open = 0), then never again.
+ * updated until its alert closes (lw_alerts.open = 0), then never again;
+ * lw_alert_sink_finish closes them when the listener stops, and the first
+ * commit of a sink closes rows an earlier (crashed) process left open.
  * See also: analytics/logwatch/alerts.c (rows), analytics/logwatch/ingest.h.
  */
 #include "analytics/logwatch/alerts.h"
@@ -28,6 +30,7 @@ struct lw_alert_sink {
   json_t *pending; /* uid → row, the latest state of each alert */
   json_t *rowids;  /* uid → lw_alerts.id of rows still open */
   int flush_on_commit;
+  int committed; /* a commit went through (stale rows were closed) */
   int rc; /* sticky error from on_event */
   uint64_t written, dropped;
 };
@@ -112,6 +115,12 @@ int lw_alert_sink_commit(void *ud, lw_store *st, lotse_err_t *err) {
   if (s->rc) return lotse_err_set(err, s->rc, "out of memory");
   sqlite3 *db = lw_store_db(st);
   int rc = lw_alerts_schema(db, err);
+  /* Rows left open by an earlier process can never be continued. */
+  if (!rc && !s->committed &&
+      sqlite3_exec(db, "UPDATE lw_alerts SET open = 0 WHERE open = 1", NULL,
+                   NULL, NULL) != SQLITE_OK)
+    rc = lotse_err_set(err, LOTSE_EDB, "unable to close stale alerts: %s",
+                       sqlite3_errmsg(db));
   const char *key;
   json_t *row;
   json_object_foreach(s->pending, key, row) {
@@ -119,12 +128,29 @@ int lw_alert_sink_commit(void *ud, lw_store *st, lotse_err_t *err) {
     rc = put(s, db, key, row, err);
   }
   if (rc) return rc;
+  s->committed = 1;
   json_object_clear(s->pending);
   if (s->dropped)
     lotse_log(LOTSE_LOG_WARN, "logwatch: %llu alerts dropped (more than %d "
               "in one batch)", (unsigned long long)s->dropped, SINK_MAX_PENDING);
   s->dropped = 0;
   return 0;
+}
+
+int lw_alert_sink_finish(lw_alert_sink *s, lw_store *st, lotse_err_t *err) {
+  if (s->rc) return lotse_err_set(err, s->rc, "anomaly detection failed: %s",
+                                  lotse_strerror(s->rc));
+  lw_anomaly_flush(s->det);
+  if (!json_object_size(s->pending)) return 0;
+  int rc = lw_store_begin(st, err);
+  if (rc) return rc;
+  int keep = s->flush_on_commit;
+  s->flush_on_commit = 1;
+  rc = lw_alert_sink_commit(s, st, err);
+  s->flush_on_commit = keep;
+  if (!rc) rc = lw_store_commit(st, err);
+  if (rc) lw_store_rollback(st);
+  return rc;
 }
 
 uint64_t lw_alert_sink_written(const lw_alert_sink *s) {

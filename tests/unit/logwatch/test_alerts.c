@@ -303,6 +303,46 @@ static void test_sink_open_then_final(void **state) {
   free(dir);
 }
 
+/* A listener that stops: finish writes its open alert final; a row an
+ * earlier process left open is closed by the next sink's first commit. */
+static void test_sink_finish_and_stale(void **state) {
+  (void)state;
+  char *dir = test_dir("alerts-sink-finish");
+  char *db = test_path(dir, "logwatch.db");
+  lw_store *st = NULL;
+  lotse_err_t err = {0};
+  assert_int_equal(lw_store_open(db, &st, &err), 0);
+  lw_anomaly_opts o;
+  lw_anomaly_opts_default(&o);
+  o.warmup_events = 5;
+  for (int round = 0; round < 2; round++) {
+    lw_alert_sink *k = lw_alert_sink_new(&o, 0, &err);
+    uint64_t line = 0;
+    for (int i = 0; i < 10; i++) sink_feed(k, ++line, T0 + i, 1, i == 0);
+    sink_feed(k, ++line, T0 + 20, 2 + round, 1);
+    commit(st, k); /* round 0: row 1 open; round 1: row 1 closed as stale */
+    json_t *arr = stored(st);
+    assert_int_equal(json_array_size(arr), round + 1);
+    json_t *mine = json_array_get(arr, 0), *old = json_array_get(arr, 1);
+    assert_true(json_is_true(json_object_get(mine, "open")));
+    if (old) assert_true(json_is_false(json_object_get(old, "open")));
+    json_decref(arr);
+    if (round == 1) {
+      assert_int_equal(lw_alert_sink_finish(k, st, &err), 0);
+      arr = stored(st);
+      assert_true(json_is_false(json_object_get(json_array_get(arr, 0),
+                                                "open")));
+      json_decref(arr);
+      assert_int_equal(lw_alert_sink_written(k), 1);
+      assert_int_equal(lw_alert_sink_finish(k, st, &err), 0); /* no-op */
+    }
+    lw_alert_sink_free(k); /* round 0: "crashes" with its row open */
+  }
+  lw_store_close(st);
+  free(db);
+  free(dir);
+}
+
 /* A file run flushes at its commit; a template the miner knew from the
  * store (is_new_template 0 on first sight) is not new. */
 static void test_sink_file_run(void **state) {
@@ -350,6 +390,7 @@ int main(void) {
       cmocka_unit_test(test_open_ro_without_db),
       cmocka_unit_test(test_sink_open_then_final),
       cmocka_unit_test(test_sink_file_run),
+      cmocka_unit_test(test_sink_finish_and_stale),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
