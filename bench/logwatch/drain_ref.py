@@ -244,7 +244,7 @@ class Drain:
         ids = [0] * n
         for c in clusters:
             text = " ".join(c.template)
-            eid = hashlib.md5(text.encode("utf-8")).hexdigest()[0:8]
+            eid = hashlib.md5(text.encode("utf-8", "surrogateescape")).hexdigest()[0:8]
             for lid in c.line_ids:
                 tmpl[lid - 1] = text
                 ids[lid - 1] = eid
@@ -252,15 +252,15 @@ class Drain:
         self.df_log["EventTemplate"] = tmpl
         if self.keep_para:
             self.df_log["ParameterList"] = self.df_log.apply(self.parameter_list, axis=1)
-        self.df_log.to_csv(out_csv, index=False)
+        self.df_log.to_csv(out_csv, index=False, errors="surrogateescape")
         if templates_csv:
             occ = dict(self.df_log["EventTemplate"].value_counts())
             ev = pd.DataFrame()
             ev["EventTemplate"] = self.df_log["EventTemplate"].unique()
             ev["EventId"] = ev["EventTemplate"].map(
-                lambda x: hashlib.md5(x.encode("utf-8")).hexdigest()[0:8])
+                lambda x: hashlib.md5(x.encode("utf-8", "surrogateescape")).hexdigest()[0:8])
             ev["Occurrences"] = ev["EventTemplate"].map(occ)
-            ev.to_csv(templates_csv, index=False,
+            ev.to_csv(templates_csv, index=False, errors="surrogateescape",
                       columns=["EventId", "EventTemplate", "Occurrences"])
 
 
