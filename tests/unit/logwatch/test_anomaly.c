@@ -280,7 +280,9 @@ static void test_opts_from_conf(void **state) {
   assert_true(o.k == 3.5);
   assert_string_equal(o.group_field, "Node");
   lotse_conf_set(c, "logwatch.anomaly_min_count", "viele");
+  lotse_conf_set(c, "logwatch.anomaly_warmup", "300");
   assert_int_equal(lw_anomaly_opts_conf(c, &o, &err), LOTSE_EINVAL);
+  assert_int_equal(o.warmup_events, 200); /* nothing changed */
   assert_non_null(strstr(err.msg, "logwatch.anomaly_min_count"));
   lotse_conf_free(c);
 }
