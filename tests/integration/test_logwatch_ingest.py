@@ -320,6 +320,33 @@ class IngestNetwork(lt.TestCase):
         self.assertIn("framed by octet count <*>", texts)
         self.assertIn("one frame per line here <*>", texts)
 
+    def test_tcp_long_frame_and_split_frame(self):
+        d, ws = lt.init("lw_ingest_long")
+        tp = free_port(socket.SOCK_STREAM)
+        p = self.start(ws, "--listen", "tcp:%d" % tp, "--max-events", "3")
+        t = socket.create_connection(("127.0.0.1", tp))
+        # longer than the 64 KiB frame cap: cut there, the rest dropped
+        t.sendall(b"<14>Nov 27 05:01:01 h2 app: " + b"x" * 70000 + b"\n")
+        t.sendall(b"<14>Nov 27 05:01:02 h2 app: after the long one\n")
+        m = b"<14>1 2026-11-27T05:00:00Z h2 app 7 - - split frame"
+        frame = str(len(m)).encode() + b" " + m
+        t.sendall(frame[:10])  # an octet-counted frame in two parts
+        time.sleep(0.3)
+        t.sendall(frame[10:])
+        t.close()
+        try:
+            out, err = p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        self.assertEqual(p.returncode, 0, err)
+        s = json.loads(out.strip().splitlines()[-1])
+        self.assertEqual((s["lines"], s["events"]), (3, 3))
+        texts = [r[0] for r in db(ws, "SELECT template FROM templates")]
+        self.assertIn("after the long one", texts)
+        self.assertIn("split frame", texts)
+
     def test_sigterm_commits_and_ends(self):
         d, ws = lt.init("lw_ingest_term")
         up = free_port(socket.SOCK_DGRAM)
