@@ -431,10 +431,20 @@ int lw_sigma_load_text(lw_sigma *s, const char *text, size_t len,
   return k;
 }
 
-static int load_file(lw_sigma *s, const char *path, lotse_err_t *err) {
+/* in_dir: a file found below a directory that cannot be read is recorded
+ * as unsupported (with the reason) instead of failing the whole load. */
+static int load_file(lw_sigma *s, const char *path, int in_dir,
+                     lotse_err_t *err) {
   char *data;
   size_t len;
   int rc = lotse_file_read(path, SG_RULE_MAX_BYTES, &data, &len, err);
+  if (rc && in_dir && rc != LOTSE_ENOMEM) {
+    char msg[LOTSE_ERR_MSG_MAX + 16];
+    snprintf(msg, sizeof msg, "unreadable: %s", err && err->msg[0] ? err->msg : "?");
+    if (err) lotse_err_clear(err);
+    rc = add_skip(s, path, NULL, NULL, msg);
+    return rc < 0 ? lotse_err_set(err, rc, "out of memory") : 0;
+  }
   if (rc) return rc;
   rc = lw_sigma_load_text(s, data, len, path, err);
   free(data);
@@ -465,7 +475,7 @@ static int load_dir(lw_sigma *s, const char *dir, int depth, lotse_err_t *err) {
     }
     const char *ext = lotse_path_ext(p);
     if (lotse_path_is_dir(p)) rc = load_dir(s, p, depth + 1, err);
-    else if (!strcmp(ext, ".yml") || !strcmp(ext, ".yaml")) rc = load_file(s, p, err);
+    else if (!strcmp(ext, ".yml") || !strcmp(ext, ".yaml")) rc = load_file(s, p, 1, err);
     free(p);
   }
   lotse_strv_release(&names);
@@ -478,5 +488,5 @@ int lw_sigma_load_path(lw_sigma *s, const char *path, lotse_err_t *err) {
   struct stat st;
   if (stat(path, &st) != 0)
     return lotse_err_set(err, LOTSE_ENOTFOUND, "no such file or directory '%s'", path);
-  return S_ISDIR(st.st_mode) ? load_dir(s, path, 0, err) : load_file(s, path, err);
+  return S_ISDIR(st.st_mode) ? load_dir(s, path, 0, err) : load_file(s, path, 0, err);
 }

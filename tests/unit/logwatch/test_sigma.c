@@ -360,6 +360,35 @@ static void test_api_misuse(void **state) {
   lw_sigma_free(NULL);
 }
 
+/* A directory: rules load recursively in name order; a file that cannot
+ * be read (a dangling link) is listed as unsupported, not fatal. */
+static void test_load_dir(void **state) {
+  (void)state;
+  char *dir = test_dir("sigma_dir");
+  char *sub = test_path(dir, "sub");
+  lotse_err_t err = {0};
+  assert_int_equal(lotse_mkdir_p(sub, &err), 0);
+  const char *r = "title: t\nid: r1\n" PROC "detection:\n  sel:\n    Image: a\n  condition: sel\n";
+  char *p1 = test_path(sub, "a.yml"), *p2 = test_path(dir, "b.yaml");
+  char *p3 = test_path(dir, "c.yml"), *p4 = test_path(dir, "notes.txt");
+  assert_int_equal(lotse_file_write(p1, r, strlen(r), &err), 0);
+  assert_int_equal(lotse_file_write(p2, "title: [", 8, &err), 0);
+  assert_int_equal(lotse_file_write(p4, "not a rule", 10, &err), 0);
+  assert_int_equal(symlink("/nonexistent/rule.yml", p3), 0);
+  lw_sigma *s = lw_sigma_new();
+  assert_int_equal(lw_sigma_load_path(s, dir, &err), 0);
+  assert_int_equal(lw_sigma_rule_count(s), 1);
+  assert_string_equal(lw_sigma_rule(s, 0).id, "r1");
+  assert_int_equal(lw_sigma_find(s, "r1"), 0);
+  assert_int_equal(lw_sigma_unsupported_count(s), 2);
+  assert_non_null(strstr(lw_sigma_unsupported(s, 0).reason, "YAML"));
+  assert_non_null(strstr(lw_sigma_unsupported(s, 1).reason, "unreadable"));
+  /* the same file named directly is an error */
+  assert_true(lw_sigma_load_path(s, p3, &err) < 0);
+  lw_sigma_free(s);
+  free(p1), free(p2), free(p3), free(p4), free(sub), free(dir);
+}
+
 static int count_events(void *ud, const lw_event *ev) {
   int *n = ud;
   n[ev->malformed ? 1 : 0]++;
@@ -395,6 +424,7 @@ int main(void) {
       cmocka_unit_test(test_logsource),
       cmocka_unit_test(test_unsupported),
       cmocka_unit_test(test_api_misuse),
+      cmocka_unit_test(test_load_dir),
       cmocka_unit_test(test_event_files),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
