@@ -108,9 +108,9 @@ static int apply_masks(const lw_drain *d, lw_drain_scratch *sc, const char *s,
   return 0;
 }
 
-/* Split at whitespace into sc->tp/tl/tv, each token masked by mask.h
- * unless classic; returns the count, -1 for too many tokens, -2 out of
- * memory. */
+/* Split at whitespace into sc->tp/tl/tv, each token masked by mask.h and
+ * runs of "<*>" tokens joined into one, unless classic; returns the count,
+ * -1 for too many tokens, -2 out of memory. */
 static long tokenize(lw_drain_scratch *sc, const char *s, size_t n,
                      int classic) {
   size_t k = 0, i = 0, o = 0;
@@ -131,6 +131,9 @@ static long tokenize(lw_drain_scratch *sc, const char *s, size_t n,
       sc->tl[k] = (uint32_t)m;
       sc->tv[k] = (uint8_t)lw_mask_is_var(sc->tp[k], m);
       o += m;
+      if (k && m == 3 && is_star(sc->tp[k], 3) && sc->tl[k - 1] == 3 &&
+          is_star(sc->tp[k - 1], 3))
+        continue; /* "<*> <*>" is one variable slot (a list, a date) */
     }
     k++;
   }
@@ -332,10 +335,13 @@ static uint32_t cluster_new(lw_drain *d, uint32_t leaf, size_t ntok) {
 }
 
 /* logparser's fastMatch: best similarity, ties to more wildcards, first
- * found on equal both. Similarity = equal tokens / tokens. Not classic:
- * positions where both sides are variables (lw_mask_is_var) count neither
- * as equal nor in the denominator — a masked number in a template's
- * variable slot says nothing about whether the constant text agrees. */
+ * found on equal both. Similarity = equal tokens / tokens, joined when it
+ * reaches st. Not classic: positions where both sides are variables
+ * (lw_mask_is_var) count neither as equal nor in the denominator — a masked
+ * number in a template's variable slot says nothing about whether the
+ * constant text agrees — and the similarity must exceed st, so that with
+ * st 0.5 two messages of which half the words differ ("Link ok" / "Link
+ * error") stay apart. */
 static uint32_t best_match(const lw_drain *d, uint32_t leaf, size_t ntok) {
   const lw_node *x = &d->nodes[leaf];
   int classic = (d->flags & LW_DRAIN_CLASSIC) != 0;
@@ -364,7 +370,8 @@ static uint32_t best_match(const lw_drain *d, uint32_t leaf, size_t ntok) {
       bestid = x->cl[k];
     }
   }
-  return bestid && best >= d->st ? bestid : 0;
+  if (classic) return bestid && best >= d->st ? bestid : 0;
+  return bestid && best > d->st ? bestid : 0;
 }
 
 /* Turn the tokens of c that differ from the current ones into "<*>". */

@@ -5,11 +5,13 @@
  *
  * A message is masked (each mask regex, in order, replaces its matches with
  * "<*>"), split at whitespace into tokens, each token masked by the
- * built-in rules of mask.h (numbers, hex; not with LW_DRAIN_CLASSIC), routed by token count and the
+ * built-in rules of mask.h (numbers, hex) and runs of "<*>" tokens joined
+ * into one (not with LW_DRAIN_CLASSIC), routed by token count and the
  * first depth-2 tokens (tokens with digits go to a "<*>" branch) to a leaf,
  * and joined to the most similar cluster there when the share of equal
- * tokens reaches st; the cluster's template then turns differing tokens
- * into "<*>". Otherwise a new cluster starts.
+ * tokens exceeds st (classic: reaches st; not classic, positions where both
+ * hold a variable are left out of the share); the cluster's template then
+ * turns differing tokens into "<*>". Otherwise a new cluster starts.
  *
  * Cluster ids are dense and start at 1 (0 is never a cluster); they do not
  * change during the life of an lw_drain. Templates are tokens joined by one
