@@ -749,7 +749,7 @@ test("prefers-reduced-motion: no transition or animation runs", async () => {
   }
 });
 
-test("harness: planted faults are reported (positive tabindex, no focus indicator, low contrast, trap, order)", async () => {
+test("harness: planted faults are reported (positive tabindex, no focus indicator, low contrast, trap, order, unreachable, reflow)", async () => {
   const { ctx, page } = await openAs("mmustermann", "#/suche", "Suche und Fragen");
   try {
     assert.deepEqual(await keyboardProblems(page, "clean"), []);
@@ -772,13 +772,20 @@ test("harness: planted faults are reported (positive tabindex, no focus indicato
       d.style.position = "absolute";
       d.style.top = "0";
       d.style.left = "40%";
-      main.append(a, c, d, b);
+      // e cannot take focus (inert), though it looks like a button.
+      const box = document.createElement("div");
+      box.inert = true;
+      const e = document.createElement("button");
+      e.textContent = "unerreichbar";
+      box.append(e);
+      main.append(a, c, d, b, box);
     });
     const problems = (await keyboardProblems(page, "planted")).join("\n");
     assert.match(problems, /positive tabindex/);
     assert.match(problems, /no visible focus indicator: button „ohne Fokus“/);
     assert.match(problems, /contrast [\d.]+:1 < 3:1: button „blass“/);
     assert.match(problems, /reading order in <main>: a „oben“/);
+    assert.match(problems, /not reachable with Tab: <button>unerreichbar/);
     // A trap: a field that sends focus back to itself on Tab.
     await page.reload();
     await page.locator("h1").waitFor();
@@ -787,6 +794,22 @@ test("harness: planted faults are reported (positive tabindex, no focus indicato
       i.addEventListener("keydown", (e) => { if (e.key === "Tab") e.preventDefault(); });
     });
     assert.match((await keyboardProblems(page, "trap")).join("\n"), /keyboard trap: focus stays on input/);
+    // Reflow: a fixed-width box widens the page; a fixed-height box clips.
+    await page.setViewportSize({ width: 320, height: 640 });
+    assert.deepEqual(await page.evaluate(reflowProblems), []);
+    await page.evaluate(() => {
+      const wide = document.createElement("p");
+      wide.textContent = "breit";
+      wide.style.width = "500px";
+      const low = document.createElement("p");
+      low.textContent = "abgeschnitten ".repeat(20);
+      low.style.height = "1em";
+      low.style.overflow = "hidden";
+      document.getElementById("inhalt").append(wide, low);
+    });
+    const reflow = (await page.evaluate(reflowProblems)).join("\n");
+    assert.match(reflow, /page scrolls sideways/);
+    assert.match(reflow, /clipped content: <p style/);
   } finally {
     await ctx.close();
   }
