@@ -425,6 +425,8 @@ test("keyboard only: search, a hit opened; a question asked with Enter, the cite
     const act = await activeSummary(page);
     assert.match(act.className, /cited/);
     assert.equal(await page.evaluate(() => document.activeElement.id), "passage-" + want);
+    assert.match(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), /^Zitierte Passage: /);
+    assert.equal(await page.locator("section.passage[aria-label]").count(), 1, "only the cited passage is a region");
 
     // Back to the answer, Tab to the draft link, Enter, sign off.
     await page.goBack();

@@ -21,8 +21,10 @@ export async function render(main, args) {
     const cited = c.id === chunk;
     const label = [c.section ? "Abschnitt " + c.section : "", c.page ? "Seite " + c.page : "",
       "Passage " + (c.ord + 1)].filter(Boolean).join(", ");
+    // Only the cited passage is a named region (it takes focus); naming
+    // every passage would flood a screen reader's list of landmarks.
     const el = h("section", { class: "passage" + (cited ? " cited" : ""), id: "passage-" + c.id,
-      "aria-label": (cited ? "Zitierte Passage: " : "") + label, tabindex: cited ? "-1" : null },
+      "aria-label": cited ? "Zitierte Passage: " + label : null, tabindex: cited ? "-1" : null },
     h("p", { class: "meta" }, label, cited ? " – zitierte Stelle" : ""), c.text);
     if (cited) target = el;
     return el;
