@@ -374,19 +374,65 @@ static uint32_t best_match(const lw_drain *d, uint32_t leaf, size_t ntok) {
   return bestid && best > d->st ? bestid : 0;
 }
 
-/* Turn the tokens of c that differ from the current ones into "<*>". */
+/* Punctuation kept around a generalised token: opening brackets and
+ * quotes in front, closing ones and separators behind (not '/' or '.',
+ * which belong to paths and names). */
+static int keep_punct(unsigned char c, int front) {
+  return front ? c && strchr("([{'\"", c) != NULL
+               : c && strchr(")]}'\",;:", c) != NULL;
+}
+
+/* Length of the kept punctuation both tokens start with (fwd) or end with. */
+static size_t common_punct(const char *a, size_t na, const char *b, size_t nb,
+                           int fwd) {
+  size_t k = 0;
+  while (k < na && k < nb) {
+    char x = fwd ? a[k] : a[na - 1 - k], y = fwd ? b[k] : b[nb - 1 - k];
+    if (x != y || !keep_punct((unsigned char)x, fwd)) break;
+    k++;
+  }
+  return k;
+}
+
+/* Turn the tokens of c that differ from the current ones into "<*>" —
+ * not classic: keeping the brackets, quotes and separators both start and
+ * end with, so "[A8]" and "[B2]" give "[<*>]", "ntp1," and "ntp2," give
+ * "<*>,". */
 static int cluster_update(lw_drain *d, lw_cluster *c) {
-  int changed = 0;
+  int changed = 0, classic = (d->flags & LW_DRAIN_CLASSIC) != 0;
+  size_t need = 0;
+  for (size_t i = 0; i < c->ntok; i++) need += c->tl[i] + 3;
+  char *tmp = NULL;
+  size_t o = 0;
   for (size_t i = 0; i < c->ntok; i++) {
     if (is_star(c->tok[i], c->tl[i])) continue;
     if (c->tl[i] == d->tl[i] && !memcmp(c->tok[i], d->tp[i], d->tl[i]))
       continue;
-    c->tok[i] = STAR;
-    c->tl[i] = 3;
     changed = 1;
+    size_t pre = classic ? 0 : common_punct(c->tok[i], c->tl[i], d->tp[i],
+                                            d->tl[i], 1);
+    size_t suf = classic ? 0 : common_punct(c->tok[i], c->tl[i], d->tp[i],
+                                            d->tl[i], 0);
+    size_t mn = c->tl[i] < d->tl[i] ? c->tl[i] : d->tl[i];
+    if (pre + suf >= mn) pre = suf = 0; /* overlap: "--" vs "---" */
+    if (!pre && !suf) {
+      c->tok[i] = STAR;
+      c->tl[i] = 3;
+      continue;
+    }
+    if (!tmp && !(tmp = malloc(need))) return LOTSE_ENOMEM;
+    char *t = tmp + o;
+    memcpy(t, c->tok[i], pre);
+    memcpy(t + pre, STAR, 3);
+    memcpy(t + pre + 3, c->tok[i] + c->tl[i] - suf, suf);
+    c->tok[i] = t;
+    c->tl[i] = (uint32_t)(pre + 3 + suf);
+    o += c->tl[i];
   }
-  if (!changed) return 0;
-  return cluster_set(c, (const char *const *)c->tok, c->tl, c->ntok);
+  int rc = changed ? cluster_set(c, (const char *const *)c->tok, c->tl,
+                                 c->ntok) : 0;
+  free(tmp);
+  return rc;
 }
 
 static int learn(lw_drain *d, size_t ntok, uint64_t count,

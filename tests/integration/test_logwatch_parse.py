@@ -64,7 +64,7 @@ class Parse(unittest.TestCase):
         tmpl = {r[0]: r[2] for r in body}
         self.assertEqual(tmpl["1"], "user <*> logged in from <*>")
         self.assertEqual(tmpl["2"], tmpl["1"])
-        self.assertEqual(tmpl["3"], 'disk <*> <*>% full')
+        self.assertEqual(tmpl["3"], 'disk "<*>", <*>% full')
         self.assertEqual(tmpl["6"], "user carol logged out")
         for r in body:  # EventId = E + sha256(template)[:8]
             self.assertEqual(

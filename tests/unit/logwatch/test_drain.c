@@ -298,12 +298,20 @@ static void test_lists_and_threshold(void **state) {
   uint32_t b = add(d, "delete 9 now", NULL);
   assert_int_equal(a, b);
   assert_string_equal(lw_drain_template(d, a), "delete <*> now");
+  uint32_t g = add(d, "got none from [A8] to ntp1, now", NULL);
+  assert_int_equal(add(d, "got none from [Bx] to ntp2, now", NULL), g);
+  assert_int_equal(add(d, "got none from [Cy] to /a/b. now", NULL), g);
+  /* brackets and the comma stay; a path's '/' or '.' does not */
+  assert_string_equal(lw_drain_template(d, g), "got none from [<*>] to <*> now");
   uint32_t ok = add(d, "Link ok", NULL), err = add(d, "Link error", NULL);
   assert_int_not_equal(ok, err); /* 1 of 2 equal: not above 0.5 */
   lw_drain_free(d);
   o.flags = LW_DRAIN_CLASSIC;
   d = lw_drain_new(&o, NULL);
   assert_int_equal(add(d, "Link ok", NULL), add(d, "Link error", NULL));
+  g = add(d, "got none from [A8] x", NULL);
+  assert_int_equal(add(d, "got none from [Bx] x", NULL), g);
+  assert_string_equal(lw_drain_template(d, g), "got none from <*> x");
   assert_int_not_equal(add(d, "delete 12 34 now", NULL),
                        add(d, "delete 9 now", NULL));
   lw_drain_free(d);
