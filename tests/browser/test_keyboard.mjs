@@ -394,6 +394,9 @@ test("keyboard only: search, a hit opened; a question asked with Enter, the cite
     await page.keyboard.type("Urlaubsantrag");
     await page.keyboard.press("Enter"); // implicit submission: "Suchen"
     await page.locator("ol.hits a").first().waitFor();
+    assert.match(await page.getByRole("status").filter({ hasText: /Treffer/ }).first().textContent(), /^\d+ Treffer\.$/,
+      "a short status line, not the whole list, is announced");
+    assert.equal(await page.locator("main [aria-live] ol.hits").count(), 0, "hits outside any live region");
     await assertKeyboard(page, "search hits");
     // From the search field to the first hit, Enter opens the passage.
     await page.getByLabel("Suchbegriff oder Frage").focus();

@@ -70,8 +70,14 @@ export async function render(main) {
   const q = field("Suchbegriff oder Frage", "input",
     { type: "search", name: "q", required: true, autocomplete: "off" },
     "Suche findet Dokumente; „Fragen“ lässt die KI aus Ihren Dokumenten antworten, mit Quellen.");
-  const out = h("div", { "aria-live": "polite" });
-  const busy = (text) => out.replaceChildren(message("", text));
+  // The results are not a live region (a screen reader would read every
+  // hit); a short status line says what happened instead.
+  const out = h("div", {});
+  const live = h("p", { role: "status", class: "visually-hidden" });
+  const busy = (text) => {
+    live.textContent = text;
+    out.replaceChildren(message("", text));
+  };
   const form = h("form", { role: "search", "aria-label": "Dokumente durchsuchen" },
     q.nodes,
     h("div", {},
@@ -85,14 +91,19 @@ export async function render(main) {
     try {
       if (ask) {
         busy("Die Antwort wird erstellt …");
-        renderAnswer(out, await post("/api/ask", { question: text }));
+        const a = await post("/api/ask", { question: text });
+        renderAnswer(out, a);
+        live.textContent = "Antwort erstellt (KI-Entwurf), " + (a.sources || []).length + " Quelle(n).";
       } else {
         busy("Suche läuft …");
-        renderHits(out, await get("/api/search?limit=20&q=" + encodeURIComponent(text)));
+        const r = await get("/api/search?limit=20&q=" + encodeURIComponent(text));
+        renderHits(out, r);
+        live.textContent = r.hits.length ? r.total + " Treffer." : "Keine Treffer.";
       }
     } catch (err) {
+      live.textContent = "";
       out.replaceChildren(message("error", (ask ? "Keine Antwort: " : "Suche fehlgeschlagen: ") + err.message));
     }
   });
-  return page(main, "Suche und Fragen", form, out);
+  return page(main, "Suche und Fragen", form, live, out);
 }
