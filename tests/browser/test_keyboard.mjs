@@ -749,6 +749,21 @@ test("prefers-reduced-motion: no transition or animation runs", async () => {
     });
     assert.deepEqual(moving, []);
     assert.deepEqual(await page.evaluate(() => document.getAnimations().length), 0);
+    // A transition added later is switched off by the style sheet's rule
+    // for reduced motion, and runs without it (the check can fail).
+    const planted = async () => page.evaluate(() => getComputedStyle(document.querySelector(".planted-motion"))
+      .transitionDuration);
+    await page.evaluate(() => {
+      const sheet = document.styleSheets[0];
+      sheet.insertRule(".planted-motion { transition: color 1s; }", sheet.cssRules.length - 1);
+      const p = document.createElement("p");
+      p.className = "planted-motion";
+      p.textContent = "Bewegung";
+      document.getElementById("inhalt").append(p);
+    });
+    assert.equal(await planted(), "0s", "reduced motion turns a transition off");
+    await page.emulateMedia({ reducedMotion: "no-preference" });
+    assert.equal(await planted(), "1s");
   } finally {
     await ctx.close();
   }
