@@ -213,6 +213,7 @@ static int edge_rehash(lw_drain *d) {
 
 static uint32_t edge_add(lw_drain *d, uint32_t parent, const char *p,
                          size_t n) {
+  if (d->alen + n >= UINT32_MAX) return 0; /* offsets are 32-bit */
   if ((d->nedges + 1) * 2 > d->ecap && edge_rehash(d)) return 0;
   if (grow((void **)&d->arena, &d->acap, d->alen + n + 1, 1)) return 0;
   uint32_t child = node_new(d);
