@@ -313,6 +313,7 @@ async function activeSummary(page) {
 // [hash, user (null: anonymous), text the page shows]
 const PAGES = [
   ["#/anmelden", null, "Anmelden"],
+  ["#/anmelden", "mmustermann", "Ihr Konto"],
   ["#/suche", null, "Suche und Fragen"],
   ["#/suche", "mmustermann", "Suche und Fragen"],
   ["#/hochladen", "pamt", "Dokumente hochladen"],
