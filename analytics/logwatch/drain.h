@@ -57,7 +57,9 @@ int lw_drain_seed(lw_drain *d, const char *template_text, uint64_t count,
                   uint32_t *cluster_id);
 
 size_t lw_drain_count(const lw_drain *d);                     /* clusters */
-const char *lw_drain_template(const lw_drain *d, uint32_t id); /* NULL: bad id */
+/* The cluster's template, NULL for a bad id. Valid until the next
+ * lw_drain_add / lw_drain_seed (which may generalise it): copy to keep. */
+const char *lw_drain_template(const lw_drain *d, uint32_t id);
 uint64_t lw_drain_size(const lw_drain *d, uint32_t id);       /* 0: bad id */
 void lw_drain_free(lw_drain *d); /* NULL is a no-op */
 
