@@ -113,6 +113,23 @@ test("admin creates a user with unit, group, training and password; the user log
   assert.match(await page.locator("tr", { has: page.getByRole("cell", { name: "olga", exact: true }) }).innerText(),
     /ki-grundlagen \(gültig bis/);
 
+  // Enter in a field submits the primary action (eintragen, not
+  // austragen); austragen asks first.
+  const t2 = form(page, "Schulung eintragen oder austragen");
+  await t2.getByLabel("Benutzer", { exact: true }).selectOption("olga");
+  await t2.getByLabel("Schulung", { exact: true }).selectOption("datenschutz-ki");
+  await t2.getByLabel("Abgeschlossen am").fill("2026-11-03");
+  await t2.getByLabel("Abgeschlossen am").press("Enter");
+  await expectStatus(page, /Schulung datenschutz-ki für olga eingetragen/);
+  const t3 = form(page, "Schulung eintragen oder austragen");
+  await t3.getByLabel("Benutzer", { exact: true }).selectOption("olga");
+  await t3.getByLabel("Schulung", { exact: true }).selectOption("datenschutz-ki");
+  page.once("dialog", (d) => d.accept());
+  await t3.getByRole("button", { name: "Schulung austragen" }).click();
+  await expectStatus(page, /Schulung datenschutz-ki von olga ausgetragen/);
+  assert.doesNotMatch(await page.locator("tr", { has: page.getByRole("cell", { name: "olga", exact: true }) }).innerText(),
+    /datenschutz-ki/);
+
   // A password typed by the administrator.
   const pw = "Ordnung-muss-sein-26";
   const k = form(page, "Konto");

@@ -56,11 +56,15 @@ function checkboxes(legend, name, options, checked) {
   };
 }
 
-// A form section: heading, fields, submit button; onSubmit returns the
-// success text (and may throw an ApiError whose message is shown).
-function form(id, title, nodes, button, onSubmit, ctx) {
+// A form section: heading, fields, the submit button, then secondary
+// submit buttons [label, value] (after the primary one, so Enter in a field
+// submits the primary action); onSubmit(submitter) returns the reply of the
+// change, or null when the user cancelled (and may throw an ApiError whose
+// message is shown).
+function form(id, title, nodes, button, onSubmit, ctx, extra = []) {
   const f = h("form", { "aria-labelledby": id, novalidate: true }, h("h3", { id }, title), nodes,
-    h("button", { type: "submit" }, button));
+    h("p", {}, h("button", { type: "submit" }, button), extra.map(([label, value]) =>
+      [" ", h("button", { type: "submit", value, class: "secondary" }, label)])));
   f.addEventListener("submit", async (e) => {
     e.preventDefault();
     await ctx.run(() => onSubmit(e.submitter));
@@ -181,9 +185,8 @@ function trainingForms(users, d, ctx) {
   const done = field("Abgeschlossen am", "input", { type: "date", name: "completed", value: today() });
   const exp = field("Gültig bis (optional)", "input", { type: "date", name: "expires" },
     "Leer: Abschluss plus die Gültigkeit der Schulung.");
-  const grant = form("h-training-grant", "Schulung eintragen oder austragen", [who.nodes, tr.nodes, done.nodes, exp.nodes,
-    h("p", {}, h("button", { type: "submit", value: "revoke", class: "secondary" }, "Schulung austragen"))],
-  "Schulung eintragen", (submitter) => {
+  const grant = form("h-training-grant", "Schulung eintragen oder austragen", [who.nodes, tr.nodes, done.nodes, exp.nodes],
+    "Schulung eintragen", (submitter) => {
     const body = { name: who.input.value, training: tr.input.value };
     if (submitter && submitter.value === "revoke") {
       if (!window.confirm("Schulung " + body.training + " von " + body.name + " austragen?")) return null;
@@ -192,7 +195,7 @@ function trainingForms(users, d, ctx) {
     if (done.input.value) body.completed = done.input.value;
     if (exp.input.value) body.expires = exp.input.value;
     return post("/api/admin/users/training-grant", body);
-  }, ctx);
+  }, ctx, [["Schulung austragen", "revoke"]]);
   const id = field("Kennung", "input", { type: "text", name: "id", autocomplete: "off" }, "a-z, 0-9, Bindestrich, z. B. ki-grundlagen.");
   const title = field("Titel", "input", { type: "text", name: "title", autocomplete: "off" });
   const days = field("Gültigkeit in Tagen", "input", { type: "number", name: "valid_days", min: "0", max: "3660", value: "0" },
@@ -224,13 +227,12 @@ function orgForms(users, d, ctx) {
     post("/api/admin/groups/create", { name: gname.input.value.trim() }), ctx);
   const grp = select("Gruppe", "group-members", d.groups.map((g) => [g.name, g.name]));
   const member = select("Benutzer", "member", userOptions(users));
-  const members = form("h-members", "Mitglieder einer Gruppe", [grp.nodes, member.nodes,
-    h("p", {}, h("button", { type: "submit", value: "remove", class: "secondary" }, "Aus der Gruppe entfernen"))],
-  "Zur Gruppe hinzufügen", (submitter) => {
+  const members = form("h-members", "Mitglieder einer Gruppe", [grp.nodes, member.nodes], "Zur Gruppe hinzufügen",
+    (submitter) => {
     const remove = submitter && submitter.value === "remove";
     if (remove && !window.confirm(member.input.value + " aus der Gruppe " + grp.input.value + " entfernen?")) return null;
     return post("/api/admin/groups/members", { name: grp.input.value, [remove ? "remove" : "add"]: [member.input.value] });
-  }, ctx);
+  }, ctx, [["Aus der Gruppe entfernen", "remove"]]);
   return [unitNew, units.length ? rename : null, groupNew, d.groups.length && users.length ? members : null];
 }
 
