@@ -408,6 +408,22 @@ class Admin(lt.TestCase):
         self.assertEqual(r.status, 403)
         self.assertIn("Keine Berechtigung", r.json()["error"]["message"])
 
+    def test_damaged_audit_trail_stores_nothing(self):
+        """A change whose audit record cannot be written is not made: the
+        trail refuses to continue without its anchor (fail closed), the
+        reply is 500, lotse.db is unchanged; with the anchor back, the same
+        change goes through."""
+        self.act("groups/create", {"name": "vor-dem-schaden"}, 201)
+        anchor = os.path.join(self.ws, "audit.anchor")
+        os.rename(anchor, anchor + ".weg")
+        try:
+            msg = self.refused("chef", "groups/create",
+                               {"name": "ohne-protokoll"}, 500)
+            self.assertIn("nichts wurde geändert", msg)
+        finally:
+            os.rename(anchor + ".weg", anchor)
+        self.act("groups/create", {"name": "ohne-protokoll"}, 201)
+
     def test_csrf_and_methods(self):
         r, cookie = self.login("chef", CHEF_PW)
         self.assertEqual(r.status, 200, r.body)
