@@ -145,6 +145,7 @@ struct lw_anomaly {
   lw_evidence *scratch;
   double *sort_buf;
   uint64_t n_alerts, next_uid;
+  int level; /* event_level of the event being fed */
 };
 
 /* ------------------------------------------------------------ lifecycle */
@@ -290,19 +291,27 @@ static int prefix_ci(const char *v, size_t len, const char *word) {
   return len >= wl && !strncasecmp(v, word, wl);
 }
 
-/* Is the event's level an error or worse (FATAL, ERROR, CRIT, syslog 0–3)? */
-static int level_alarming(const lw_event *ev) {
-  static const char *const names[] = {"Level", "level", "severity",
-                                      "Severity", "LEVEL"};
+/* The event's level, from its first field named level or severity (any
+ * case): 1 an error or worse (FATAL, ERR…, SEVERE, CRIT, ALERT, EMERG,
+ * PANIC, FAIL…, syslog 0–3), -1 informational (INFO, DEBUG, NOTICE, syslog
+ * 5–7), 0 otherwise or without such a field. One pass over the fields. */
+static int event_level(const lw_event *ev) {
   static const char *const bad[] = {"FATAL", "ERR", "SEVERE", "CRIT",
                                     "ALERT", "EMERG", "PANIC", "FAIL"};
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-    size_t len = 0;
-    const char *v = lw_event_get(ev, names[i], &len);
-    if (!v || !len) continue;
-    if (len == 1 && v[0] >= '0' && v[0] <= '3') return 1;
+  static const char *const calm[] = {"INFO", "DEBUG", "NOTICE"};
+  for (size_t i = 0; i < ev->n_fields; i++) {
+    const lw_field *f = &ev->fields[i];
+    if (strcasecmp(f->name, "level") && strcasecmp(f->name, "severity"))
+      continue;
+    const char *v = f->value;
+    size_t len = f->value_len;
+    if (!v || !len) return 0;
+    if (len == 1 && v[0] >= '0' && v[0] <= '7')
+      return v[0] <= '3' ? 1 : v[0] >= '5' ? -1 : 0;
     for (size_t b = 0; b < sizeof bad / sizeof *bad; b++)
       if (prefix_ci(v, len, bad[b])) return 1;
+    for (size_t c = 0; c < sizeof calm / sizeof *calm; c++)
+      if (prefix_ci(v, len, calm[c])) return -1;
     return 0;
   }
   return 0;
@@ -493,7 +502,7 @@ static int burst_count(lw_anomaly *d, tpl_state *t, int64_t b, int64_t tm,
   }
   t->cur_count++;
   t->line_last = ev->line, t->t_last = tm;
-  if (level_alarming(ev)) t->alarming = 1;
+  if (d->level > 0) t->alarming = 1;
   if (t->thr_valid && !t->burst_uid && (double)t->cur_count >= t->thr)
     t->crossed_t = tm, t->burst_uid = ++d->next_uid;
   return evidence_add(&t->evs, &t->n_evs, d->o.max_evidence, ev,
@@ -537,7 +546,7 @@ static int open_add(lw_anomaly *d, open_alert *oa, int64_t tm,
   if (d->src[oa->src].mode == 1 && end > cap) end = cap;
   if (end > oa->window_end) oa->window_end = end;
   if (ev->line > oa->line_last) oa->line_last = ev->line;
-  if (!oa->alarming && level_alarming(ev))
+  if (!oa->alarming && d->level > 0)
     oa->alarming = 1, oa->severity = bump(oa->severity, 1);
   return evidence_add(&oa->evs, &oa->n_evs, d->o.max_evidence, ev,
                       d->o.max_text);
@@ -545,24 +554,12 @@ static int open_add(lw_anomaly *d, open_alert *oa, int64_t tm,
 
 /* Severity of a new open alert from its first event's level: errors one
  * step up (and remembered), informational levels one step down. */
-static void open_severity(open_alert *oa, const lw_event *ev,
-                          lw_severity base) {
+static void open_severity(open_alert *oa, int level, lw_severity base) {
   oa->severity = base;
-  if (level_alarming(ev)) {
+  if (level > 0)
     oa->alarming = 1, oa->severity = bump(base, 1);
-    return;
-  }
-  static const char *const names[] = {"Level", "level", "severity"};
-  static const char *const calm[] = {"INFO", "DEBUG", "NOTICE", "5", "6", "7"};
-  for (size_t i = 0; i < 3; i++) {
-    size_t len = 0;
-    const char *v = lw_event_get(ev, names[i], &len);
-    if (!v) continue;
-    for (size_t c = 0; c < sizeof calm / sizeof *calm; c++)
-      if (prefix_ci(v, len, calm[c]) && base > LW_SEV_LOW)
-        oa->severity = (lw_severity)(base - 1);
-    return;
-  }
+  else if (level < 0 && base > LW_SEV_LOW)
+    oa->severity = (lw_severity)(base - 1);
 }
 
 /* ------------------------------------------------------------ sequences */
@@ -621,7 +618,7 @@ static int sequence_step(lw_anomaly *d, size_t si, uint32_t cur, int64_t tm,
   oa = open_new_alert(d, LW_ALERT_RARE_SEQUENCE, si, cur, tm, ev);
   if (!oa) return LOTSE_ENOMEM;
   oa->prev = prev, oa->prob = prob, oa->prev_total = prev_total;
-  open_severity(oa, ev, LW_SEV_LOW);
+  open_severity(oa, d->level, LW_SEV_LOW);
   if (host && !(oa->host = lotse_strndup(host, hl))) return LOTSE_ENOMEM;
   return open_add(d, oa, tm, ev);
 }
@@ -674,6 +671,7 @@ int lw_anomaly_feed(lw_anomaly *d, const lw_event *ev, uint32_t template_id,
   src_state *s = src_get(d, ev->source, &si);
   if (!s) return LOTSE_ENOMEM;
   int64_t tm = event_time(s, ev);
+  d->level = event_level(ev);
   int64_t width = s->mode == 1 ? d->o.bucket_ms : (int64_t)d->o.bucket_events;
   int64_t b = (tm < 0 ? 0 : tm) / width;
   if (s->events == 0 && s->clock_bucket == 0) s->clock_bucket = b;
@@ -689,7 +687,7 @@ int lw_anomaly_feed(lw_anomaly *d, const lw_event *ev, uint32_t template_id,
     open_alert *oa = open_new_alert(d, LW_ALERT_NEW_TEMPLATE, si, template_id,
                                     tm, ev);
     if (!oa) return LOTSE_ENOMEM;
-    open_severity(oa, ev, LW_SEV_MEDIUM);
+    open_severity(oa, d->level, LW_SEV_MEDIUM);
     t->open_new = oa;
     rc = open_add(d, oa, tm, ev);
   } else if (t->open_new) {
