@@ -58,7 +58,10 @@ static size_t field_ref(const char *p, size_t *name_len) {
   return i + 1;
 }
 
-static int add_field(lw_format *f, const char *name, size_t nl,
+/* A field is lazy ".*?" as in logparser; the last element of the pattern
+ * is greedy ".*" instead, which matches the same (it must run to "$"
+ * either way) without trying "$" after every byte. */
+static int add_field(lw_format *f, const char *name, size_t nl, int last,
                      lotse_buf_t *b, lotse_err_t *err) {
   for (size_t k = 0; k < nl; k++)
     if (!is_name_char(name[k]))
@@ -78,7 +81,8 @@ static int add_field(lw_format *f, const char *name, size_t nl,
   memcpy(f->names[f->n], name, nl);
   f->names[f->n][nl] = 0;
   if (nl == 7 && !memcmp(name, "Content", 7)) f->content_idx = (int)f->n;
-  if (lotse_buf_printf(b, "(?<f%zu>.*?)", f->n)) return LOTSE_ENOMEM;
+  if (lotse_buf_printf(b, last ? "(?<f%zu>.*)" : "(?<f%zu>.*?)", f->n))
+    return LOTSE_ENOMEM;
   f->n++;
   return 0;
 }
@@ -94,7 +98,7 @@ static int build_regex(lw_format *f, const char *pattern, lotse_buf_t *b,
       continue;
     }
     if (put_literal(b, lit, (size_t)(p - lit))) return LOTSE_ENOMEM;
-    int rc = add_field(f, p + 1, nl, b, err);
+    int rc = add_field(f, p + 1, nl, p[fl] == 0, b, err);
     if (rc) return rc;
     p += fl;
     lit = p;

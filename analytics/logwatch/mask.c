@@ -54,6 +54,12 @@ static size_t num_at(const unsigned char *t, size_t n, size_t i) {
 size_t lw_mask_token(const char *tok, size_t n, char *out) {
   const unsigned char *t = (const unsigned char *)tok;
   size_t o = 0, i = 0;
+  while (i < n && !is_digit(t[i])) i++;
+  if (i == n) { /* most words: no digit, nothing to mask */
+    memcpy(out, tok, n);
+    return n;
+  }
+  i = 0;
   while (i < n) {
     int start = i == 0 || !is_alnum(t[i - 1]);
     size_t h = start ? hex_at(t, n, i) : 0;
@@ -75,6 +81,7 @@ size_t lw_mask_token(const char *tok, size_t n, char *out) {
 
 int lw_mask_is_var(const char *tok, size_t n) {
   int star = 0;
+  if (!memchr(tok, '<', n)) return 0;
   for (size_t i = 0; i < n; i++) {
     if (tok[i] == '<' && i + 2 < n && tok[i + 1] == '*' && tok[i + 2] == '>') {
       star = 1;
