@@ -8,7 +8,10 @@
  * '[' = JSON). JSON documents are flattened by jsonl.c (Event.EventData.
  * Image and Image), syslog lines parsed by syslog.c (host, program, pid,
  * message …); audit records (`type=… msg=audit(…): key=value …`) also get
- * their key=value pairs as fields so auditd rules can address them. A
+ * their key=value pairs as fields so auditd rules can address them, and
+ * Sysmon for Linux records (the syslog message is an `<Event>` XML
+ * document) their Channel, EventID, Computer and every EventData `Data`
+ * element by its Name, like a Windows event. A
  * document that is not valid JSON is reported as a malformed event and
  * reading goes on at the next line.
  */
@@ -18,6 +21,8 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +134,64 @@ static size_t audit_fields(const char *p, size_t n, lw_field *f, size_t cap,
   return k;
 }
 
+/* ------------------------------------------------- Sysmon for Linux XML */
+
+typedef struct arena {
+  char *p;
+  size_t used, cap;
+} arena;
+
+static const char *arena_put(arena *a, const char *s, size_t n) {
+  if (a->used + n + 1 > a->cap) return NULL;
+  char *d = a->p + a->used;
+  memcpy(d, s, n), d[n] = 0;
+  a->used += n + 1;
+  return d;
+}
+
+static void xml_field(arena *a, lw_field *f, size_t *k, size_t cap,
+                      const char *name, xmlNodePtr n) {
+  if (*k >= cap) return;
+  xmlChar *v = xmlNodeGetContent(n);
+  const char *nm = arena_put(a, name, strlen(name));
+  size_t vl = v ? strlen((const char *)v) : 0;
+  const char *vv = arena_put(a, v ? (const char *)v : "", vl);
+  if (v) xmlFree(v);
+  if (nm && vv) f[(*k)++] = (lw_field){nm, vv, vl};
+}
+
+/* Fields of a Sysmon for Linux `<Event>` message; no DTD, no network, no
+ * entity expansion (the message cannot start with a DOCTYPE: it starts
+ * with `<Event`). Returns the number of fields added. */
+static size_t sysmon_xml(const char *msg, size_t n, lw_field *f, size_t cap,
+                         arena *a) {
+  if (n < 7 || memcmp(msg, "<Event", 6) != 0 || n > (size_t)1 << 24) return 0;
+  xmlDocPtr doc = xmlReadMemory(msg, (int)n, NULL, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+  xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+  size_t k = 0;
+  for (xmlNodePtr sec = root ? root->children : NULL; sec; sec = sec->next) {
+    if (sec->type != XML_ELEMENT_NODE) continue;
+    int sys = !xmlStrcmp(sec->name, BAD_CAST "System");
+    int data = !xmlStrcmp(sec->name, BAD_CAST "EventData");
+    for (xmlNodePtr e = sec->children; e && (sys || data); e = e->next) {
+      if (e->type != XML_ELEMENT_NODE) continue;
+      const char *nm = (const char *)e->name;
+      if (sys && (!strcmp(nm, "EventID") || !strcmp(nm, "Channel") ||
+                  !strcmp(nm, "Computer")))
+        xml_field(a, f, &k, cap, nm, e);
+      if (data && !strcmp(nm, "Data")) {
+        xmlChar *dn = xmlGetProp(e, BAD_CAST "Name");
+        if (dn) xml_field(a, f, &k, cap, (const char *)dn, e);
+        xmlFree(dn);
+      }
+    }
+  }
+  if (doc) xmlFreeDoc(doc);
+  return k;
+}
+
 static int read_syslog(const char *path, const char *data, size_t len,
                        lw_sigma_event_fn fn, void *ud) {
   lw_field f[64 + SG_MAX_KV];
@@ -156,11 +219,19 @@ static int read_syslog(const char *path, const char *data, size_t len,
     } else {
       f[nf++] = (lw_field){"message", p, n};
     }
-    if (msg && ml > 5 && !memcmp(msg, "type=", 5))
+    arena a = {NULL, 0, 0};
+    if (msg && ml > 5 && !memcmp(msg, "type=", 5)) {
       nf += audit_fields(msg, ml, f + nf, SG_MAX_KV, names, sizeof names);
+    } else if (msg && ml > 6 && !memcmp(msg, "<Event", 6)) {
+      a.cap = 2 * ml + 256; /* text content never exceeds the markup */
+      a.p = malloc(a.cap);
+      if (!a.p) return LOTSE_ENOMEM;
+      nf += sysmon_xml(msg, ml, f + nf, SG_MAX_KV, &a);
+    }
     ev.fields = f, ev.n_fields = nf;
     ev.message = msg, ev.message_len = ml;
     rc = fn(ud, &ev);
+    free(a.p);
   }
   return rc;
 }
@@ -172,5 +243,8 @@ int lw_sigma_read_events(const char *path, const char *data, size_t len,
   while (i < len && isspace((uint8_t)data[i])) i++;
   if (i < len && (data[i] == '{' || data[i] == '['))
     return read_json(path, data, len, fn, ud, err);
-  return read_syslog(path, data, len, fn, ud);
+  int rc = read_syslog(path, data, len, fn, ud);
+  if (rc == LOTSE_ENOMEM)
+    return lotse_err_set(err, rc, "out of memory reading '%s'", path);
+  return rc;
 }

