@@ -16,8 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUMMARY_INPUT_MAX (32 * 1024)
-#define SUMMARY_EVIDENCE_MAX 10
+/* The prompt stays small enough for a 4,096-token context: at most five
+ * evidence lines of at most 300 bytes each besides the explanation. */
+#define SUMMARY_INPUT_MAX (16 * 1024)
+#define SUMMARY_EVIDENCE_MAX 5
+#define SUMMARY_LINE_MAX 300
 
 static const char instruction[] =
     "Fasse den folgenden Hinweis der automatischen Protokollauswertung in "
@@ -43,9 +46,14 @@ static char *build_input(const json_t *alert) {
   json_array_foreach(ev, i, e) {
     if (i >= SUMMARY_EVIDENCE_MAX) break;
     const char *t = json_string_value(json_object_get(e, "text"));
-    lotse_buf_printf(&b, "Zeile %lld: %s\n",
+    size_t n = t ? strlen(t) : 0;
+    if (n > SUMMARY_LINE_MAX) { /* cut on a UTF-8 boundary */
+      n = SUMMARY_LINE_MAX;
+      while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80) n--;
+    }
+    lotse_buf_printf(&b, "Zeile %lld: %.*s%s\n",
                      (long long)json_integer_value(json_object_get(e, "line")),
-                     t ? t : "");
+                     (int)n, t ? t : "", t && n < strlen(t) ? " …" : "");
   }
   if (!b.len) {
     lotse_buf_release(&b);
