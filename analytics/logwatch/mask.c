@@ -81,7 +81,6 @@ size_t lw_mask_token(const char *tok, size_t n, char *out) {
 
 int lw_mask_is_var(const char *tok, size_t n) {
   int star = 0;
-  if (!memchr(tok, '<', n)) return 0;
   for (size_t i = 0; i < n; i++) {
     if (tok[i] == '<' && i + 2 < n && tok[i + 1] == '*' && tok[i + 2] == '>') {
       star = 1;
