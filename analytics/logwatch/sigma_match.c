@@ -178,6 +178,7 @@ int lw_sigma_compile(lw_sigma *s, lotse_err_t *err) {
     nset ns = s->prefilter ? node_needles(&s->rule[i], s->rule[i].root)
                            : (nset){NULL, 0, 1};
     if (ns.none) {
+      ns_free(&ns);
       rc = push_u32(&s->always, &nalways, (uint32_t)i);
       continue;
     }
@@ -303,6 +304,24 @@ static const struct {
     {"Event.System.EventID.#text", "EventID"},
 };
 
+/* Leaf names of Security 4688 (process creation without Sysmon) under
+ * Sigma's process_creation names; used only when no rule names the leaf
+ * itself. */
+static const struct {
+  const char *leaf, *sigma;
+} leaf_aliases[] = {
+    {"NewProcessName", "Image"},
+    {"ParentProcessName", "ParentImage"},
+};
+
+static int leaf_alias(const lw_sigma *s, const char *leaf, size_t ln) {
+  for (size_t i = 0; i < sizeof leaf_aliases / sizeof *leaf_aliases; i++)
+    if (strlen(leaf_aliases[i].leaf) == ln && !memcmp(leaf, leaf_aliases[i].leaf, ln))
+      return sg_names_find(&s->names, leaf_aliases[i].sigma,
+                           strlen(leaf_aliases[i].sigma));
+  return -1;
+}
+
 static int field_id(const lw_sigma *s, const char *name) {
   size_t n = strlen(name);
   int id = sg_names_find(&s->names, name, n);
@@ -314,6 +333,7 @@ static int field_id(const lw_sigma *s, const char *name) {
   const char *leaf = dot ? dot + 1 : name;
   size_t ln = n - (size_t)(leaf - name);
   if (dot && (id = sg_names_find(&s->names, leaf, ln)) >= 0) return id;
+  if ((id = leaf_alias(s, leaf, ln)) >= 0) return id;
   /* Windows names with spaces (Defender's `Source Name`) are written
    * without them in Sigma rules (SourceName). */
   if (!memchr(leaf, ' ', ln) || ln >= 128) return -1;

@@ -278,6 +278,9 @@ static void test_logsource(void **state) {
   assert_int_equal(fires_in("11", "Microsoft-Windows-Sysmon/Operational", r,
                             "Image", "c:\\x.exe", NULL), 0);
   assert_int_equal(fires_in("4688", "Security", r, "Image", "c:\\x.exe", NULL), 1);
+  /* Security 4688 names the image NewProcessName */
+  assert_int_equal(fires_in("4688", "Security", r, "Event.EventData.NewProcessName",
+                            "C:\\X.EXE", NULL), 1);
   assert_int_equal(fires_in("4624", "Security", r, "Image", "c:\\x.exe", NULL), 0);
   const char *svc = "title: t\nlogsource:\n  product: windows\n  service: security\n"
                     "detection:\n  sel:\n    EventID: 4625\n  condition: sel\n";
