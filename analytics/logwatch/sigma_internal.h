@@ -116,7 +116,7 @@ struct lw_sigma {
   size_t nskip, kcap;
   sg_ls *ls;
   size_t nls, lscap;
-  sg_names names;  /* rule field names and event aliases */
+  sg_names names;  /* field names the rules use (and the log source's) */
   int f_channel, f_eventid, f_eventtype, f_program, f_type; /* field ids */
   int prefilter, compiled;
   /* prefilter */

@@ -7,9 +7,9 @@
  * Contract: a rule is either fully compiled and appended to s->rule, or
  * recorded in s->skip with the reason; a failed rule leaves no partial
  * state behind (its memory is released before recording the skip).
- * Event field aliases: Windows events converted from EVTX name the
- * provider `Event.System.Provider.Name` (or `…Provider.#attributes.Name`);
- * Sigma calls it Provider_Name.
+ * Event field names are mapped to these ids in sigma_match.c (field_id:
+ * full name, aliases such as Event.System.Provider.Name → Provider_Name,
+ * leaf name).
  */
 #include "analytics/logwatch/sigma_internal.h"
 
@@ -53,7 +53,7 @@ static int tab_put(sg_names *t, const char *name, size_t len, int id) {
   if ((t->n + 1) * 2 > t->tcap) {
     int rc = rehash(t, t->tcap ? t->tcap * 2 : 256);
     if (rc) return rc;
-    /* re-insert every name; aliases are re-added by their owner below */
+    /* re-insert every name already interned */
     for (size_t k = 0; k < t->n; k++) {
       size_t m = t->tcap - 1, i = hash(t->name[k], strlen(t->name[k])) & m;
       while (t->tab[i] >= 0) i = (i + 1) & m;
