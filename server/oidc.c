@@ -186,8 +186,10 @@ static int html_escape(lotse_buf_t *b, const char *s) {
  * show JSON as raw text. The status stays 4xx/5xx. */
 enum MHD_Result oidc_fail_page(struct http_req *r, unsigned status,
                                const char *reason, const char *msg) {
+  char client[64];
+  server_client_addr(r, client, sizeof client);
   login_event_t ev = {.kind = LOGIN_EVENT_FAILURE, .method = "oidc",
-                      .reason = reason};
+                      .reason = reason, .client = client};
   lotse_err_t err = {0};
   if (r->w && login_audit(r->w->st, &ev, &err))
     lotse_log(LOTSE_LOG_ERROR, "oidc: audit: %s", err.msg);

@@ -342,7 +342,7 @@ typedef struct login {
   int64_t now, uid;
 } login_t;
 
-static void client_key(http_req_t *r, char *out, size_t n) {
+void server_client_addr(struct http_req *r, char *out, size_t n) {
   const union MHD_ConnectionInfo *ci =
       MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   char addr[INET6_ADDRSTRLEN] = "?";
@@ -354,6 +354,12 @@ static void client_key(http_req_t *r, char *out, size_t n) {
     inet_ntop(AF_INET6,
               &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
               addr, sizeof addr);
+  snprintf(out, n, "%s", addr);
+}
+
+static void client_key(http_req_t *r, char *out, size_t n) {
+  char addr[INET6_ADDRSTRLEN + 1];
+  server_client_addr(r, addr, sizeof addr);
   snprintf(out, n, "ip:%s", addr);
 }
 

@@ -211,8 +211,18 @@ typedef struct login_event {
   int64_t lock_s;     /* lock-out: its length in seconds */
 } login_event_t;
 
-/* Append one record for e to the audit trail beside st's database. */
+/* Append one record for e to the audit trail beside st's database.
+ * Refusals beyond 20 a minute per reason and client are counted instead
+ * (0 returned) and the next record's details.suppressed says how many. */
 int login_audit(store_t *st, const login_event_t *e, lotse_err_t *err);
+/* The throttle behind login_audit: 1 when a refusal record for (reason,
+ * client) may be written at now (*suppressed: how many were left out
+ * before it), 0 when it is to be left out. */
+int login_audit_admit(const char *reason, const char *client, int64_t now,
+                      int64_t *suppressed);
+/* The client address of r ("?" when unknown) into out. */
+struct http_req;
+void server_client_addr(struct http_req *r, char *out, size_t n);
 /* 1 when a user of that name exists. */
 int login_audit_user_known(store_t *st, const char *user);
 

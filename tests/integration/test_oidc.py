@@ -348,6 +348,23 @@ class TestOidc(lt.TestCase):
         self.assertIn("default-src 'none'", csp)
         self.assertNotIn("script-src", csp)
 
+    def test_z_forged_callbacks_do_not_flood_the_trail(self):
+        # named to run last: it uses up this minute's allowance of
+        # bad_state records that test_state_… checks for
+        before = len(self.audit())
+        for i in range(30):
+            st, _, _, _ = Browser().get(
+                self.base + "/auth/oidc/callback?state=%s&code=x" %
+                ("F%042d" % i))
+            self.assertEqual(st, 400)
+        new = [r for r in self.audit()[before:]
+               if r["reason_code"] == "bad_state"]
+        # at most 20 a minute per reason and address; the rest is counted
+        # in the next admitted record (server/login_audit.c)
+        self.assertLessEqual(len(new), 20)
+        self.assertGreater(len(new), 0)
+        self.assertEqual(new[-1]["details"]["client"], "127.0.0.1")
+
     def test_login_audited_and_ends_previous_session(self):
         self.set_mode("ok")
         b = Browser()
