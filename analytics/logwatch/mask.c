@@ -51,6 +51,31 @@ static size_t num_at(const unsigned char *t, size_t n, size_t i) {
   return j - i;
 }
 
+static int is_ident(unsigned char c) { return is_alnum(c) || c == '_'; }
+
+/* An identifier of letters, digits and '_' holding two or more numbers
+ * ("attempt_<*>_<*>_m_<*>_<*>", "rdd_<*>_<*>,") is one id: "<*>" (the
+ * punctuation around it stays). */
+static size_t ident_ids(char *out, size_t o) {
+  size_t pre = 0, end = o, stars = 0;
+  while (pre < o && !is_ident((unsigned char)out[pre]) && out[pre] != '<') pre++;
+  while (end > pre && !is_ident((unsigned char)out[end - 1]) &&
+         out[end - 1] != '>')
+    end--;
+  for (size_t i = pre; i < end; i++) {
+    if (out[i] == '<' && i + 2 < end && out[i + 1] == '*' && out[i + 2] == '>') {
+      stars++;
+      i += 2;
+    } else if (!is_ident((unsigned char)out[i])) {
+      return o;
+    }
+  }
+  if (stars < 2) return o;
+  memmove(out + pre + 3, out + end, o - end);
+  memcpy(out + pre, "<*>", 3);
+  return pre + 3 + (o - end);
+}
+
 size_t lw_mask_token(const char *tok, size_t n, char *out) {
   const unsigned char *t = (const unsigned char *)tok;
   size_t o = 0, i = 0;
@@ -76,7 +101,7 @@ size_t lw_mask_token(const char *tok, size_t n, char *out) {
     }
     out[o++] = (char)t[i++];
   }
-  return o;
+  return ident_ids(out, o);
 }
 
 int lw_mask_is_var(const char *tok, size_t n) {

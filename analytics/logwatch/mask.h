@@ -11,6 +11,9 @@
  *     "uid=<*>", "node-12" → "node-<*>", "-1" → "<*>", "2.6.9" → "<*>",
  *     "12:30:01" → "<*>:<*>:<*>"); digits inside or after a word stay
  *     ("jk2", "eth0", "sda1"), as does a number glued to letters ("10ms").
+ *  3. an identifier of letters, digits and '_' that then holds two or more
+ *     "<*>" is one variable ("attempt_1445_0020_m_000004_0", "rdd_2_3" →
+ *     "<*>"; "blk_-42" → "blk_<*>").
  * Punctuation is kept, so templates read like loghub's ("(TID <*>)").
  */
 #ifndef LOTSE_LOGWATCH_MASK_H

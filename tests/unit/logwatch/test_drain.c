@@ -256,6 +256,12 @@ static void test_mask_rules(void **state) {
   check_mask("jk2_init()", "jk2_init()");
   check_mask("10ms", "10ms");
   check_mask("blk_-42", "blk_<*>");
+  check_mask("attempt_1445144423722_0020_m_000004_0", "<*>");
+  check_mask("rdd_2_3", "<*>");
+  check_mask("(rdd_2_3),", "(<*>),");
+  check_mask("a/rdd_2_3", "a/rdd_<*>_<*>"); /* a path, not an identifier */
+  check_mask("1:2", "<*>:<*>");
+  check_mask("PendingReds:1", "PendingReds:<*>");
   check_mask("<*>:", "<*>:");
   check_mask("", "");
   assert_true(lw_mask_is_var("<*>", 3));
