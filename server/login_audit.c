@@ -125,7 +125,7 @@ int login_audit_admit(const char *reason, const char *client, int64_t now,
     *suppressed = hit->suppressed;
     hit->suppressed = 0;
   } else {
-    hit->suppressed++;
+    *suppressed = ++hit->suppressed;
   }
   pthread_mutex_unlock(&T.lock);
   return admit;
@@ -167,8 +167,16 @@ int login_audit(store_t *st, const login_event_t *e, lotse_err_t *err) {
                 e->kind == LOGIN_EVENT_LOCKOUT;
   int64_t suppressed = 0;
   if (refused &&
-      !login_audit_admit(e->reason, e->client, lotse_now_unix(), &suppressed))
-    return 0; /* counted; the next admitted record says how many */
+      !login_audit_admit(e->reason, e->client, lotse_now_unix(),
+                         &suppressed)) {
+    /* counted; the next admitted record says how many */
+    if (suppressed == 1 || suppressed % 1000 == 0)
+      lotse_log(LOTSE_LOG_WARN,
+                "audit: login refusals '%s' from %s throttled (%lld so far)",
+                e->reason ? e->reason : "", e->client ? e->client : "?",
+                (long long)suppressed);
+    return 0;
+  }
   const char *actor = e->user_known && e->user ? e->user : "";
   char unit[128];
   unit_of(st, actor, unit, sizeof unit);

@@ -217,7 +217,8 @@ typedef struct login_event {
 int login_audit(store_t *st, const login_event_t *e, lotse_err_t *err);
 /* The throttle behind login_audit: 1 when a refusal record for (reason,
  * client) may be written at now (*suppressed: how many were left out
- * before it), 0 when it is to be left out. */
+ * before it), 0 when it is to be left out (*suppressed: how many are left
+ * out so far, this one included). */
 int login_audit_admit(const char *reason, const char *client, int64_t now,
                       int64_t *suppressed);
 /* The client address of r ("?" when unknown) into out. */

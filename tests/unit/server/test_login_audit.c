@@ -107,9 +107,11 @@ static void test_throttle_counts_what_it_leaves_out(void **state) {
   }
   assert_int_equal(login_audit_admit("locked", "198.51.100.1", NOW + 5, &sup),
                    0);
+  assert_int_equal(sup, 1);
   assert_int_equal(login_audit_admit("locked", "198.51.100.1", NOW + 59,
                                      &sup),
                    0);
+  assert_int_equal(sup, 2);
   /* other reasons and other clients have their own allowance */
   assert_int_equal(login_audit_admit("bad_state", "198.51.100.1", NOW, &sup),
                    1);
