@@ -395,6 +395,17 @@ static size_t common_punct(const char *a, size_t na, const char *b, size_t nb,
   return k;
 }
 
+/* "key=" both tokens start with ("user=root" / "user=guest" → "user=<*>"):
+ * the common prefix up to its last '=' or ':' (0: none). */
+static size_t key_prefix(const char *a, size_t na, const char *b, size_t nb) {
+  size_t k = 0, last = 0;
+  while (k < na && k < nb && a[k] == b[k]) {
+    if ((a[k] == '=' || a[k] == ':') && k > 0) last = k + 1;
+    k++;
+  }
+  return last;
+}
+
 /* Turn the tokens of c that differ from the current ones into "<*>" —
  * not classic: keeping the brackets, quotes and separators both start and
  * end with, so "[A8]" and "[B2]" give "[<*>]", "ntp1," and "ntp2," give
@@ -414,6 +425,10 @@ static int cluster_update(lw_drain *d, lw_cluster *c) {
                                             d->tl[i], 1);
     size_t suf = classic ? 0 : common_punct(c->tok[i], c->tl[i], d->tp[i],
                                             d->tl[i], 0);
+    if (!classic) {
+      size_t kv = key_prefix(c->tok[i], c->tl[i], d->tp[i], d->tl[i]);
+      if (kv > pre) pre = kv;
+    }
     size_t mn = c->tl[i] < d->tl[i] ? c->tl[i] : d->tl[i];
     if (pre + suf >= mn) pre = suf = 0; /* overlap: "--" vs "---" */
     if (!pre && !suf) {

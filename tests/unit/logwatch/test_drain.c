@@ -309,6 +309,11 @@ static void test_lists_and_threshold(void **state) {
   assert_int_equal(add(d, "got none from [Cy] to /a/b. now", NULL), g);
   /* brackets and the comma stay; a path's '/' or '.' does not */
   assert_string_equal(lw_drain_template(d, g), "got none from [<*>] to <*> now");
+  uint32_t kv = add(d, "login failed user=root rhost=a.example tty=ssh", NULL);
+  assert_int_equal(add(d, "login failed user=guest rhost=b.example tty=ssh",
+                       NULL), kv);
+  assert_string_equal(lw_drain_template(d, kv),
+                      "login failed user=<*> rhost=<*> tty=ssh");
   uint32_t ok = add(d, "Link ok", NULL), err = add(d, "Link error", NULL);
   assert_int_not_equal(ok, err); /* 1 of 2 equal: not above 0.5 */
   lw_drain_free(d);
