@@ -6,8 +6,18 @@
  * child" live in one open-addressing hash table whose token bytes sit in
  * one growing arena, so learning a line allocates nothing unless the tree
  * or a cluster changes. The length layer is an array indexed by token
- * count. A token "<*>" (a mask's replacement or a template's variable) is
- * the node's wildcard child.
+ * count. A variable token ("<*>", or only variables and punctuation such
+ * as "<*>:" — lw_mask_is_var) routes to the node's wildcard child.
+ *
+ * Two stages: lw_drain_prepare (masks, tokens; per-thread scratch, no
+ * shared writes) and lw_drain_learn (tree and clusters; one thread), so
+ * drain_parse.c can run them as a pipeline.
+ *
+ * LW_DRAIN_CLASSIC reproduces logparser's Drain; otherwise lotse's general
+ * rules apply (all in this file and mask.c, none per data set): built-in
+ * number masking, adjacent "<*>" joined, variable-vs-variable positions
+ * left out of the similarity, similarity must exceed st, and a generalised
+ * token keeps its brackets/quotes/separators and a common "key=".
  *
  * Invariants: (1) every cluster in a leaf has the leaf's token count;
  * (2) cluster c's tok[i] points into c->text, which is the tokens joined by
