@@ -318,6 +318,37 @@ static int journald_input(lw_run *r, lw_src *s, FILE *in) {
   }
 }
 
+/* A stream that yields the bytes already read from a pipe, then the pipe
+ * itself (fopencookie), so the journal reader sees the whole input. */
+typedef struct pushback {
+  const char *p;
+  size_t n, off;
+  FILE *rest;
+} pushback_t;
+
+static ssize_t pushback_read(void *c, char *buf, size_t size) {
+  pushback_t *pb = c;
+  if (pb->off < pb->n) {
+    size_t k = pb->n - pb->off < size ? pb->n - pb->off : size;
+    memcpy(buf, pb->p + pb->off, k);
+    pb->off += k;
+    return (ssize_t)k;
+  }
+  size_t k = fread(buf, 1, size, pb->rest);
+  return k == 0 && ferror(pb->rest) ? -1 : (ssize_t)k;
+}
+
+static int journald_pipe(lw_run *r, lw_src *s, const char *head, size_t n,
+                         FILE *rest) {
+  pushback_t pb = {head, n, 0, rest};
+  cookie_io_functions_t io = {.read = pushback_read};
+  FILE *in = fopencookie(&pb, "r", io);
+  if (!in) return lotse_err_set(r->err, LOTSE_ENOMEM, "out of memory");
+  int rc = journald_input(r, s, in);
+  fclose(in);
+  return rc;
+}
+
 /* ------------------------------------------------------------ sources */
 
 static int seed_one(void *ud, const lw_store_template *t) {
@@ -447,9 +478,8 @@ static int file_input(lw_run *r, lw_src *s, const lw_source_spec *sp) {
                               r->err)))
       goto out;
     if (s->input == LW_INPUT_JOURNALD && fseek(in, 0, SEEK_SET)) {
-      rc = lotse_err_set(r->err, LOTSE_EINVAL,
-                         "'%s' sieht nach Journal-Export aus; bei einer Pipe "
-                         "bitte --input journald angeben", sp->path);
+      /* a pipe cannot rewind: read the sniffed line first, then the rest */
+      rc = journald_pipe(r, s, line, (size_t)len, in);
       goto out;
     }
     if (s->input != LW_INPUT_JOURNALD && len > 0 &&

@@ -216,6 +216,15 @@ class IngestFiles(lt.TestCase):
         self.assertIn(("binary message with newline", 1), tmpl)
         self.assertTrue(any(t.startswith("Server listening on <*> port") and
                             c == 2 for t, c in tmpl), tmpl)
+        # the same export through a pipe, recognised without --input
+        p = subprocess.run([lt.BIN, "--workspace", ws, "logwatch", "ingest",
+                            "--json", "-"], input=data, capture_output=True,
+                           timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = json.loads(p.stdout.decode().strip().splitlines()[-1])
+        self.assertEqual((s["events"], s["malformed"]), (3, 1))
+        self.assertEqual(db(ws, "SELECT kind FROM sources WHERE name = "
+                                "'stdin'"), [("journald",)])
 
     def test_malformed_cap_and_max_events(self):
         d, ws = lt.init("lw_ingest_cap")
