@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 enum { OPT_FORMAT = 256, OPT_MASK, OPT_ST, OPT_DEPTH, OPT_MAX_CHILDREN,
-       OPT_OUT, OPT_CLASSIC };
+       OPT_OUT, OPT_CLASSIC, OPT_TEMPLATES };
 
 #define PARSE_STDIN_MAX ((size_t)4 << 30)
 
@@ -37,6 +37,8 @@ static const cli_opt_t opts[] = {
     {"classic", OPT_CLASSIC, NULL,
      "genau Drain wie logparser: ohne eingebaute Regeln für Zahlen"},
     {"out", OPT_OUT, "CSV", "Ergebnis in diese Datei (Vorgabe: Standardausgabe)"},
+    {"templates", OPT_TEMPLATES, "CSV",
+     "zusätzlich die Vorlagen mit Häufigkeit in diese Datei"},
     {0, 0, 0, 0}};
 
 static int run(int argc, char **argv, cli_ctx_t *ctx);
@@ -44,7 +46,7 @@ static int run(int argc, char **argv, cli_ctx_t *ctx);
 const cli_cmd_t cmd_logwatch_parse_def = {
     "logwatch parse", run,
     "lotse logwatch parse [--format MUSTER] [--mask REGEX]... [--st X] "
-    "[--depth N] [--max-children N] [--classic] [--out CSV] DATEI|-",
+    "[--depth N] [--max-children N] [--classic] [--out CSV] [--templates CSV] DATEI|-",
     "Vorlagen (Templates) einer Logdatei ermitteln, CSV ausgeben", opts, 0};
 
 typedef struct input {
@@ -86,7 +88,7 @@ static void input_close(input_t *in) {
 }
 
 typedef struct args {
-  const char *format, *out, *file;
+  const char *format, *out, *file, *templates;
   lotse_strv_t masks;
   lw_drain_opts o;
 } args_t;
@@ -129,6 +131,7 @@ static int parse_args(int argc, char **argv, args_t *a) {
       break;
     case OPT_OUT: a->out = val; break;
     case OPT_CLASSIC: a->o.flags |= LW_DRAIN_CLASSIC; break;
+    case OPT_TEMPLATES: a->templates = val; break;
     case 'h': cli_usage(cmd, stdout); return -1;
     default: return CLI_EXIT_USAGE;
     }
@@ -141,14 +144,18 @@ static int parse_args(int argc, char **argv, args_t *a) {
   return 0;
 }
 
+/* The structured CSV (po) or, with po NULL, the templates CSV. */
 static int write_out(const char *path, const lw_drain *d,
                      const lw_parse_out *po, lotse_err_t *err) {
-  if (!path || !strcmp(path, "-")) return lw_drain_write_csv(d, po, stdout, err);
+  if (!path || !strcmp(path, "-"))
+    return po ? lw_drain_write_csv(d, po, stdout, err)
+              : lw_drain_write_templates(d, stdout, err);
   FILE *fp = fopen(path, "w");
   if (!fp)
     return lotse_err_set(err, LOTSE_EIO, "'%s' nicht schreibbar (%s)", path,
                          strerror(errno));
-  int rc = lw_drain_write_csv(d, po, fp, err);
+  int rc = po ? lw_drain_write_csv(d, po, fp, err)
+              : lw_drain_write_templates(d, fp, err);
   if (fclose(fp) && !rc)
     rc = lotse_err_set(err, LOTSE_EIO, "'%s' nicht schreibbar", path);
   if (rc) remove(path);
@@ -176,7 +183,8 @@ static int run(int argc, char **argv, cli_ctx_t *ctx) {
              : cli_fail(&err);
   } else if (input_open(a.file, &in, &err) ||
              lw_drain_parse(d, f, in.data, in.len, &po, &err) ||
-             write_out(a.out, d, &po, &err)) {
+             write_out(a.out, d, &po, &err) ||
+             (a.templates && write_out(a.templates, d, NULL, &err))) {
     rc = cli_fail(&err);
   } else {
     fprintf(stderr,

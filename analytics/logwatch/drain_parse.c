@@ -352,3 +352,54 @@ int lw_drain_write_csv(const lw_drain *d, const lw_parse_out *o, FILE *fp,
   if (rc) return lotse_err_set(err, rc, "out of memory");
   return 0;
 }
+
+/* ------------------------------------------------------------ templates */
+
+typedef struct tref {
+  const char *text;
+  uint32_t id;
+  uint64_t count;
+} tref;
+
+static int cmp_text_id(const void *a, const void *b) {
+  const tref *x = a, *y = b;
+  int c = strcmp(x->text, y->text);
+  return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_id(const void *a, const void *b) {
+  const tref *x = a, *y = b;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static int put_csv_field(FILE *fp, const char *v) {
+  if (!strpbrk(v, ",\"\r\n")) return fputs(v, fp) == EOF;
+  if (fputc('"', fp) == EOF) return 1;
+  for (; *v; v++)
+    if ((*v == '"' && fputc('"', fp) == EOF) || fputc(*v, fp) == EOF) return 1;
+  return fputc('"', fp) == EOF;
+}
+
+int lw_drain_write_templates(const lw_drain *d, FILE *fp, lotse_err_t *err) {
+  size_t n = lw_drain_count(d), u = 0;
+  tref *t = malloc((n ? n : 1) * sizeof *t);
+  if (!t) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  for (uint32_t id = 1; id <= n; id++)
+    t[id - 1] = (tref){lw_drain_template(d, id), id, lw_drain_size(d, id)};
+  qsort(t, n, sizeof *t, cmp_text_id); /* equal texts: lowest id first */
+  for (size_t i = 0; i < n; i++) {
+    if (u && !strcmp(t[u - 1].text, t[i].text)) t[u - 1].count += t[i].count;
+    else t[u++] = t[i];
+  }
+  qsort(t, u, sizeof *t, cmp_id);
+  int bad = fputs("EventId,EventTemplate,Occurrences\n", fp) == EOF;
+  for (size_t i = 0; i < u && !bad; i++) {
+    char eid[10];
+    lw_drain_event_id(t[i].text, eid);
+    bad = fprintf(fp, "%s,", eid) < 0 || put_csv_field(fp, t[i].text) ||
+          fprintf(fp, ",%llu\n", (unsigned long long)t[i].count) < 0;
+  }
+  free(t);
+  if (bad || fflush(fp)) return lotse_err_set(err, LOTSE_EIO, "cannot write the templates CSV");
+  return 0;
+}

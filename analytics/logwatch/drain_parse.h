@@ -43,6 +43,11 @@ void lw_parse_out_release(lw_parse_out *o);
 int lw_drain_write_csv(const lw_drain *d, const lw_parse_out *o, FILE *fp,
                        lotse_err_t *err);
 
+/* "EventId,EventTemplate,Occurrences" (loghub's *_templates.csv): one row
+ * per distinct template (clusters with equal text summed), in the order the
+ * templates first appeared. */
+int lw_drain_write_templates(const lw_drain *d, FILE *fp, lotse_err_t *err);
+
 /* "E" + 8 hex digits of SHA-256(template): id[10]. */
 void lw_drain_event_id(const char *template_text, char id[10]);
 

@@ -66,6 +66,18 @@ class Parse(unittest.TestCase):
         self.assertEqual(tmpl["2"], tmpl["1"])
         self.assertEqual(tmpl["3"], 'disk "<*>", <*>% full')
         self.assertEqual(tmpl["6"], "user carol logged out")
+        # --templates: loghub's templates CSV with the occurrences
+        tpl = os.path.join(self.dir, "tpl.csv")
+        parse("--format", FMT, "--mask", r"(\d+\.){3}\d+", self.log, "--out",
+              out, "--templates", tpl)
+        with open(tpl, encoding="utf-8") as f:
+            thead, tbody = rows(f.read())
+        self.assertEqual(thead, ["EventId", "EventTemplate", "Occurrences"])
+        self.assertEqual([(r[1], r[2]) for r in tbody],
+                         [("user <*> logged in from <*>", "2"),
+                          ('disk "<*>", <*>% full', "2"),
+                          ("user carol logged out", "1")])
+        self.assertEqual({r[0] for r in tbody}, {r[1] for r in body})
         for r in body:  # EventId = E + sha256(template)[:8]
             self.assertEqual(
                 r[1], "E" + hashlib.sha256(r[2].encode()).hexdigest()[:8])
