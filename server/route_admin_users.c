@@ -2,8 +2,9 @@
  *
  * server/route_admin_users.c — POST /api/admin/users/…: create and change
  * users, deactivate and reactivate them, set a password (typed by the
- * administrator or generated and shown once), reset the TOTP enrolment,
- * grant and revoke governance roles and training completions.
+ * administrator or generated and shown once), enrol TOTP (the address for
+ * the authenticator app shown once) or reset the enrolment, grant and
+ * revoke governance roles and training completions.
  *
  * Contract: see server/route_admin.h. Passwords are hashed (argon2id,
  * server/password.c) before the transaction and never reach the audit
@@ -19,6 +20,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ADMIN_ONLY GOV_ROLE_BIT(GOV_ROLE_ADMIN)
@@ -238,6 +240,31 @@ static int do_totp_reset(admin_req_t *a, lotse_err_t *err) {
   return rc;
 }
 
+/* A new TOTP secret (replacing any earlier one); the otpauth:// address
+ * for the authenticator app is in the reply once and nowhere else. */
+static int do_totp_enroll(admin_req_t *a, lotse_err_t *err) {
+  const char *name = NULL;
+  char *uri = NULL;
+  int64_t uid;
+  int rc = target(a, &name, err);
+  if (!rc) rc = user_id(a, name, &uid, err);
+  int had = rc ? 0 : totp_enrolled(a->st, uid, err);
+  if (!rc && had < 0) rc = had;
+  if (!rc) rc = totp_enroll(a->st, name, &uri, err);
+  if (!rc && json_object_set_new(a->reply, "totp_uri", json_string(uri)))
+    rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  if (uri) OPENSSL_cleanse(uri, strlen(uri));
+  free(uri);
+  json_object_set_new(a->details, "replaced", json_boolean(had > 0));
+  admin_message(a,
+                "Zwei-Faktor-Anmeldung für %s eingerichtet%s; die Adresse "
+                "für die Authenticator-App wird nur jetzt angezeigt",
+                name ? name : "", had > 0 ? " (das frühere Geheimnis gilt "
+                                            "nicht mehr)"
+                                          : "");
+  return rc;
+}
+
 static int do_roles(admin_req_t *a, lotse_err_t *err) {
   const char *name = NULL, *grant[ADMIN_LIST_MAX], *revoke[ADMIN_LIST_MAX];
   size_t ng = 0, nr = 0;
@@ -320,6 +347,8 @@ const admin_action_t admin_user_actions[] = {
      "name password generate", prep_password, do_password},
     {"users/totp-reset", "admin.user_totp_reset", ADMIN_ONLY, "name", NULL,
      do_totp_reset},
+    {"users/totp-enroll", "admin.user_totp_enroll", ADMIN_ONLY, "name", NULL,
+     do_totp_enroll},
     {"users/roles", "admin.user_roles", ADMIN_ONLY, "name grant revoke", NULL,
      do_roles},
     {"users/training-grant", "admin.training_grant", TRAINERS,

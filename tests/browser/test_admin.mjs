@@ -5,8 +5,8 @@
 //
 // What must hold: the administrator creates a group and a user with unit,
 // group and clearance, records a training and sets a password, all through
-// the page's forms; that user then logs in with the password on the
-// Anmelden page; the administrator deactivates the user (after a
+// the page's forms, and enrols TOTP (the address shown once); that user then
+// logs in with the password and a code on the Anmelden page; the administrator deactivates the user (after a
 // confirmation), the user's open session ends and a new login is refused.
 // A bad input shows the server's German reason in the role=alert region
 // and changes nothing; a user without the role gets the German refusal; the
@@ -57,14 +57,22 @@ async function expectStatus(page, re) {
   assert.equal(await alert(page).innerText(), "", "no error expected");
 }
 
-// Log in on the Anmelden page in a fresh context; returns {ctx, page, ok}.
-async function loginAs(user, pw, display) {
+// Log in on the Anmelden page in a fresh context, with the TOTP code of
+// secret (later seconds ahead) when the page asks; returns {ctx, page, ok}.
+async function loginAs(user, pw, display, secret, later = 0) {
   const ctx = await lib.context(browser, null);
   const page = await ctx.newPage();
   await lib.open(page, srv.url, "#/anmelden");
   await page.getByLabel("Benutzername", { exact: true }).fill(user);
   await page.getByLabel("Passwort", { exact: true }).fill(pw);
   await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  if (secret) {
+    const code = page.getByLabel(/Sicherheitscode/);
+    await code.waitFor({ state: "visible" });
+    await page.waitForFunction(() => document.activeElement && document.activeElement.name === "totp");
+    await code.fill(await lib.totp(secret, Date.now() / 1000 + later)); // a code works once
+    await page.getByRole("button", { name: "Anmelden", exact: true }).click();
+  }
   const okText = page.getByText("Angemeldet: " + display);
   const failText = page.getByText(/Anmeldung fehlgeschlagen/);
   await Promise.race([okText.waitFor({ timeout: 15000 }), failText.waitFor({ timeout: 15000 })]);
@@ -139,8 +147,17 @@ test("admin creates a user with unit, group, training and password; the user log
   await expectStatus(page, /Passwort gesetzt für olga/);
   await clean(page, ctx, "verwaltung-passwort", "after setting a password");
 
-  // The user logs in with it.
-  const olga = await loginAs("olga", pw, "Olga Ordnung");
+  // Two-factor login: enrolled on the page, the address shown once.
+  await form(page, "Konto").getByLabel("Benutzer", { exact: true }).selectOption("olga");
+  page.once("dialog", (d) => d.accept());
+  await form(page, "Konto").getByRole("button", { name: "Zwei-Faktor-Anmeldung einrichten" }).click();
+  await expectStatus(page, /Zwei-Faktor-Anmeldung für olga eingerichtet/);
+  const uri = await page.locator("#totp-adresse").innerText();
+  const secret = decodeURIComponent(uri.match(/[?&]secret=([A-Z2-7=]+)/i)[1]);
+  await clean(page, ctx, "verwaltung-totp", "after enrolling TOTP");
+
+  // The user logs in with password and code.
+  const olga = await loginAs("olga", pw, "Olga Ordnung", secret);
   assert.ok(olga.ok, "olga could not log in");
 
   // Deactivation asks first; cancelling changes nothing.
@@ -162,7 +179,7 @@ test("admin creates a user with unit, group, training and password; the user log
   const r = await olga.page.evaluate(async () => (await fetch("/api/session")).status);
   assert.equal(r, 401);
   await olga.ctx.close();
-  const again = await loginAs("olga", pw, "Olga Ordnung");
+  const again = await loginAs("olga", pw, "Olga Ordnung", secret, 30);
   assert.equal(again.ok, false, "a deactivated user logged in");
   await lib.screenshot(again.page, "anmelden-deaktiviert");
   await again.ctx.close();

@@ -16,11 +16,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lotsetest as lt  # noqa: E402
 from test_http import Server, request, schema_errors  # noqa: E402
+from test_login import totp  # noqa: E402
 
 CHEF_PW = "Chef-Passwort-2026"
 SPEC = None
@@ -216,11 +219,26 @@ class Admin(lt.TestCase):
         p = lt.run(self.ws, "audit", "verify")
         self.assertIn("intakt", p.stdout)
 
-    def test_totp_reset(self):
-        self.act("users/create", {"name": "tina"}, 201)
-        p = lt.run(self.ws, "user", "totp", "enroll", "tina")
-        self.assertTrue(p.stdout.startswith("otpauth://"))
+    def test_totp_enroll_and_reset(self):
+        pw = "Tina-Passwort-2026"
+        self.act("users/create", {"name": "tina", "password": pw}, 201)
+        r = self.act("users/totp-enroll", {"name": "tina"})
+        uri = r["totp_uri"]
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(uri).query)
+        secret = q["secret"][0]
         self.assertTrue(self.users()["tina"]["totp"])
+        self.assertNotIn(secret, json.dumps(self.users()))
+        with open(os.path.join(self.ws, "audit.db"), "rb") as f:
+            self.assertNotIn(secret.encode(), f.read())
+        # The login now needs the code of that secret.
+        r, _ = self.login("tina", pw)
+        self.assertEqual(r.status, 401, r.body)
+        r = request(self.srv, "POST", "/api/login",
+                    {"Content-Type": "application/json"}, json.dumps(
+                        {"user": "tina", "password": pw,
+                         "totp": totp(secret, time.time())}).encode())
+        self.assertEqual(r.status, 200, r.body)
+        self.assertTrue(r.json()["mfa"])
         self.act("users/totp-reset", {"name": "tina"})
         self.assertFalse(self.users()["tina"]["totp"])
         self.assertEqual(lt.db_scalar(

@@ -150,6 +150,7 @@ ADMIN_ACTIONS = {
     "users/reactivate": {"name": "niemand"},
     "users/password": {"name": "niemand", "generate": True},
     "users/totp-reset": {"name": "niemand"},
+    "users/totp-enroll": {"name": "niemand"},
     "users/roles": {"name": "niemand", "grant": ["auditor"]},
     "users/training-grant": {"name": "niemand", "training": "ki-grundlagen"},
     "users/training-revoke": {"name": "sb", "training": "ki-grundlagen"},

@@ -4,7 +4,8 @@
 // groups and the training catalogue (GET /api/directory), and forms that
 // change them through POST /api/admin/… (docs/api/admin.md): create and
 // change users, deactivate and reactivate (after a confirmation), set or
-// generate a password (shown once), reset TOTP, roles, training
+// generate a password (shown once), enrol TOTP (the authenticator address
+// shown once) or reset it, roles, training
 // completions, units, groups and the catalogue. Errors go to the page's
 // role=alert region, success to its role=status region; the server checks
 // every right again.
@@ -20,7 +21,7 @@ const ROLES = [
 const roleLabel = (r) => (ROLES.find(([id]) => id === r) || [r, r])[1];
 
 // The page's two live regions; kept across re-renders of the content.
-let notice = { text: "", password: "" };
+let notice = { text: "", password: "", uri: "" };
 
 const day = (t) => new Date(t * 1000).toLocaleDateString("de-DE");
 
@@ -142,7 +143,8 @@ function accountForm(users, ctx) {
   const f = h("form", { "aria-labelledby": "h-account", novalidate: true }, h("h3", { id: "h-account" }, "Konto"),
     who.nodes, pw.nodes, h("p", {}, btn("Passwort setzen", "password"), " ",
       btn("Passwort erzeugen", "generate", "secondary")),
-    h("p", {}, btn("Zwei-Faktor-Anmeldung zurücksetzen", "totp", "secondary"), " ",
+    h("p", {}, btn("Zwei-Faktor-Anmeldung einrichten", "totp-enroll", "secondary"), " ",
+      btn("Zwei-Faktor-Anmeldung zurücksetzen", "totp", "secondary"), " ",
       btn("Deaktivieren", "deactivate", "secondary"), " ", btn("Reaktivieren", "reactivate", "secondary")));
   f.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -151,12 +153,14 @@ function accountForm(users, ctx) {
     const ask = {
       deactivate: "Benutzer " + name + " deaktivieren? Laufende Sitzungen enden, eine Anmeldung ist nicht mehr möglich.",
       totp: "Zwei-Faktor-Anmeldung von " + name + " zurücksetzen? Sie muss danach neu eingerichtet werden.",
+      "totp-enroll": "Zwei-Faktor-Anmeldung für " + name + " neu einrichten? Ein früheres Geheimnis gilt danach nicht mehr.",
     }[action];
     if (ask && !window.confirm(ask)) return;
     await ctx.run(() => {
       if (action === "password") return post("/api/admin/users/password", { name, password: pw.input.value });
       if (action === "generate") return post("/api/admin/users/password", { name, generate: true });
       if (action === "totp") return post("/api/admin/users/totp-reset", { name });
+      if (action === "totp-enroll") return post("/api/admin/users/totp-enroll", { name });
       return post("/api/admin/users/" + action, { name });
     });
   });
@@ -261,7 +265,7 @@ export async function render(main) {
       try {
         const r = await fn();
         if (!r) return;
-        notice = { text: r.message || "Gespeichert.", password: r.password || "" };
+        notice = { text: r.message || "Gespeichert.", password: r.password || "", uri: r.totp_uri || "" };
         await render(main);
       } catch (err) {
         alert.replaceChildren(h("div", { class: "msg error" }, err.message));
@@ -270,8 +274,10 @@ export async function render(main) {
   };
   if (notice.text) {
     status.append(h("div", { class: "msg ok" }, notice.text,
-      notice.password ? [" Neues Passwort (nur jetzt sichtbar): ", h("code", { class: "mono" }, notice.password)] : null));
-    notice = { text: "", password: "" };
+      notice.password ? [" Neues Passwort (nur jetzt sichtbar): ", h("code", { class: "mono" }, notice.password)] : null,
+      notice.uri ? [" Adresse für die Authenticator-App (nur jetzt sichtbar; dort einfügen oder abtippen): ",
+        h("code", { class: "mono", id: "totp-adresse" }, notice.uri)] : null));
+    notice = { text: "", password: "", uri: "" };
   }
   const userSection = isAdmin ? [h("h2", {}, "Benutzer anlegen und ändern"), createUserForm(d, ctx),
     users.length ? [editUserForm(users, d, ctx), accountForm(users, ctx), rolesForm(users, ctx)] : null] : null;
