@@ -16,7 +16,9 @@
  * Per-event callback: on_event sees every event in input order, after
  * template mining, with the source's stable template id and text (for a
  * malformed line template_id is 0 and template_text NULL); it must not keep
- * pointers into ev after returning. on_commit runs inside each batch
+ * pointers into ev after returning. ev->source is the source's name in the
+ * store (see lw_source_spec.name), ev->line the record number within its
+ * file (empty lines count, they are not records) or listener. on_commit runs inside each batch
  * transaction just before COMMIT (write alerts through lw_store_db); a
  * non-zero return rolls the batch back and fails the run.
  */
@@ -48,8 +50,9 @@ const char *lw_input_name(int input);
 typedef struct lw_source_spec {
   const char *path;   /* file, "-" for stdin; NULL for a listener */
   const char *listen; /* "udp:PORT" or "tcp:PORT" (listeners parse syslog) */
-  const char *name;   /* source name in the store; NULL: path, "stdin",
-                         or the listen string */
+  const char *name;   /* source name in the store; NULL: the absolute path,
+                         "stdin", or the listen string. Specs with the same
+                         name share one source (one miner, one id space) */
   int input;          /* lw_input */
   const char *format; /* header pattern for LW_INPUT_LINES, NULL: none */
 } lw_source_spec;
