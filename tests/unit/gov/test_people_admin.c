@@ -9,6 +9,7 @@
 
 #include "gov/people_admin.h"
 #include "gov/registry.h"
+#include "server/session.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -217,6 +218,14 @@ static void test_deactivate_ends_sessions_and_access(void **state) {
                  "'passwort', 1, 1, 9999999999 FROM users WHERE name = "
                  "'dora'");
   assert_int_equal(scalar(f->st, "SELECT count(*) FROM sessions"), 0);
+  /* The login path: session_create reports the user as not found. */
+  session_opts_t o;
+  char id[SESSION_ID_BUF];
+  assert_int_equal(session_opts_load(NULL, &o, &e), 0);
+  assert_int_equal(session_create(f->st, &o, "dora", 0, "passwort",
+                                  lotse_now_unix(), id, NULL, &e),
+                   LOTSE_ENOTFOUND);
+  assert_int_equal(scalar(f->st, "SELECT count(*) FROM sessions"), 0);
   bool active = true;
   assert_int_equal(gov_user_active(f->st, "dora", &active, &e), 0);
   assert_false(active);
@@ -226,10 +235,9 @@ static void test_deactivate_ends_sessions_and_access(void **state) {
   assert_int_equal(
       CHANGE(f, gov_user_set_active(f->st, "dora", true, "chefin", err)), 0);
   assert_int_equal(store_principal_load(f->st, "dora", &p, &e), 0);
-  exec_ok(f->st, "INSERT INTO sessions(id_hash, user_id, method, created_at, "
-                 "last_seen, expires_at) SELECT printf('%064d', 3), id, "
-                 "'passwort', 1, 1, 9999999999 FROM users WHERE name = "
-                 "'dora'");
+  assert_int_equal(session_create(f->st, &o, "dora", 0, "passwort",
+                                  lotse_now_unix(), id, NULL, &e),
+                   0);
   assert_int_equal(scalar(f->st, "SELECT count(*) FROM sessions"), 1);
   assert_int_equal(
       CHANGE(f, gov_user_set_active(f->st, "gibtsnicht", false, "x", err)),
