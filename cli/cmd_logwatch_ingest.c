@@ -273,6 +273,8 @@ static int ingest(cli_ctx_t *ctx, const args_t *a, const lw_source_spec *specs,
   lw_ingest_stats stats;
   int rc = lw_store_open_workspace(ctx->workspace, &st, &err);
   if (!rc) rc = lw_ingest_run(st, specs, n, &o, &stats, &err);
+  /* a stopped listener's open alerts become final */
+  if (!rc && ch.sink) rc = lw_alert_sink_finish(ch.sink, st, &err);
   lw_store_close(st);
   uint64_t alerts = lw_alert_sink_written(ch.sink);
   lw_alert_sink_free(ch.sink);
