@@ -277,14 +277,22 @@ int lw_store_templates_each(lw_store *s, int64_t source_id,
 int lw_store_template_put(lw_store *s, int64_t source_id,
                           const lw_store_template *t, uint64_t add_count,
                           lotse_err_t *err) {
+  /* templates of binary or Latin-1 logs: stored as valid UTF-8 (U+FFFD) */
+  size_t len = strlen(t->text);
+  char *clean = lotse_utf8_valid(t->text, len) ? NULL
+                                                : lotse_utf8_sanitize(t->text, len);
+  if (!clean && !lotse_utf8_valid(t->text, len))
+    return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   sqlite3_stmt *q = s->st[ST_TMPL_PUT];
   sqlite3_bind_int64(q, 1, source_id);
   sqlite3_bind_int64(q, 2, t->id);
-  sqlite3_bind_text(q, 3, t->text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, clean ? clean : t->text, -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, 4, (sqlite3_int64)add_count);
   sqlite3_bind_int64(q, 5, t->first_ms);
   sqlite3_bind_int64(q, 6, t->last_ms);
-  return run(s, ST_TMPL_PUT, err, "Muster schreiben");
+  int rc = run(s, ST_TMPL_PUT, err, "Muster schreiben");
+  free(clean);
+  return rc;
 }
 
 int lw_store_malformed_add(lw_store *s, int64_t source_id, uint64_t line,

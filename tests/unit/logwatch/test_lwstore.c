@@ -53,11 +53,17 @@ static void test_sources_and_templates(void **state) {
   assert_int_equal(lw_store_template_put(s, a, &t, 2, &err), 0);
   lw_store_template t2 = {.id = 2, .text = "x", .first_ms = 1, .last_ms = 1};
   assert_int_equal(lw_store_template_put(s, a, &t2, 1, &err), 0);
+  lw_store_template t3 = {.id = 3, .text = "Gr\xfc\xdf <*>", .first_ms = 1,
+                         .last_ms = 1};
+  assert_int_equal(lw_store_template_put(s, b, &t3, 1, &err), 0);
   assert_int_equal(lw_store_source_count(s, a, 10, 8, 2, &err), 0);
   assert_int_equal(lw_store_commit(s, &err), 0);
   assert_int_equal(scalar(s, "SELECT kind = 'lines' FROM sources WHERE name = "
                              "'/var/log/auth.log'"), 1);
   assert_int_equal(scalar(s, "SELECT count FROM templates WHERE id = 1"), 7);
+  /* Latin-1 bytes were replaced: the stored text is valid UTF-8 */
+  assert_int_equal(scalar(s, "SELECT template = 'Gr\xef\xbf\xbd\xef\xbf\xbd "
+                             "<*>' FROM templates WHERE id = 3"), 1);
   assert_int_equal(scalar(s, "SELECT first_ms FROM templates WHERE id = 1"), 1000);
   assert_int_equal(scalar(s, "SELECT last_ms FROM templates WHERE id = 1"), 3000);
   assert_int_equal(scalar(s, "SELECT lines + events * 100 + malformed * 10000 "
@@ -71,11 +77,11 @@ static void test_sources_and_templates(void **state) {
   assert_int_equal(seen.count[0], 7);
   seen_t none = {0};
   assert_int_equal(lw_store_templates_each(s, b, collect, &none, &err), 0);
-  assert_int_equal(none.n, 0);
+  assert_int_equal(none.n, 1); /* the Latin-1 template */
   lw_store_close(s);
   /* reopening keeps everything */
   assert_int_equal(lw_store_open_workspace(dir, &s, &err), 0);
-  assert_int_equal(scalar(s, "SELECT count(*) FROM templates"), 2);
+  assert_int_equal(scalar(s, "SELECT count(*) FROM templates"), 3);
   lw_store_close(s);
   free(dir);
 }
