@@ -356,6 +356,32 @@ class IngestNetwork(lt.TestCase):
         self.assertIn("after the long one", texts)
         self.assertIn("split frame", texts)
 
+    def test_listen_from_conf(self):
+        d, ws = lt.init("lw_ingest_conf_listen")
+        up = free_port(socket.SOCK_DGRAM)
+        with open(os.path.join(ws, "lotse.conf"), "a") as f:
+            f.write("\n[logwatch]\nlisten = udp:%d\nbind = 127.0.0.1\n"
+                    % up)
+        p = subprocess.Popen([lt.BIN, "--workspace", ws, "logwatch", "ingest",
+                              "--json", "--max-events", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        try:
+            line = p.stderr.readline()
+            self.assertIn("empfange udp:%d auf 127.0.0.1" % up, line)
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            u.sendto(b"<13>Nov 27 05:00:01 h1 app: from the conf",
+                     ("127.0.0.1", up))
+            u.close()
+            out, err = p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(db(ws, "SELECT name, events FROM sources"),
+                         [("udp:%d" % up, 1)])
+
     def test_sigterm_commits_and_ends(self):
         d, ws = lt.init("lw_ingest_term")
         up = free_port(socket.SOCK_DGRAM)
