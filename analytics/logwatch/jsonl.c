@@ -232,6 +232,10 @@ int lw_jsonl_parse(lw_jsonl *j, const char *line, size_t len,
   *fields = NULL, *n = 0;
   json_error_t jerr;
   json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
+  /* unsigned 64-bit ids and the like: keep the event, as a real number */
+  if (!root && strstr(jerr.text, "too big"))
+    root = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL,
+                      &jerr);
   if (!root) return 1;
   int rc = lw_jsonl_flatten(j, root, fields, n);
   json_decref(root);

@@ -16,7 +16,8 @@
  *   - array elements keep the array's path (the name repeats once per
  *     element; objects in arrays continue the path: `a.b`);
  *   - values: strings unescaped (may contain NUL, use value_len), numbers as
- *     written by jansson (integers exactly), true/false as "true"/"false",
+ *     written by jansson (integers exactly; an event with an integer beyond
+ *     64 bits is read with all numbers as reals), true/false as "true"/"false",
  *     null as "" (empty).
  * Fields come in document order, leaf aliases after all paths.
  *

@@ -87,6 +87,16 @@ static void test_arrays_and_text(void **state) {
                             "{\"Qualifiers\":\"\"}},\"s\":\"nul\\u0000in\"}",
                          &f, &n), 0);
   assert_int_equal(count(f, n, "tags"), 2);
+  /* an integer beyond int64 keeps the event (as a real number) */
+  const lw_field *g;
+  size_t gn;
+  assert_int_equal(parse(j, "{\"id\":18446744073709551615,\"m\":\"x\"}", &g,
+                         &gn), 0);
+  assert_string_equal(get(g, gn, "id"), "1.8446744073709552e+19");
+  assert_int_equal(parse(j, "{\"tags\":[\"a\",\"b\"],\"x\":[{\"k\":1},{\"k\":2}],"
+                            "\"EventID\":{\"#text\":\"4624\",\"#attributes\":"
+                            "{\"Qualifiers\":\"\"}},\"s\":\"nul\\u0000in\"}",
+                         &f, &n), 0);
   assert_int_equal(count(f, n, "x.k"), 2);
   assert_int_equal(count(f, n, "k"), 2); /* same path twice: still one */
   assert_string_equal(get(f, n, "EventID"), "4624");
