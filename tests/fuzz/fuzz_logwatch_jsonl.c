@@ -44,6 +44,8 @@ static int parse_checked(lw_jsonl *j, const char *line, size_t len) {
   if (rc == 0) check_fields(f, n);
   json_error_t e;
   json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &e);
+  if (!root && strstr(e.text, "too big")) /* jsonl.h: read again as reals */
+    root = json_loadb(line, len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &e);
   if (!root || !json_is_object(root))
     FZ_CHECK(rc == 1, "not a JSON object -> malformed");
   json_decref(root);
