@@ -370,5 +370,64 @@ class AlertsSummary(unittest.TestCase):
         self.assertEqual(self.drafts(), before + 1)
 
 
+class AlertsListener(unittest.TestCase):
+    """A TCP syslog listener: an alert still collecting lines is visible
+    (open) after a batch commit, is updated in place, and is final once the
+    listener stops."""
+
+    def test_open_alert_then_final(self):
+        import socket
+        import time
+        d, ws = lt.init("lwalerts-listen")
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        steady = 1050  # more than the default warm-up of 1,000 events
+        p = subprocess.Popen([lt.BIN, "--workspace", ws, "logwatch", "ingest",
+                              "--listen", "tcp:%d" % port, "--max-events",
+                              str(steady + 3)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            while "empfange" not in (p.stderr.readline() or "empfange"):
+                pass
+
+            def line(k, msg):
+                return ("<14>1 %s web1 app 7 - - %s\n" % (iso(T0 + k), msg)
+                        ).encode()
+            c = socket.create_connection(("127.0.0.1", port))
+            c.sendall(b"".join(line(k, "request served in %d ms" % (k % 97))
+                               for k in range(steady)))
+            c.sendall(line(steady, "cache shard 7 lost quorum"))
+            rows = []
+            deadline = time.time() + 60
+            while time.time() < deadline and not rows:
+                time.sleep(0.3)
+                out = lt.run(ws, "logwatch", "alerts", "--json",
+                             check=False).stdout
+                rows = [json.loads(l) for l in out.splitlines()]
+            self.assertEqual(len(rows), 1, "no open alert after a commit")
+            self.assertTrue(rows[0]["open"])
+            self.assertEqual(rows[0]["count"], 1)
+            first_id = rows[0]["id"]
+            self.assertIn("(läuft noch)", lt.run(ws, "logwatch",
+                                                 "alerts").stdout)
+            c.sendall(line(steady + 60, "cache shard 7 lost quorum") +
+                      line(steady + 120, "cache shard 7 lost quorum"))
+            c.close()
+            out, err = p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        self.assertEqual(p.returncode, 0, err)
+        rows = [json.loads(l) for l in lt.run(
+            ws, "logwatch", "alerts", "--json").stdout.splitlines()]
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows[0]["id"], first_id)
+        self.assertEqual(rows[0]["count"], 3)
+        self.assertFalse(rows[0]["open"], "the stopped listener left it open")
+
+
 if __name__ == "__main__":
     unittest.main()
