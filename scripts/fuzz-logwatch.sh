@@ -79,6 +79,7 @@ seeds() { # write the seed corpus of harness $1 into $2
     # first byte: option set; then lines (one message each)
     seed "$d" hdfs '\000PacketResponder 1 for block blk_38865049064139660 terminating\nPacketResponder 0 for block blk_-6952295868487656571 terminating\nReceived block blk_3587508140051953248 of size 67108864 from /10.251.42.84\n'
     seed "$d" mixed '\001a b c\na b d\na x c\n\n   \nvery long line with 1.2.3.4 and core.12 and =5\n'
+    seed "$d" nul '\002a\000b c\na\000x c\n\000\000\n'
     ;;
   esac
   # a few real lines from loghub when the shared data is there
