@@ -11,11 +11,12 @@ PKGS=(
   libsqlite3-dev libutf8proc-dev libstemmer-dev libmicrohttpd-dev
   libjansson-dev libxml2-dev libzip-dev libpoppler-glib-dev libcairo2-dev
   libtesseract-dev libleptonica-dev libgmime-3.0-dev libyaml-dev
-  libargon2-dev liboath-dev libssl-dev libpcre2-dev
+  libargon2-dev liboath-dev libssl-dev libpcre2-dev libhyphen-dev
+  libqrencode-dev libpng-dev
   # runtime data: German OCR model, compound-splitting lexicon, a font
-  tesseract-ocr-deu hunspell-de-de fonts-dejavu-core
+  tesseract-ocr-deu hunspell-de-de fonts-dejavu-core hyphen-de
   # tests: unit framework, integration tests, fixtures
-  libcmocka-dev python3 sqlite3 qpdf poppler-utils curl procps
+  libcmocka-dev python3 sqlite3 qpdf poppler-utils curl procps zbar-tools
 )
 if [ "${1:-}" = "--bench" ]; then
   PKGS+=(libxapian-dev g++)
