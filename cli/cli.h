@@ -68,6 +68,11 @@ extern const cli_cmd_t cmd_logwatch_ingest_def;
 extern const cli_cmd_t cmd_logwatch_parse_def;
 extern const cli_cmd_t cmd_logwatch_sigma_def;
 extern const cli_cmd_t cmd_logwatch_alerts_def;
+int cmd_easy(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_cmd_t cmd_easy_check_def; /* cli/cmd_easy_check.c */
+extern const cli_cmd_t cmd_easy_qr_def;    /* cli/cmd_easy_qr.c */
+int cmd_write(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_opt_t cmd_write_opts[];
 int cmd_init(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_ingest(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_search(int argc, char **argv, cli_ctx_t *ctx);
