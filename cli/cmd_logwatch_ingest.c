@@ -256,7 +256,11 @@ static int ingest(cli_ctx_t *ctx, const args_t *a, const lw_source_spec *specs,
   if (!probe) return cli_usage_error(CMD, "%s", err.msg);
   lw_drain_free(probe);
   chain_t ch = {.bind = a->bind ? a->bind : "127.0.0.1"};
-  if (!a->no_alerts && !(ch.sink = lw_alert_sink_new(NULL, a->n_listen == 0,
+  lw_anomaly_opts ao; /* detector settings: lotse.conf [logwatch] anomaly_* */
+  lw_anomaly_opts_default(&ao);
+  if (!a->no_alerts && lw_anomaly_opts_conf(ctx->conf, &ao, &err))
+    return cli_fail(&err);
+  if (!a->no_alerts && !(ch.sink = lw_alert_sink_new(&ao, a->n_listen == 0,
                                                       &err)))
     return cli_fail(&err);
   lw_ingest_opts o = {.drain = &d, .bind_addr = a->bind,

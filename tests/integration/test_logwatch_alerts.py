@@ -370,6 +370,38 @@ class AlertsSummary(unittest.TestCase):
         self.assertEqual(self.drafts(), before + 1)
 
 
+class AlertsConf(unittest.TestCase):
+    """[logwatch] anomaly_* in lotse.conf reach the detector of ingest; a
+    malformed value fails the run naming the key, and nothing is stored."""
+
+    def test_warmup_from_conf(self):
+        d, ws = lt.init("lwalerts-conf")
+        lines = ["<14>1 %s web1 app 7 - - request served in %d ms" %
+                 (iso(T0 + k), k % 97) for k in range(60)]
+        lines.append("<11>1 %s web1 app 7 - - cache shard 7 lost quorum" %
+                     iso(T0 + 60))
+        log = lt.write(os.path.join(d, "app.log"), "\n".join(lines) + "\n")
+        lt.run(ws, "logwatch", "ingest", log)  # default warm-up: 1,000
+        self.assertEqual(lt.run(ws, "logwatch", "alerts", "--json").stdout, "")
+        d2, ws2 = lt.init("lwalerts-conf2")
+        with open(os.path.join(ws2, "lotse.conf"), "a", encoding="utf-8") as f:
+            f.write("\n[logwatch]\nanomaly_warmup = viele\n")
+        p = lt.run(ws2, "logwatch", "ingest", log, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("logwatch.anomaly_warmup", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(ws2, "logwatch.db")))
+        conf = os.path.join(ws2, "lotse.conf")
+        with open(conf, encoding="utf-8") as f:
+            text = f.read()
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(text.replace("anomaly_warmup = viele", "anomaly_warmup = 50"))
+        lt.run(ws2, "logwatch", "ingest", log)
+        rows = [json.loads(l) for l in lt.run(
+            ws2, "logwatch", "alerts", "--json").stdout.splitlines()]
+        self.assertEqual([r["kind"] for r in rows], ["new_template"])
+        self.assertIn("cache shard", rows[0]["template"])
+
+
 class AlertsListener(unittest.TestCase):
     """A TCP syslog listener: an alert still collecting lines is visible
     (open) after a batch commit, is updated in place, and is final once the
