@@ -75,6 +75,8 @@ static const route_t ROUTES[] = {
      route_security, 1, 1, ROUTE_GET_POST},
     {"/api/admin/", 1, ROUTE_ID_ADMIN, "admin", route_admin, 1, 1,
      ROUTE_GET_POST},
+    {"/api/write/check", 0, ROUTE_ID_WRITE, "write_check", route_write, 1, 1,
+     ROUTE_POST},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

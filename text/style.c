@@ -366,6 +366,13 @@ static bool is_participle(const char *w, size_t len) {
                                     "zurück", "zusammen", NULL};
   static const char *const insep[] = {"be", "ver", "er", "ent", "zer",
                                       "emp", "miss", "über", "unter", NULL};
+  /* strong participles that differ from the infinitive, after an
+   * inseparable prefix */
+  static const char *const strong[] = {
+      "schieden", "hoben", "schrieben", "schoben", "wiesen", "trieben",
+      "boten", "zogen", "nommen", "brochen", "sprochen", "worfen", "gangen",
+      "standen", "funden", "wunden", "gessen", "griffen", "litten", "mieden",
+      NULL};
   if (len < 5) return false;
   if (sfx(w, len, "iert")) return true;
   if (ge_participle(w, len)) return true;
@@ -377,8 +384,10 @@ static bool is_participle(const char *w, size_t len) {
   }
   for (size_t k = 0; insep[k]; k++) {
     size_t pl = strlen(insep[k]);
-    if (len >= pl + 4 && !strncmp(w, insep[k], pl) && w[len - 1] == 't')
-      return true;
+    if (len < pl + 4 || strncmp(w, insep[k], pl)) continue;
+    if (w[len - 1] == 't') return true;
+    for (size_t j = 0; strong[j]; j++) /* "entschieden", "erhoben" */
+      if (!strcmp(w + pl, strong[j])) return true;
   }
   return false;
 }

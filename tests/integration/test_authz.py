@@ -363,6 +363,13 @@ ROWS = {
         ("niemand", "POST", "/api/drafts/{draft}/signoff", {}, 404),
         ("fdl", "POST", "/api/drafts/{draft}/signoff", {}, 404),
         ("sb", "POST", "/api/drafts/{draft}/signoff", {}, 200)],
+    # Writing assistant (docs/api/write.md): every named user.
+    ("/api/write/check", "POST"): [
+        (ANON, "POST", "/api/write/check", {"text": "Anbei der Plan."}, 401),
+        ("c:niemand", "POST", "/api/write/check", {"text": "Anbei."}, 403),
+        ("niemand", "POST", "/api/write/check", {"text": "Anbei der Plan."},
+         200, lambda t, r: t.assertEqual(
+             [f["rule"] for f in r.json()["findings"]], ["phrase"]))],
 }
 
 

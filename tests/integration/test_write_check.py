@@ -13,6 +13,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lotsetest as lt  # noqa: E402
+from test_http import Server, request, schema_errors  # noqa: E402
 
 LETTER = (
     "Sehr geehrte Frau Müller,\n\n"
@@ -98,6 +99,69 @@ class WriteCheck(lt.TestCase):
         for opt in re.findall(r"--([a-z][a-z-]+)", h):
             if opt not in ("help", "workspace"):
                 self.assertIn("--" + opt, page)
+
+
+class WriteCheckHttp(lt.TestCase):
+    """POST /api/write/check: the same findings as the CLI, named users
+    only, body errors and the text size limit."""
+    srv = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir, cls.ws = lt.init("write_http")
+        lt.run(cls.ws, "user", "add", "berta", "--unit", "Sozialamt")
+        cls.srv = Server(cls.ws, "write", "--dev-tokens")
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.srv:
+            cls.srv.stop()
+
+    def post(self, body, user="berta"):
+        h = {"Content-Type": "application/json"}
+        if user:
+            h["Authorization"] = "Bearer dev:" + user
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return request(self.srv, "POST", "/api/write/check", h, data)
+
+    def test_findings_like_the_cli(self):
+        r = self.post({"text": LETTER})
+        self.assertEqual(r.status, 200, r.body)
+        data = LETTER.encode("utf-8")
+        got = [(f["rule"], data[f["start"]:f["end"]].decode())
+               for f in r.json()["findings"]]
+        self.assertEqual(got, EXPECTED)
+        self.assertIs(r.json()["truncated"], False)
+        cli = subprocess.run([lt.BIN, "write", "check", "--json", "-"],
+                             input=data, capture_output=True, check=True)
+        self.assertEqual(r.json()["findings"],
+                         [json.loads(l) for l in cli.stdout.splitlines()])
+        r = self.post({"text": "Eins zwei drei. Vier.", "max_words": 2})
+        self.assertEqual([f["rule"] for f in r.json()["findings"]],
+                         ["long_sentence"])
+
+    def test_reply_matches_spec(self):
+        with open(os.path.join(lt.SRC, "server", "api", "write.json"),
+                  encoding="utf-8") as f:
+            spec = json.load(f)
+        r = self.post({"text": LETTER})
+        schema = spec["reply_schema"]["200"]["schema"]
+        self.assertEqual(schema_errors(r.json(), schema, spec), [])
+
+    def test_anonymous_and_bad_bodies(self):
+        r = self.post({"text": "Anbei."}, user=None)
+        self.assertEqual(r.status, 401, r.body)
+        for body in (b"", b"[1]", b"{", {"text": 3}, {"txt": "x"},
+                     {"text": "x", "max_words": 0},
+                     {"text": "x", "max_words": "5"}):
+            r = self.post(body)
+            self.assertEqual(r.status, 400, (body, r.body))
+            self.assertTrue(r.json()["error"]["message"])
+        r = self.post({"text": "a " * (130 << 10)})
+        self.assertEqual(r.status, 413, r.body[:200])
+        r = request(self.srv, "GET", "/api/write/check",
+                    {"Authorization": "Bearer dev:berta"})
+        self.assertEqual(r.status, 405)
 
 
 if __name__ == "__main__":

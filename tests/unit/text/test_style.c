@@ -151,6 +151,10 @@ static void test_passive(void **state) {
   expect("Die Daten werden gelöscht.", PASSIVE, "werden gelöscht");
   expect("Die Gebühr wird nicht berechnet, wenn Sie informiert sind.", PASSIVE,
          "wird nicht berechnet");
+  expect("Über den Antrag wird erst morgen entschieden.", PASSIVE,
+         "wird erst morgen entschieden");
+  expect("Der Bescheid wurde unterschrieben.", PASSIVE, "wurde unterschrieben");
+  expect_none("Sie werden den Brief bekommen.", PASSIVE);
   expect_none("Wir prüfen Ihren Antrag.", PASSIVE);
   expect_none("Wir werden Ihren Antrag bald genehmigen.", PASSIVE);
   expect_none("Sie werden die Unterlagen gewähren.", PASSIVE);
