@@ -111,6 +111,13 @@ static size_t scan_word(const char *s, size_t n, size_t i,
   return i;
 }
 
+/* May a sentence end before s[j] (blank, closing quote or bracket)? */
+static bool may_follow_end(const char *s, size_t n, size_t j) {
+  if (j >= n) return true;
+  return s[j] == ' ' || s[j] == '\n' || s[j] == '\t' || s[j] == '\r' ||
+         s[j] == '"' || s[j] == ')' || (unsigned char)s[j] == 0xE2;
+}
+
 /* End of sentence mark at s[i] (after the word before it)? Returns the
  * end offset of the mark, 0 when none. */
 static size_t sentence_end(const char *s, size_t n, size_t i,
@@ -119,10 +126,7 @@ static size_t sentence_end(const char *s, size_t n, size_t i,
   size_t j = i;
   if (c == '.' || c == '!' || c == '?') {
     while (j < n && (s[j] == '.' || s[j] == '!' || s[j] == '?')) j++;
-    if (j < n && s[j] != ' ' && s[j] != '\n' && s[j] != '\t' &&
-        s[j] != '\r' && s[j] != '"' && s[j] != ')' &&
-        (unsigned char)s[j] != 0xE2)
-      return 0;
+    if (!may_follow_end(s, n, j)) return 0;
     if (c == '.' && j == i + 1 && prev && prev->end == i &&
         is_abbrev(s, prev))
       return 0;
