@@ -15,7 +15,7 @@
 
 enum { OPT_JSON = 256, OPT_MAX_WORDS };
 
-#define WRITE_INPUT_MAX ((size_t)16 << 20)
+#define WRITE_INPUT_MAX ((size_t)4 << 20)
 
 const cli_opt_t cmd_write_opts[] = {
     {"json", OPT_JSON, NULL, "je Hinweis ein JSON-Objekt pro Zeile"},

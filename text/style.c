@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How many tokens before or after a Funktionsverbgefüge's noun part its
+ * verb may stand (German puts the verb far away, but not unboundedly). */
+#define FVG_WINDOW 24
+
 typedef struct tok {
   size_t s, e;
   size_t sent;  /* sentence index */
@@ -504,14 +508,16 @@ static size_t phrase_match(const char *t, size_t n, size_t i, const char *p) {
 }
 
 /* The nearest verb of the Funktionsverbgefüge f in the sentence of the
- * noun part t[s..e), or SIZE_MAX. */
+ * noun part t[s..e), at most FVG_WINDOW tokens away, or SIZE_MAX. */
 static size_t fvg_verb(const ctx_t *c, const style_fvg_t *f, size_t s,
                        size_t e) {
   size_t k0 = tok_at(c, s);
   if (k0 >= c->ntok) return SIZE_MAX;
   const sent_t *st = &c->sent[c->tok[k0].sent];
   size_t best = SIZE_MAX, bestd = SIZE_MAX;
-  for (size_t k = st->first; k < st->last; k++) {
+  size_t lo = k0 > st->first + FVG_WINDOW ? k0 - FVG_WINDOW : st->first;
+  size_t hi = st->last - k0 > FVG_WINDOW + 4 ? k0 + FVG_WINDOW + 4 : st->last;
+  for (size_t k = lo; k < hi; k++) {
     const tok_t *w = &c->tok[k];
     if (w->punct || w->cap || (w->s >= s && w->e <= e)) continue;
     for (const char *v = f->verbs; *v;) {

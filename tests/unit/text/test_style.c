@@ -256,6 +256,12 @@ static void test_hostile_input(void **state) {
   assert_true(l.n > 0);
   for (size_t k = 0; k < l.n; k++) assert_true(l.v[k].end <= n);
   text_style_list_release(&l);
+  /* one endless sentence full of Funktionsverbgefüge nouns */
+  for (size_t i = 0; i < n; i++) s[i] = "Antrag stellen und "[i % 19];
+  assert_int_equal(text_style_check(s, n, NULL, &l, NULL), 0);
+  assert_int_equal(count_rule(&l, FVG, NULL), l.n - count_rule(&l, LONG, NULL));
+  assert_true(count_rule(&l, FVG, NULL) > 1000);
+  text_style_list_release(&l);
   /* many distinct abbreviations: the list is capped */
   for (size_t i = 0; i + 4 < n; i += 4) {
     s[i] = (char)('A' + (i / 4) % 26);
