@@ -707,7 +707,8 @@ int text_style_check(const char *text, size_t n, const text_style_opts_t *opts,
   free(c.sent);
   if (rc || c.oom)
     return lotse_err_set(err, LOTSE_ENOMEM, "style check: out of memory");
-  qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_finding);
+  if (out->n > n0)
+    qsort(out->v + n0, out->n - n0, sizeof *out->v, cmp_finding);
   return 0;
 }
 
