@@ -95,6 +95,23 @@ static bool letter_before(const char *t, size_t n, size_t i) {
 
 /* ------------------------------------------------------------- findings */
 
+/* Replace each byte of s that is not part of a well-formed UTF-8 sequence
+ * by '?', so that messages quoting the input are valid UTF-8. */
+static void utf8_fix(char *s) {
+  for (size_t i = 0; s[i];) {
+    unsigned char b = (unsigned char)s[i];
+    size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2
+               : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    size_t k = 1;
+    while (k < len && ((unsigned char)s[i + k] & 0xC0) == 0x80) k++;
+    if (len && k == len && lotse_utf8_valid(s + i, len)) {
+      i += len;
+    } else {
+      s[i++] = '?';
+    }
+  }
+}
+
 static void add(ctx_t *c, text_style_rule_t r, size_t s, size_t e,
                 const char *sugg, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
@@ -123,6 +140,7 @@ static void add(ctx_t *c, text_style_rule_t r, size_t s, size_t e,
   va_start(ap, fmt);
   vsnprintf(f->message, sizeof f->message, fmt, ap);
   va_end(ap);
+  utf8_fix(f->message);
   snprintf(f->suggestion, sizeof f->suggestion, "%s", sugg);
 }
 

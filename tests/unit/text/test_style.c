@@ -243,6 +243,13 @@ static void test_json_and_ids(void **state) {
 
 static void test_hostile_input(void **state) {
   (void)state;
+  /* a quote of invalid bytes still gives a valid UTF-8 message */
+  const char *bad = "Wir lesen die Prüfung \xff der Unterlagen \xc3 des Amtes.";
+  text_style_list_t g = check_max(bad, 0);
+  assert_int_equal(count_rule(&g, GENITIVE, NULL), 1);
+  for (size_t k = 0; k < g.n; k++)
+    assert_true(lotse_utf8_valid(g.v[k].message, strlen(g.v[k].message)));
+  text_style_list_release(&g);
   size_t n = 200000;
   char *s = malloc(n + 1);
   assert_non_null(s);
