@@ -377,6 +377,19 @@ static int is_date(const ctx_t *c, size_t k, char *hint, size_t cap) {
   return y ? 1 : 2;
 }
 
+/* "Ziffern gliedern: 12 000" from the digits of an ungrouped number (the
+ * part before a decimal comma, grouped in threes from the right). */
+static void group_digits(const char *s, size_t n, char *out, size_t cap) {
+  size_t d = 0;
+  while (d < n && s[d] >= '0' && s[d] <= '9') d++;
+  int o = snprintf(out, cap, "Ziffern gliedern: ");
+  for (size_t i = 0; i < d && (size_t)o + 3 < cap; i++) {
+    out[o++] = s[i];
+    if (i + 1 < d && (d - i - 1) % 3 == 0) out[o++] = ' ';
+  }
+  out[o] = 0;
+}
+
 static void rule_numbers(ctx_t *c, size_t k) {
   const text_rd_word_t *w = &c->d->w[k];
   char hint[96];
@@ -400,9 +413,7 @@ static void rule_numbers(ctx_t *c, size_t k) {
   }
   bool year = !grouped && !decimal && digits == 4 && v >= 1900 && v <= 2100;
   if (!grouped && !decimal && digits >= 5) {
-    snprintf(hint, sizeof hint, "Ziffern gliedern: %.0f %03.0f",
-             (double)(long long)(v / 1000), v - 1000 * (double)(long long)(
-                                                        v / 1000));
+    group_digits(c->s + w->start, w->end - w->start, hint, sizeof hint);
     add_word(c, TEXT_EASY_LARGE_NUMBER, k, hint);
   } else if (v > 1000 && !year) {
     add_word(c, TEXT_EASY_LARGE_NUMBER, k, "");
