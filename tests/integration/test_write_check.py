@@ -110,6 +110,10 @@ class WriteCheckHttp(lt.TestCase):
     def setUpClass(cls):
         cls.dir, cls.ws = lt.init("write_http")
         lt.run(cls.ws, "user", "add", "berta", "--unit", "Sozialamt")
+        # a request limit above the route's own text limit (256 KiB)
+        with open(os.path.join(cls.ws, "lotse.conf"), "a",
+                  encoding="utf-8") as f:
+            f.write("\n[server]\nmax_request_kb = 1024\n")
         cls.srv = Server(cls.ws, "write", "--dev-tokens")
 
     @classmethod
@@ -157,7 +161,12 @@ class WriteCheckHttp(lt.TestCase):
             r = self.post(body)
             self.assertEqual(r.status, 400, (body, r.body))
             self.assertTrue(r.json()["error"]["message"])
-        r = self.post({"text": "a " * (130 << 10)})
+        r = self.post({"text": "Ja. " * (60 << 10)})  # 240 KiB: checked
+        self.assertEqual(r.status, 200, r.body[:200])
+        r = self.post({"text": "a " * (130 << 10)})  # 260 KiB: too long
+        self.assertEqual(r.status, 413, r.body[:200])
+        self.assertIn("zu lang", r.json()["error"]["message"])
+        r = self.post({"text": "a " * (600 << 10)})  # over the request limit
         self.assertEqual(r.status, 413, r.body[:200])
         r = request(self.srv, "GET", "/api/write/check",
                     {"Authorization": "Bearer dev:berta"})
