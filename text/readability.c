@@ -20,8 +20,9 @@ static const char *const abbrevs[] = {
 /* Length of the letter or digit character at s[i], 0 when none. */
 static size_t word_char(const char *s, size_t n, size_t i, bool *letter,
                         bool *digit) {
-  unsigned char c = (unsigned char)s[i];
   *letter = *digit = false;
+  if (i >= n) return 0;
+  unsigned char c = (unsigned char)s[i];
   if (c >= '0' && c <= '9') return *digit = true, 1;
   if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return *letter = true, 1;
   if (c < 0xC3 || c > 0xDF || i + 1 >= n) return 0;
@@ -34,6 +35,7 @@ static size_t word_char(const char *s, size_t n, size_t i, bool *letter,
 
 /* Length of a joiner at s[i] ("-", "'", U+00B7, U+00AD), 0 when none. */
 static size_t joiner(const char *s, size_t n, size_t i) {
+  if (i >= n) return 0;
   if (s[i] == '-' || s[i] == '\'') return 1;
   if ((unsigned char)s[i] == 0xC2 && i + 1 < n &&
       ((unsigned char)s[i + 1] == 0xB7 || (unsigned char)s[i + 1] == 0xAD))
@@ -101,7 +103,7 @@ static size_t scan_word(const char *s, size_t n, size_t i,
       continue;
     }
     size_t j = joiner(s, n, i);
-    if (!j && prev_digit && (s[i] == '.' || s[i] == ',')) j = 1;
+    if (!j && prev_digit && i < n && (s[i] == '.' || s[i] == ',')) j = 1;
     bool l2, d2;
     if (!j || i + j >= n || !word_char(s, n, i + j, &l2, &d2)) break;
     if ((s[i] == '.' || s[i] == ',') && !d2) break;

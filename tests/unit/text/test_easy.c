@@ -163,6 +163,9 @@ static void test_large_number(void **state) {
   hit_hint("Sie bekommen 12000 Euro.", TEXT_EASY_LARGE_NUMBER, "12000",
            "Ziffern gliedern: 12 000");
   hit("Im Kreis leben 1.500 Kinder.", TEXT_EASY_LARGE_NUMBER, "1.500");
+  hit_hint("Es sind 123456789012345678901234 Sandkörner.",
+           TEXT_EASY_LARGE_NUMBER, "123456789012345678901234",
+           "Ziffern gliedern: 123 456 789 012 345 678 901 234");
   miss("Sie bekommen 300 Euro.", TEXT_EASY_LARGE_NUMBER);
   miss("Das Gesetz gilt seit 2024.", TEXT_EASY_LARGE_NUMBER);
 }
@@ -228,6 +231,30 @@ static void test_clean_and_ids(void **state) {
   assert_string_equal(text_easy_rule_id(TEXT_EASY_RULE_COUNT), "?");
 }
 
+/* Every prefix of a text with umlauts, dates and abbreviations: findings
+ * stay inside the input, on UTF-8 boundaries, in order. */
+static void test_prefixes(void **state) {
+  (void)state;
+  const char *t = "Über die Förderung (z. B. 1.500 € bzw. 5 %) wird am "
+                  "3.4.26 entschieden; Teil IV gilt nicht. Würden Sie "
+                  "unsere Homepage besuchen?";
+  size_t n = strlen(t);
+  for (size_t len = 0; len <= n; len++) {
+    text_easy_result_t r;
+    lotse_err_t err = {0};
+    assert_int_equal(text_easy_check(t, len, dict(), NULL, &r, &err), 0);
+    for (size_t k = 0; k < r.n; k++) {
+      assert_true(r.f[k].start < r.f[k].end);
+      assert_true(r.f[k].end <= len);
+      assert_true(((unsigned char)t[r.f[k].start] & 0xC0) != 0x80);
+      if (r.f[k].end < len)
+        assert_true(((unsigned char)t[r.f[k].end] & 0xC0) != 0x80);
+      if (k) assert_true(r.f[k - 1].start <= r.f[k].start);
+    }
+    text_easy_result_release(&r);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sentence_length), cmocka_unit_test(test_statements),
@@ -237,6 +264,7 @@ int main(void) {
       cmocka_unit_test(test_large_number),    cmocka_unit_test(test_percentage),
       cmocka_unit_test(test_date),            cmocka_unit_test(test_long_word),
       cmocka_unit_test(test_foreign),         cmocka_unit_test(test_clean_and_ids),
+      cmocka_unit_test(test_prefixes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
