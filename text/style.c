@@ -569,10 +569,27 @@ static void try_fvg(ctx_t *c, size_t i) {
   }
 }
 
+/* A dotted abbreviation at t[i] ("ggf.", "z. B."): reported with its long
+ * form; returns its end or 0. */
+static size_t try_dotted(ctx_t *c, size_t i) {
+  for (size_t k = 0; k < style_dotted_n; k++) {
+    size_t e = phrase_match(c->t, c->n, i, style_dotted[k].phrase);
+    if (!e) continue;
+    char sugg[TEXT_STYLE_MSG_MAX];
+    snprintf(sugg, sizeof sugg, "Ausschreiben: „%s“.", style_dotted[k].plain);
+    add(c, TEXT_STYLE_ABBREVIATION, i, e, sugg, "Abkürzung „%.*s“",
+        quote_len(c->t, i, e, 40), c->t + i);
+    return e;
+  }
+  return 0;
+}
+
 static void rule_phrases(ctx_t *c) {
   bool first[256] = {false};
   for (size_t k = 0; k < style_phrases_n; k++)
     first[fold(0, (unsigned char)style_phrases[k].phrase[0])] = true;
+  for (size_t k = 0; k < style_dotted_n; k++)
+    first[fold(0, (unsigned char)style_dotted[k].phrase[0])] = true;
   for (size_t k = 0; k < style_fvgs_n; k++)
     first[fold(0, (unsigned char)style_fvgs[k].noun[0])] = true;
   for (size_t i = 0; i < c->n && !c->oom && !c->out->truncated;) {
@@ -582,6 +599,11 @@ static void rule_phrases(ctx_t *c) {
       continue;
     }
     try_fvg(c, i);
+    size_t dotted = try_dotted(c, i);
+    if (dotted) {
+      i = dotted;
+      continue;
+    }
     size_t best = 0, bk = 0;
     for (size_t k = 0; k < style_phrases_n; k++) {
       size_t e = phrase_match(c->t, c->n, i, style_phrases[k].phrase);

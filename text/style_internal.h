@@ -27,6 +27,9 @@ typedef struct style_fvg {
 
 extern const style_phrase_t style_phrases[];
 extern const size_t style_phrases_n;
+/* Dotted abbreviations to write out (plain = the long form). */
+extern const style_phrase_t style_dotted[];
+extern const size_t style_dotted_n;
 extern const style_fvg_t style_fvgs[];
 extern const size_t style_fvgs_n;
 /* Abbreviations everyone knows (never reported), NULL-terminated. */

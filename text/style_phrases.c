@@ -142,6 +142,34 @@ const style_fvg_t style_fvgs[] = {
 };
 const size_t style_fvgs_n = sizeof style_fvgs / sizeof style_fvgs[0];
 
+const style_phrase_t style_dotted[] = {
+    {"z. B.", "zum Beispiel"},
+    {"z.B.", "zum Beispiel"},
+    {"d. h.", "das heißt"},
+    {"d.h.", "das heißt"},
+    {"u. a.", "unter anderem"},
+    {"u.a.", "unter anderem"},
+    {"i. d. R.", "in der Regel, meistens"},
+    {"i.d.R.", "in der Regel, meistens"},
+    {"u. U.", "unter Umständen, vielleicht"},
+    {"u.U.", "unter Umständen, vielleicht"},
+    {"o. g.", "oben genannt, dieser"},
+    {"o.g.", "oben genannt, dieser"},
+    {"ggf.", "gegebenenfalls, wenn nötig"},
+    {"bzw.", "beziehungsweise, oder"},
+    {"evtl.", "eventuell, vielleicht"},
+    {"inkl.", "inklusive, mit"},
+    {"zzgl.", "zuzüglich, plus"},
+    {"ca.", "circa, etwa"},
+    {"vgl.", "vergleiche, siehe"},
+    {"usw.", "und so weiter"},
+    {"gem.", "gemäß, nach"},
+    {"lt.", "laut, nach"},
+    {"bzgl.", "bezüglich, zu"},
+    {"sog.", "sogenannt"},
+};
+const size_t style_dotted_n = sizeof style_dotted / sizeof style_dotted[0];
+
 const char *const style_known_abbrevs[] = {
     "EU", "USA", "UN", "UNO", "PDF", "IBAN", "BIC", "PIN", "TAN", "SMS",
     "WLAN", "USB", "PC", "IT", "TV", "CD", "DVD", "OK", "GmbH", "AG", "KG",

@@ -215,6 +215,20 @@ static void test_abbreviation(void **state) {
   expect_none("Zahlen Sie per IBAN an die GmbH in der EU.", ABBREV);
   expect_none("Das Sozialgesetzbuch (SGB) gilt: SGB II und Kapitel IV.",
               ABBREV);
+  /* dotted abbreviations: written out */
+  expect("Bringen Sie ggf. den Ausweis mit.", ABBREV, "ggf.");
+  expect("Dokumente, z. B. Ausweise, bitte mitbringen.", ABBREV, "z. B.");
+  expect("Das gilt i.d.R. für alle.", ABBREV, "i.d.R.");
+  expect_none("Die Eggf-Werte sind gut. Das Gemüse ist frisch.", ABBREV);
+  expect_none("Sie zahlen etwa zehn Euro, das heißt wenig.", ABBREV);
+  for (size_t k = 0; k < style_dotted_n; k++) { /* each entry finds itself */
+    char buf[100];
+    snprintf(buf, sizeof buf, "Text %s und mehr.", style_dotted[k].phrase);
+    text_style_list_t l = check_max(buf, 0);
+    if (count_rule(&l, ABBREV, NULL) != 1)
+      fail_msg("'%s' not found once in '%s'", style_dotted[k].phrase, buf);
+    text_style_list_release(&l);
+  }
   expect_none("ACHTUNG: Das Amt ist zu.", ABBREV);
   expect_none("Das Amt ist zu.", ABBREV);
 }
