@@ -31,6 +31,7 @@ typedef struct {
   double fre_rows, fre_points_sum;
   size_t rows, sentences, short_s, clean_s;
   size_t pt_syll, pt_words, pt_sent;
+  size_t per_rule[TEXT_EASY_RULE_COUNT]; /* findings per rule */
 } col_t;
 
 /* Next CSV field from *p (RFC 4180 quoting); copies into out, returns 1 at
@@ -75,6 +76,7 @@ static void add_text(col_t *c, const char *t, size_t n,
   c->rows++;
   c->sentences += r.sentences, c->short_s += r.sentences_short;
   c->clean_s += r.sentences_clean;
+  for (size_t k = 0; k < r.n; k++) c->per_rule[r.f[k].rule]++;
   text_easy_result_release(&r);
   /* syllables as hyphenation points (min. 2 letters each side) + 1 */
   text_rd_doc_t d;
@@ -157,6 +159,13 @@ int main(int argc, char **argv) {
   printf("DEplain-web sentence level, test split: %s\n", path);
   report("original", &orig);
   report("simplification", &simp);
+  printf("findings per 100 sentences  %-16s %9s %9s\n", "rule", "original",
+         "simple");
+  for (int i = 0; i < TEXT_EASY_RULE_COUNT; i++)
+    printf("                             %-16s %9.1f %9.1f\n",
+           text_easy_rule_id((text_easy_rule_t)i),
+           100.0 * (double)orig.per_rule[i] / (double)orig.sentences,
+           100.0 * (double)simp.per_rule[i] / (double)simp.sentences);
   printf("published FRE of the copy input (src2src, original column): "
          "60.825\n");
   return 0;

@@ -427,7 +427,8 @@ static bool foreign_pattern(const char *w) {
     if (w[i] == 'y') return true;
     if (w[i] == 'o' && w[i + 1] == 'u') return true;
   }
-  return n >= 6 && ends_with(w, "ing");
+  /* -ing, but not German -ling (Flüchtling, Frühling) */
+  return n >= 6 && ends_with(w, "ing") && !ends_with(w, "ling");
 }
 
 static bool explained(const ctx_t *c, size_t k) {

@@ -49,7 +49,8 @@
  *   foreign_word     a word from a small list of English/technical words
  *                    (Homepage, Download, online, Rechtsbehelf …) or with
  *                    non-German letter patterns (a "c" not followed by h
- *                    or k, "y", "ou", "-ing" ending a word of 6+ letters),
+ *                    or k, "y", "ou", "-ing" but not "-ling" at the end of
+ *                    a word of 6+ letters),
  *                    unless explained: "(" follows it, or its sentence or
  *                    the next one contains "bedeutet" or "heißt".
  *
