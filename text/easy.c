@@ -183,15 +183,41 @@ static void rule_statements(ctx_t *c, const text_rd_sent_t *t) {
   }
 }
 
+/* Strong participles with an inseparable prefix (no "ge-", "-en" like
+ * the infinitive), frequent in administrative letters. */
+static const char *const strong_part[] = {
+    "entschieden", "überwiesen", "unterschrieben", "verboten", "vergeben",
+    "verschoben", "erhoben", "erlassen", "bewiesen", "entnommen",
+    "beschrieben", "betroffen", "verliehen", "entzogen", "bezogen",
+    "vollzogen", "behoben", "verwiesen", "empfohlen", "befohlen", NULL};
+
+/* Separable prefixes before "ge" (eingereicht, ausgezahlt). */
+static const char *const sep_prefix[] = {
+    "ab", "an", "auf", "aus", "bei", "ein", "fest", "frei", "her", "hin",
+    "mit", "nach", "vor", "weg", "zu", "zurück", "um", "dar", "", NULL};
+
 static bool is_participle(const char *w) {
   size_t n = strlen(w);
-  if (n >= 6 && starts_with(w, "ge") && (ends_with(w, "t") ||
-                                         ends_with(w, "en")))
-    return true;
-  if (n >= 6 && ends_with(w, "iert")) return true;
+  if (n < 6) return false;
+  for (size_t i = 0; sep_prefix[i]; i++) {
+    const char *r = w + strlen(sep_prefix[i]);
+    if (starts_with(w, sep_prefix[i]) && starts_with(r, "ge") &&
+        strlen(r) >= 6 && (ends_with(r, "t") || ends_with(r, "en")))
+      return true;
+  }
+  if (ends_with(w, "iert") || in_list(w, strong_part)) return true;
   static const char *const pre[] = {"be", "ver", "er", "ent", "zer", NULL};
   for (size_t i = 0; pre[i]; i++)
-    if (n >= 6 && starts_with(w, pre[i]) && ends_with(w, "t")) return true;
+    if (starts_with(w, pre[i]) && ends_with(w, "t")) return true;
+  return false;
+}
+
+/* Punctuation between word j-1 and word j that ends a clause. */
+static bool clause_break(const ctx_t *c, size_t j) {
+  for (size_t i = c->d->w[j - 1].end; i < c->d->w[j].start; i++)
+    if (strchr(",;:\"()", c->s[i]) || (unsigned char)c->s[i] == 0xC2 ||
+        (unsigned char)c->s[i] == 0xE2)
+      return true;
   return false;
 }
 
@@ -201,6 +227,7 @@ static void rule_passive(ctx_t *c, const text_rd_sent_t *t) {
   for (size_t k = t->first; k < end; k++) {
     if (!in_list(fold(c, k, buf), werden)) continue;
     for (size_t j = k + 1; j < end; j++) {
+      if (clause_break(c, j)) break;
       if (is_upper_start(c, j)) continue;
       if (is_participle(fold(c, j, buf))) {
         add(c, TEXT_EASY_PASSIVE, c->d->w[k].start, c->d->w[j].end, "");

@@ -17,9 +17,12 @@
  *                    join clauses. "und" without a comma is not flagged
  *                    (it mostly joins nouns: "Kinder und Eltern").
  *   passive          a form of "werden" (wird, werden, wurde, wurden,
- *                    worden …) followed in the same sentence by a
- *                    lower-case participle: ge…t / ge…en (6+ letters),
- *                    …iert, or be-/ver-/er-/ent-/zer- …t.
+ *                    worden …) followed in the same clause (no comma,
+ *                    colon, quote, bracket or dash between) by a
+ *                    lower-case participle: [separable prefix: ab, an,
+ *                    auf, aus, ein, zu …] ge…t / ge…en (6+ letters),
+ *                    …iert, be-/ver-/er-/ent-/zer- …t, or a strong
+ *                    participle from a short list (entschieden …).
  *   genitive         "des"/"eines" followed within three words by a
  *                    capitalised word ending in -s; or a capitalised noun
  *                    (not the sentence's first word) + "der" + a

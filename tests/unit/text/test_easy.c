@@ -106,7 +106,13 @@ static void test_passive(void **state) {
       "wurde gestern verbucht");
   hit("Die Daten werden kontrolliert.", TEXT_EASY_PASSIVE,
       "werden kontrolliert");
+  hit("Das Geld wird im Mai ausgezahlt.", TEXT_EASY_PASSIVE,
+      "wird im Mai ausgezahlt");
+  hit("Darüber wurde noch nicht entschieden.", TEXT_EASY_PASSIVE,
+      "wurde noch nicht entschieden");
   miss("Das Amt prüft den Antrag.", TEXT_EASY_PASSIVE);
+  miss("Wir werden morgen anrufen.", TEXT_EASY_PASSIVE);
+  miss("Er wurde wütend, weil er nicht gefragt hat.", TEXT_EASY_PASSIVE);
   miss("Sie wird Ärztin.", TEXT_EASY_PASSIVE);
 }
 
