@@ -35,19 +35,38 @@
 
 /* ------------------------------------------------------------ readers */
 
+/* What staff call the field: a refusal should say what to fill in, not
+ * only the API key. */
+static const char *field_label(const char *key) {
+  static const char *const labels[][2] = {
+      {"name", "den Namen"},         {"display", "den Anzeigenamen"},
+      {"unit", "die Einheit"},       {"password", "das Passwort"},
+      {"training", "die Schulung"},  {"id", "die Kennung"},
+      {"title", "den Titel"},        {"parent", "die übergeordnete Einheit"},
+      {"new_name", "den neuen Namen"}, {"role", "die Rolle"}};
+  for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+    if (strcmp(labels[i][0], key) == 0) return labels[i][1];
+  return NULL;
+}
+
+static int missing(const char *key, lotse_err_t *err) {
+  const char *label = field_label(key);
+  if (label)
+    return lotse_err_set(err, LOTSE_EINVAL, "Bitte %s angeben ('%s' fehlt)",
+                         label, key);
+  return lotse_err_set(err, LOTSE_EINVAL, "Angabe '%s' fehlt", key);
+}
+
 int admin_str(admin_req_t *a, const char *key, bool required,
               const char **out, lotse_err_t *err) {
   json_t *v = json_object_get(a->body, key);
   *out = NULL;
   if (!v || json_is_null(v))
-    return required ? lotse_err_set(err, LOTSE_EINVAL,
-                                    "Angabe '%s' fehlt", key)
-                    : 0;
+    return required ? missing(key, err) : 0;
   if (!json_is_string(v))
     return lotse_err_set(err, LOTSE_EINVAL, "'%s' muss ein Text sein", key);
   *out = json_string_value(v);
-  if (required && !**out)
-    return lotse_err_set(err, LOTSE_EINVAL, "Angabe '%s' fehlt", key);
+  if (required && !**out) return missing(key, err);
   return 0;
 }
 

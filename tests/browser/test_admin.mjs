@@ -109,7 +109,21 @@ test("admin creates a user with unit, group, training and password; the user log
   await form(page, "Benutzer anlegen").getByLabel("Benutzername").fill("olga");
   await form(page, "Benutzer anlegen").getByRole("button", { name: "Benutzer anlegen" }).click();
   await alert(page).getByText(/Benutzer 'olga' gibt es schon/).waitFor();
+  // ... and the same reason below the form that failed, in view (the alert
+  // region is at the top of a long page).
+  const below = form(page, "Benutzer anlegen").locator(".form-error");
+  assert.match(await below.innerText(), /Benutzer 'olga' gibt es schon/);
+  assert.ok(await below.isVisible());
   await clean(page, ctx, "verwaltung-fehler", "error shown");
+  // A missing name says what to fill in, in staff's words.
+  await form(page, "Benutzer anlegen").getByLabel("Benutzername").fill("");
+  await form(page, "Benutzer anlegen").getByRole("button", { name: "Benutzer anlegen" }).click();
+  await alert(page).getByText(/Bitte den Namen angeben/).waitFor();
+  assert.equal(await page.locator(".form-error").count(), 1, "only the failed form shows the error");
+  // That 400 is the expected answer: take exactly its console line out.
+  const i400 = ctx.problems.findIndex((m) => /status of 400/.test(m));
+  assert.ok(i400 >= 0, "the refused request was logged");
+  ctx.problems.splice(i400, 1);
 
   // A training completion.
   const t = form(page, "Schulung eintragen oder austragen");

@@ -68,7 +68,7 @@ function form(id, title, nodes, button, onSubmit, ctx, extra = []) {
       [" ", h("button", { type: "submit", value, class: "secondary" }, label)])));
   f.addEventListener("submit", async (e) => {
     e.preventDefault();
-    await ctx.run(() => onSubmit(e.submitter));
+    await ctx.run(() => onSubmit(e.submitter), f);
   });
   return f;
 }
@@ -162,7 +162,7 @@ function accountForm(users, ctx) {
       if (action === "totp") return post("/api/admin/users/totp-reset", { name });
       if (action === "totp-enroll") return post("/api/admin/users/totp-enroll", { name });
       return post("/api/admin/users/" + action, { name });
-    });
+    }, f);
   });
   return f;
 }
@@ -259,9 +259,14 @@ export async function render(main) {
   const ctx = {
     // Run one change: show the error in the alert region, or re-render
     // with the success (and a generated password) in the status region.
-    run: async (fn) => {
+    // The error also goes below the form that failed: the alert region is
+    // at the top of a long page, out of sight of keyboard and magnifier
+    // users (screen readers hear it from the alert region; the copy below
+    // the form is not a live region, so it is not announced twice).
+    run: async (fn, formEl) => {
       alert.replaceChildren();
       status.replaceChildren();
+      main.querySelectorAll(".form-error").forEach((n) => n.remove());
       try {
         const r = await fn();
         if (!r) return;
@@ -269,6 +274,7 @@ export async function render(main) {
         await render(main);
       } catch (err) {
         alert.replaceChildren(h("div", { class: "msg error" }, err.message));
+        if (formEl) formEl.append(h("div", { class: "msg error form-error" }, err.message));
       }
     },
   };
