@@ -13,10 +13,12 @@ import * as apps from "./pages/apps.js";
 import * as audit from "./pages/audit.js";
 import * as cockpit from "./pages/cockpit.js";
 import * as admin from "./pages/admin.js";
+import * as write from "./pages/write.js";
 
 const PAGES = {
   suche: search, dokument: doc, hochladen: upload, entwuerfe: drafts,
   anwendungen: apps, audit, cockpit, verwaltung: admin, anmelden: login,
+  schreiben: write,
 };
 
 const main = document.getElementById("inhalt");

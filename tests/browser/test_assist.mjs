@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: EUPL-1.2
+// tests/browser/test_assist.mjs — the assistant pages "Schreiben"
+// (#/schreiben, POST /api/write/check) and "Leichte Sprache"
+// (#/leichte-sprache, POST /api/easy/check) in a real browser against
+// `lotse serve --dev-tokens` on the demo workspace.
+//
+// What must hold: each finding the server reports is marked in the text at
+// exactly the characters of its byte range (the text has umlauts and an
+// emoji before the findings, so a page that mixes up UTF-8 bytes and
+// JavaScript string indices fails); each finding in the list links to its
+// place (focus moves there) and each place links back to its entry, all
+// with the keyboard alone; axe-core reports 0 violations; an anonymous
+// caller gets the German login hint. Screenshots go to LOTSE_ARTIFACTS.
+// Run: node tests/browser/test_assist.mjs (ctest: browser/test_assist;
+// exit 77 = skipped when chromium or the npm test tools are missing).
+import test, { after, before } from "node:test";
+import assert from "node:assert/strict";
+import * as lib from "./lib.mjs";
+
+const { chromium, axeSource } = lib.tools(); // exits 77 when missing
+
+const USER = "mmustermann";
+const WRITE_TEXT = "Grüße 😀 an alle. Der Antrag wird seitens der Behörde geprüft. " +
+  "Die Entscheidung erfolgt z. B. nach Eingang.";
+
+let dir, ws, srv, browser;
+
+before(async () => {
+  dir = lib.scratch("assist");
+  ws = lib.demoWorkspace(dir);
+  srv = await lib.serve(ws, "--dev-tokens");
+  browser = await chromium.launch({
+    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) {
+    const rc = await srv.stop();
+    assert.equal(rc, 0, "server exit: " + srv.stderr());
+  }
+});
+
+async function clean(page, ctx, shot, what) {
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, shot);
+  assert.deepEqual(vs, [], what + ":\n" + lib.describeViolations(vs));
+  assert.deepEqual(await lib.junkText(page), [], what + ": text of a rendering bug");
+  assert.deepEqual(ctx.problems, [], what + ": page problems");
+}
+
+// The server's findings for text (straight from the API, not the page).
+async function apiFindings(route, text) {
+  const r = await fetch(srv.url + route, {
+    method: "POST",
+    headers: { Authorization: "Bearer dev:" + USER, "Content-Type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  assert.equal(r.status, 200, route);
+  return r.json();
+}
+
+// Text of each finding's place as the page shows it: all marks of finding
+// n (a crossing finding is split), their text without the back links.
+async function markedTexts(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const m of document.querySelectorAll("mark[data-finding]")) {
+      const c = m.cloneNode(true);
+      for (const r of c.querySelectorAll("a.ref")) r.remove();
+      const n = m.dataset.finding;
+      if (!m.parentElement.closest("mark[data-finding='" + n + "']")) out[n] = (out[n] || "") + c.textContent;
+    }
+    return out;
+  });
+}
+
+// Tab until the focused element matches pred (in the page), at most 60 times.
+async function tabTo(page, pred, arg) {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(pred, arg)) return;
+  }
+  throw new Error("not reached with Tab: " + pred.toString());
+}
+
+const focusedId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
+
+async function openAs(user, hash) {
+  const ctx = await lib.context(browser, user);
+  const page = await ctx.newPage();
+  await lib.open(page, srv.url, hash);
+  return { ctx, page };
+}
+
+test("Schreiben as anonymous: the German login hint, axe 0 violations", async () => {
+  const { ctx, page } = await openAs(null, "#/schreiben");
+  const hint = page.getByRole("alert").filter({ hasText: "Bitte melden Sie sich an" });
+  await hint.waitFor();
+  assert.equal(await hint.getByRole("link", { name: "Zur Anmeldung" }).getAttribute("href"), "#/anmelden");
+  assert.equal(await page.getByRole("button", { name: "Prüfen" }).count(), 0, "no form for anonymous");
+  await clean(page, ctx, "schreiben-anonym", "#/schreiben anonymous");
+  await ctx.close();
+});
+
+test("Schreiben: findings marked at the right words, listed, axe 0 violations", async () => {
+  const api = await apiFindings("/api/write/check", WRITE_TEXT);
+  assert.ok(api.findings.length >= 3, "the text has findings: " + JSON.stringify(api));
+  const { ctx, page } = await openAs(USER, "#/schreiben");
+  await page.getByLabel("Ihr Text").fill(WRITE_TEXT);
+  await page.getByRole("button", { name: "Prüfen" }).click();
+  await page.locator("#befunde").waitFor();
+  const bytes = Buffer.from(WRITE_TEXT, "utf8");
+  const want = {};
+  api.findings.forEach((f, i) => { want[i + 1] = bytes.subarray(f.start, f.end).toString("utf8"); });
+  assert.deepEqual(await markedTexts(page), want);
+  // Independent of the server's offsets: the words themselves.
+  assert.ok(Object.values(want).includes("seitens"), JSON.stringify(want));
+  assert.ok(Object.values(want).includes("z. B."), JSON.stringify(want));
+  const items = page.locator("#befunde > li");
+  assert.equal(await items.count(), api.findings.length);
+  for (const [i, f] of api.findings.entries()) {
+    const t = await items.nth(i).innerText();
+    assert.ok(t.includes(f.message) && t.includes(f.suggestion), "entry " + (i + 1) + ": " + t);
+  }
+  // The page's text is unchanged apart from the numbered back links.
+  const shown = await page.evaluate(() => {
+    const c = document.getElementById("markiert").cloneNode(true);
+    for (const r of c.querySelectorAll("a.ref")) r.remove();
+    return c.textContent;
+  });
+  assert.equal(shown, WRITE_TEXT);
+  await clean(page, ctx, "schreiben-befunde", "#/schreiben with findings");
+  await ctx.close();
+});
+
+test("Schreiben with the keyboard alone: check, go to a place, back to its entry", async () => {
+  const api = await apiFindings("/api/write/check", WRITE_TEXT);
+  const n = api.findings.findIndex((f) => f.rule === "phrase") + 1;
+  assert.ok(n > 0, "a phrase finding");
+  const { ctx, page } = await openAs(USER, "#/schreiben");
+  await tabTo(page, () => document.activeElement.tagName === "TEXTAREA");
+  await page.keyboard.insertText(WRITE_TEXT);
+  await tabTo(page, () => document.activeElement.tagName === "BUTTON");
+  await page.keyboard.press("Enter");
+  await page.locator("#befunde").waitFor();
+  await tabTo(page, (k) => document.activeElement.getAttribute("href") === "#stelle-" + k, n);
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /Zur Stelle im Text: „seitens“/);
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "stelle-" + n);
+  await page.keyboard.press("Tab"); // the back link right after the place
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")),
+    "Befund " + n + ": " + api.findings[n - 1].message);
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "befund-" + n);
+  assert.equal(page.url().endsWith("#/schreiben"), true, "the route stays");
+  await lib.screenshot(page, "schreiben-tastatur");
+  assert.deepEqual(ctx.problems, []);
+  await ctx.close();
+});
+
+test("Schreiben: a text without findings says so", async () => {
+  const { ctx, page } = await openAs(USER, "#/schreiben");
+  await page.getByLabel("Ihr Text").fill("Wir prüfen Ihren Antrag.");
+  await page.getByRole("button", { name: "Prüfen" }).click();
+  await page.getByRole("status").filter({ hasText: "Keine Befunde" }).waitFor();
+  assert.equal(await page.locator("mark[data-finding]").count(), 0);
+  await clean(page, ctx, "schreiben-ohne-befund", "#/schreiben without findings");
+  await ctx.close();
+});
