@@ -14,11 +14,12 @@ import * as audit from "./pages/audit.js";
 import * as cockpit from "./pages/cockpit.js";
 import * as admin from "./pages/admin.js";
 import * as write from "./pages/write.js";
+import * as easy from "./pages/easy.js";
 
 const PAGES = {
   suche: search, dokument: doc, hochladen: upload, entwuerfe: drafts,
   anwendungen: apps, audit, cockpit, verwaltung: admin, anmelden: login,
-  schreiben: write,
+  schreiben: write, "leichte-sprache": easy,
 };
 
 const main = document.getElementById("inhalt");
