@@ -226,3 +226,60 @@ test("Leichte Sprache: findings marked at the right words, scores shown, axe 0 v
   assert.equal(await focusedId(page), "befund-" + n);
   await ctx.close();
 });
+
+test("annotate: nested and crossing findings, offsets inside a character, all text kept", async () => {
+  const { ctx, page } = await openAs(USER, "#/schreiben");
+  const text = "Ää 😀 eins zwei drei vier";
+  const b = (s) => Buffer.byteLength(text.slice(0, text.indexOf(s)), "utf8");
+  // 1 "eins zwei" and 2 "zwei drei" cross; 3 "drei" nests in 2; 4 starts
+  // inside the emoji's bytes and so covers the whole emoji.
+  const findings = [
+    { start: b("eins"), end: b("eins") + 9, message: "eins" },
+    { start: b("zwei"), end: b("zwei") + 9, message: "zwei" },
+    { start: b("drei"), end: b("drei") + 4, message: "drei" },
+    { start: b("😀") + 2, end: b("😀") + 4, message: "emoji" },
+  ];
+  const r = await page.evaluate(async ([t, fs]) => {
+    const m = await import("/web/pages/write.js");
+    const [marked, list] = m.annotate(t, fs, () => "Test");
+    const host = document.getElementById("inhalt");
+    host.append(marked, list);
+    const texts = {};
+    for (const el of marked.querySelectorAll("mark[data-finding]")) {
+      const c = el.cloneNode(true);
+      for (const a of c.querySelectorAll("a.ref")) a.remove();
+      const n = el.dataset.finding;
+      if (!el.parentElement.closest("mark[data-finding='" + n + "']")) texts[n] = (texts[n] || "") + c.textContent;
+    }
+    const c = marked.cloneNode(true);
+    for (const a of c.querySelectorAll("a.ref")) a.remove();
+    return { texts, all: c.textContent, ids: [...marked.querySelectorAll("[id^=stelle-]")].map((e) => e.id),
+      refs: marked.querySelectorAll("a.ref").length, items: list.children.length };
+  }, [text, findings]);
+  assert.deepEqual(r.texts, { 1: "eins zwei", 2: "zwei drei", 3: "drei", 4: "😀" });
+  assert.equal(r.all, text);
+  assert.deepEqual(r.ids.sort(), ["stelle-1", "stelle-2", "stelle-3", "stelle-4"]);
+  assert.equal(r.refs, 4, "one back link per finding");
+  assert.equal(r.items, 4);
+  await ctx.close();
+});
+
+test("Schreiben at 320 px: no sideways scrolling, the focused place has a focus ring", async () => {
+  const ctx = await lib.context(browser, USER);
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 320, height: 800 });
+  await lib.open(page, srv.url, "#/schreiben");
+  await page.getByLabel("Ihr Text").fill(WRITE_TEXT + " Donaudampfschifffahrtsgesellschaftskapitänsmützenabteilung.");
+  await page.getByRole("button", { name: "Prüfen" }).click();
+  await page.locator("#befunde").waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320),
+    "page wider than 320 px");
+  await page.locator('a[href="#stelle-1"]').focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "stelle-1");
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(ring, "none", "focus ring on the marked place");
+  await lib.screenshot(page, "schreiben-320");
+  assert.deepEqual(ctx.problems, []);
+  await ctx.close();
+});
