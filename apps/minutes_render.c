@@ -15,13 +15,28 @@ typedef struct out {
   lotse_buf_t *b;
   minutes_format_t f;
   int rc;
+  int in_list; /* Markdown: the text starts a list item's content */
 } out_t;
 
 static void raw(out_t *o, const char *s) {
   if (!o->rc) o->rc = lotse_buf_puts(o->b, s);
 }
 
+/* Markdown: punctuation that forms inline markup always gets a backslash;
+ * '+' '-' and the '.' or ')' after leading digits only at the start of a
+ * list item's text, where they would open a nested list. */
+static int md_special(const char *start, const char *p, int in_list) {
+  if (strchr("\\`*_{}[]<>#|~&!", *p)) return 1;
+  if (!in_list) return 0;
+  if (p == start) return *p == '+' || *p == '-';
+  if (*p != '.' && *p != ')') return 0;
+  for (const char *q = start; q < p; q++)
+    if (*q < '0' || *q > '9') return 0;
+  return 1;
+}
+
 static void put_escaped(out_t *o, const char *s) {
+  const char *start = s;
   for (; *s && !o->rc; s++) {
     char c = *s;
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -34,7 +49,7 @@ static void put_escaped(out_t *o, const char *s) {
       case '\'': raw(o, "&#39;"); continue;
       default: break;
       }
-    } else if (strchr("\\`*_{}[]()<>#+-.!|~&", c)) {
+    } else if (md_special(start, s, o->in_list)) {
       o->rc = lotse_buf_putc(o->b, '\\');
     }
     if (!o->rc) o->rc = lotse_buf_putc(o->b, c);
@@ -87,7 +102,9 @@ static void md_list(out_t *o, const json_t *it, const char *key,
   }
   for (size_t i = 0; i < json_array_size(a); i++) {
     raw(o, "- ");
+    o->in_list = 1;
     put_escaped(o, json_string_value(json_array_get(a, i)));
+    o->in_list = 0;
     raw(o, "\n");
   }
   raw(o, "\n");
@@ -215,7 +232,7 @@ int minutes_render(const json_t *doc, minutes_format_t f, lotse_buf_t *out,
                    lotse_err_t *err) {
   int rc = minutes_validate(doc, err);
   if (rc) return rc;
-  out_t o = {out, f, 0};
+  out_t o = {out, f, 0, 0};
   if (f == MINUTES_HTML) html(&o, doc);
   else md(&o, doc);
   if (o.rc)

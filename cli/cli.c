@@ -89,6 +89,9 @@ static const cli_cmd_t commands[] = {
      "Fassung", NULL, 1},
     {"write", cmd_write, "lotse write check [OPTIONEN] DATEI|-",
      "Schreibassistenz: Verwaltungsdeutsch prüfen", cmd_write_opts, 0},
+    {"minutes", cmd_minutes, "lotse minutes render|new [OPTIONEN] [DATEI|-]",
+     "Protokolle: prüfen, als Markdown/HTML ausgeben, als Entwurf speichern",
+     cmd_minutes_opts, 0},
 };
 
 const cli_cmd_t *cli_cmds(size_t *n) {

@@ -73,6 +73,8 @@ extern const cli_cmd_t cmd_easy_check_def; /* cli/cmd_easy_check.c */
 extern const cli_cmd_t cmd_easy_qr_def;    /* cli/cmd_easy_qr.c */
 int cmd_write(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_write_opts[];
+int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx);
+extern const cli_opt_t cmd_minutes_opts[];
 int cmd_init(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_ingest(int argc, char **argv, cli_ctx_t *ctx);
 int cmd_search(int argc, char **argv, cli_ctx_t *ctx);

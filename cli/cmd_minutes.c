@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: EUPL-1.2
+ *
+ * cli/cmd_minutes.c — `lotse minutes render|new`: meeting minutes
+ * (Protokolle) in the county's fixed structure (apps/minutes.h).
+ *   render DATEI|-    validate a minutes JSON file and print it as
+ *                     Markdown (--format md, default) or HTML
+ *   new --from-json DATEI --user NAME [--app ID]
+ *                     validate and store it as a draft for sign-off
+ *                     (`lotse draft signoff`); prints the draft id
+ * Exit 0 done; 1 invalid minutes (German message naming the field;
+ * nothing stored) or other error; 2 usage.
+ */
+#include "apps/minutes.h"
+#include "cli/cli.h"
+#include "gov/gate.h"
+#include "gov/review.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_FORMAT = 256, OPT_FROM_JSON, OPT_USER, OPT_APP };
+
+#define MINUTES_APP_DEFAULT "protokoll"
+
+const cli_opt_t cmd_minutes_opts[] = {
+    {"format", OPT_FORMAT, "FORMAT", "render: md (Standard) oder html"},
+    {"from-json", OPT_FROM_JSON, "DATEI",
+     "new: Protokoll aus dieser JSON-Datei (- für die Standardeingabe)"},
+    {"user", OPT_USER, "NAME", "new: verfassende Person (Pflicht)"},
+    {"app", OPT_APP, "ID",
+     "new: Anwendung, der der Entwurf zugeordnet wird (Standard: "
+     MINUTES_APP_DEFAULT ")"},
+    {0, 0, 0, 0}};
+
+typedef struct args {
+  const char *format, *from_json, *user, *app;
+} args_t;
+
+static int read_doc(const char *path, json_t **doc, lotse_err_t *err) {
+  char *data = NULL;
+  size_t len = 0;
+  int rc = strcmp(path, "-")
+               ? lotse_file_read(path, MINUTES_INPUT_MAX, &data, &len, err)
+               : lotse_stream_read(stdin, MINUTES_INPUT_MAX, &data, &len, err);
+  if (!rc) rc = minutes_parse(data ? data : "", len, doc, err);
+  free(data);
+  return rc;
+}
+
+static int do_render(const args_t *a, const char *path) {
+  lotse_err_t err = {0};
+  minutes_format_t f = MINUTES_MD;
+  json_t *doc = NULL;
+  if (minutes_format_parse(a->format ? a->format : "md", &f, &err))
+    return cli_usage_error(cli_cmd_find("minutes"), "--format: %s", err.msg);
+  if (read_doc(path, &doc, &err)) return cli_fail(&err);
+  lotse_buf_t b;
+  lotse_buf_init(&b, 0);
+  int rc = minutes_render(doc, f, &b, &err);
+  json_decref(doc);
+  if (!rc) fwrite(b.data, 1, b.len, stdout);
+  lotse_buf_release(&b);
+  return rc ? cli_fail(&err) : CLI_EXIT_OK;
+}
+
+static int do_new(const args_t *a, cli_ctx_t *ctx) {
+  lotse_err_t err = {0};
+  store_principal_t p;
+  json_t *doc = NULL;
+  if (read_doc(a->from_json, &doc, &err)) return cli_fail(&err);
+  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  json_decref(doc);
+  if (!text) {
+    lotse_err_set(&err, LOTSE_ENOMEM, "kein Speicher");
+    return cli_fail(&err);
+  }
+  int64_t id = 0;
+  int rc = cli_workspace_open(ctx, &err);
+  if (!rc) rc = cli_principal(ctx, a->user, &p, &err);
+  gov_draft_in_t d = {.app = a->app ? a->app : MINUTES_APP_DEFAULT,
+                      .user = p.name, .text = text};
+  if (!rc) rc = gov_review_draft_add(ctx->st, &d, &id, &err);
+  free(text);
+  if (rc) return cli_fail(&err);
+  printf("Protokoll als Entwurf %lld gespeichert (%s)\n", (long long)id,
+         GOV_DRAFT_LABEL);
+  return CLI_EXIT_OK;
+}
+
+int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
+  const cli_cmd_t *cmd = cli_cmd_find("minutes");
+  args_t a = {0};
+  char *val;
+  int c;
+  while ((c = cli_getopt(argc, argv, cmd, &val)) != -1) {
+    switch (c) {
+    case OPT_FORMAT: a.format = val; break;
+    case OPT_FROM_JSON: a.from_json = val; break;
+    case OPT_USER: a.user = val; break;
+    case OPT_APP: a.app = val; break;
+    case 'h': cli_usage(cmd, stdout); return CLI_EXIT_OK;
+    default: return CLI_EXIT_USAGE;
+    }
+  }
+  if (optind >= argc) return cli_usage_error(cmd, "kein Unterbefehl");
+  const char *sub = argv[optind++];
+  if (!strcmp(sub, "render")) {
+    if (optind != argc - 1)
+      return cli_usage_error(cmd, "render: genau eine DATEI oder - angeben");
+    if (a.from_json || a.user || a.app)
+      return cli_usage_error(cmd, "render: nur --format");
+    return do_render(&a, argv[optind]);
+  }
+  if (!strcmp(sub, "new")) {
+    if (optind != argc)
+      return cli_usage_error(cmd, "new: unerwartetes Argument '%s'",
+                             argv[optind]);
+    if (!a.from_json) return cli_usage_error(cmd, "new: --from-json fehlt");
+    if (!a.user) return cli_usage_error(cmd, "new: --user fehlt");
+    if (a.format) return cli_usage_error(cmd, "new: --format gilt nur für "
+                                              "render");
+    return do_new(&a, ctx);
+  }
+  return cli_usage_error(cmd, "unbekannter Unterbefehl '%s'", sub);
+}
