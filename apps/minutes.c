@@ -57,16 +57,30 @@ static int blank(const char *s) {
   return 1;
 }
 
-/* A text field: a string, not blank, at most max bytes, no control
- * characters other than newline and tab. */
+static size_t code_points(const char *s, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) k += ((unsigned char)s[i] & 0xc0) != 0x80;
+  return k;
+}
+
+/* A text field. strict: not blank, at most max bytes, no control
+ * characters other than newline and tab. Otherwise only what the schema
+ * says: 1 to max code points. */
 static int check_text(const json_t *v, const char *path, size_t max,
-                      lotse_err_t *err) {
+                      int strict, lotse_err_t *err) {
   if (!v)
     return lotse_err_set(err, LOTSE_EINVAL, "%s: Angabe fehlt", path);
   if (!json_is_string(v))
     return lotse_err_set(err, LOTSE_EINVAL, "%s: Text erwartet", path);
   const char *s = json_string_value(v);
   size_t n = json_string_length(v);
+  if (!strict) {
+    size_t k = code_points(s, n);
+    if (k == 0 || k > max)
+      return lotse_err_set(err, LOTSE_EINVAL,
+                           "%s: 1 bis %zu Zeichen erwartet", path, max);
+    return 0;
+  }
   if (n == 0 || blank(s))
     return lotse_err_set(err, LOTSE_EINVAL, "%s: Text fehlt", path);
   if (n > max)
@@ -82,9 +96,15 @@ static int check_text(const json_t *v, const char *path, size_t max,
   return 0;
 }
 
-static int check_date(const json_t *v, const char *path, lotse_err_t *err) {
-  int rc = check_text(v, path, 10, err);
+static int check_date(const json_t *v, const char *path, int strict,
+                      lotse_err_t *err) {
+  int rc = check_text(v, path, 10, strict, err);
   if (rc) return rc;
+  if (!strict)
+    return code_points(json_string_value(v), json_string_length(v)) == 10
+               ? 0
+               : lotse_err_set(err, LOTSE_EINVAL, "%s: 10 Zeichen erwartet",
+                               path);
   if (!date_ok(json_string_value(v)))
     return lotse_err_set(err, LOTSE_EINVAL,
                          "%s: Datum als JJJJ-MM-TT erwartet, nicht '%s'",
@@ -126,17 +146,18 @@ static int check_list(const json_t *v, const char *path, size_t min,
 }
 
 static int check_texts(const json_t *v, const char *path, size_t min,
-                       size_t max, lotse_err_t *err) {
+                       size_t max, int strict, lotse_err_t *err) {
   int rc = check_list(v, path, min, err);
   char p[128];
   for (size_t i = 0; !rc && i < json_array_size(v); i++) {
     snprintf(p, sizeof p, "%s[%zu]", path, i + 1);
-    rc = check_text(json_array_get(v, i), p, max, err);
+    rc = check_text(json_array_get(v, i), p, max, strict, err);
   }
   return rc;
 }
 
-static int check_item(const json_t *it, size_t i, lotse_err_t *err) {
+static int check_item(const json_t *it, size_t i, int strict,
+                      lotse_err_t *err) {
   static const char *const keys[] = {"title", "statements", "decisions",
                                      NULL};
   char p[64], q[96];
@@ -145,19 +166,20 @@ static int check_item(const json_t *it, size_t i, lotse_err_t *err) {
     return lotse_err_set(err, LOTSE_EINVAL, "%s: Objekt erwartet", p);
   int rc = check_keys(it, p, keys, err);
   snprintf(q, sizeof q, "%s.title", p);
-  if (!rc) rc = check_text(json_object_get(it, "title"), q, 200, err);
+  if (!rc) rc = check_text(json_object_get(it, "title"), q, 200, strict, err);
   snprintf(q, sizeof q, "%s.statements", p);
   if (!rc)
     rc = check_texts(json_object_get(it, "statements"), q, 0,
-                     MINUTES_TEXT_MAX, err);
+                     MINUTES_TEXT_MAX, strict, err);
   snprintf(q, sizeof q, "%s.decisions", p);
   if (!rc)
     rc = check_texts(json_object_get(it, "decisions"), q, 0,
-                     MINUTES_TEXT_MAX, err);
+                     MINUTES_TEXT_MAX, strict, err);
   return rc;
 }
 
-static int check_task(const json_t *t, size_t i, lotse_err_t *err) {
+static int check_task(const json_t *t, size_t i, int strict,
+                      lotse_err_t *err) {
   static const char *const keys[] = {"task", "owner", "due", NULL};
   char p[64], q[96];
   snprintf(p, sizeof p, "tasks[%zu]", i + 1);
@@ -166,15 +188,15 @@ static int check_task(const json_t *t, size_t i, lotse_err_t *err) {
   int rc = check_keys(t, p, keys, err);
   snprintf(q, sizeof q, "%s.task", p);
   if (!rc)
-    rc = check_text(json_object_get(t, "task"), q, MINUTES_TEXT_MAX, err);
+    rc = check_text(json_object_get(t, "task"), q, MINUTES_TEXT_MAX, strict, err);
   snprintf(q, sizeof q, "%s.owner", p);
-  if (!rc) rc = check_text(json_object_get(t, "owner"), q, 200, err);
+  if (!rc) rc = check_text(json_object_get(t, "owner"), q, 200, strict, err);
   snprintf(q, sizeof q, "%s.due", p);
-  if (!rc) rc = check_date(json_object_get(t, "due"), q, err);
+  if (!rc) rc = check_date(json_object_get(t, "due"), q, strict, err);
   return rc;
 }
 
-int minutes_validate(const json_t *doc, lotse_err_t *err) {
+static int validate(const json_t *doc, int strict, lotse_err_t *err) {
   static const char *const keys[] = {"meeting", "date", "place", "attendees",
                                      "items", "tasks", NULL};
   if (!json_is_object(doc))
@@ -182,22 +204,30 @@ int minutes_validate(const json_t *doc, lotse_err_t *err) {
                          "Protokoll: JSON-Objekt erwartet");
   int rc = check_keys(doc, "Protokoll", keys, err);
   if (!rc) rc = check_text(json_object_get(doc, "meeting"), "meeting", 200,
-                           err);
-  if (!rc) rc = check_date(json_object_get(doc, "date"), "date", err);
+                           strict, err);
+  if (!rc) rc = check_date(json_object_get(doc, "date"), "date", strict, err);
   const json_t *place = json_object_get(doc, "place");
-  if (!rc && place) rc = check_text(place, "place", 200, err);
+  if (!rc && place) rc = check_text(place, "place", 200, strict, err);
   if (!rc)
     rc = check_texts(json_object_get(doc, "attendees"), "attendees", 1, 200,
-                     err);
+                     strict, err);
   const json_t *items = json_object_get(doc, "items");
   if (!rc) rc = check_list(items, "items", 1, err);
   for (size_t i = 0; !rc && i < json_array_size(items); i++)
-    rc = check_item(json_array_get(items, i), i, err);
+    rc = check_item(json_array_get(items, i), i, strict, err);
   const json_t *tasks = json_object_get(doc, "tasks");
   if (!rc) rc = check_list(tasks, "tasks", 0, err);
   for (size_t i = 0; !rc && i < json_array_size(tasks); i++)
-    rc = check_task(json_array_get(tasks, i), i, err);
+    rc = check_task(json_array_get(tasks, i), i, strict, err);
   return rc;
+}
+
+int minutes_validate(const json_t *doc, lotse_err_t *err) {
+  return validate(doc, 1, err);
+}
+
+int minutes_validate_schema(const json_t *doc, lotse_err_t *err) {
+  return validate(doc, 0, err);
 }
 
 int minutes_parse(const char *text, size_t len, json_t **out,

@@ -15,6 +15,7 @@
 #define LOTSE_APPS_MINUTES_H
 
 #include "base/base.h"
+#include "gov/gate.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -29,6 +30,10 @@ const char *minutes_schema(void);
 /* Check a parsed document; LOTSE_EINVAL with e.g. "items[1].title: Text
  * fehlt" in err when it does not fit. */
 int minutes_validate(const json_t *doc, lotse_err_t *err);
+/* Only what the schema says (types, fields, list sizes, 1..max code
+ * points per text, dates of 10 characters): what constrained decoding
+ * guarantees for a model's output. */
+int minutes_validate_schema(const json_t *doc, lotse_err_t *err);
 
 /* Parse text (len bytes, need not be NUL-terminated) and validate it;
  * *out is a new reference. LOTSE_ECORRUPT for text that is not JSON. */
@@ -43,5 +48,37 @@ int minutes_format_parse(const char *name, minutes_format_t *f,
 /* Append the rendered, validated document to out. */
 int minutes_render(const json_t *doc, minutes_format_t f, lotse_buf_t *out,
                    lotse_err_t *err);
+
+/* ------------------------------------------------- drafting with a model */
+
+#define MINUTES_NOTES_MAX ((size_t)256 << 10) /* bytes of meeting notes */
+#define MINUTES_DRAFT_APP "protokoll"         /* default application */
+
+typedef struct minutes_draft_opts {
+  const char *app_id; /* NULL: MINUTES_DRAFT_APP */
+  int max_tokens;     /* 0: 2048 (the approved configuration may cap it) */
+} minutes_draft_opts_t;
+
+typedef struct minutes_draft {
+  int refused;                    /* the gate refused (see reason/message) */
+  const char *reason;             /* gov_refusal_code(), static */
+  char message[LOTSE_ERR_MSG_MAX]; /* German refusal message */
+  json_t *doc;                    /* the validated minutes (owned) */
+  int64_t draft_id;               /* the stored, labelled draft */
+  char finding[LOTSE_ERR_MSG_MAX]; /* "" or the first strict-check finding
+                                     (e.g. a date that is no date): the
+                                     reviewer must fix it */
+} minutes_draft_t;
+
+/* Notes → model through the gate (action "minutes"), the schema as the
+ * decoding constraint → schema-valid JSON → a labelled draft (normalised
+ * JSON text). A refusal is LOTSE_EREFUSED with out->refused set (audited,
+ * nothing stored); output that does not fit the schema is LOTSE_ECORRUPT
+ * (audited, nothing stored). */
+int minutes_draft(gov_ctx_t *gc, const store_principal_t *user,
+                  const char *notes, size_t len,
+                  const minutes_draft_opts_t *o, minutes_draft_t *out,
+                  lotse_err_t *err);
+void minutes_draft_release(minutes_draft_t *d);
 
 #endif
