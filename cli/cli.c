@@ -87,8 +87,8 @@ static const cli_cmd_t commands[] = {
     {"easy", cmd_easy, "lotse easy check|qr [OPTIONEN] [DATEI]",
      "Leichte Sprache: Regeln und Lesbarkeit prüfen, QR-Code zur leichten "
      "Fassung", NULL, 1},
-    {"write", cmd_write, "lotse write check [OPTIONEN] DATEI|-",
-     "Schreibassistenz: Verwaltungsdeutsch prüfen", cmd_write_opts, 0},
+    {"write", cmd_write, "lotse write check|draft [OPTIONEN] [DATEI|-]",
+     "Schreibassistenz: prüfen und aus Vorlagen entwerfen", cmd_write_opts, 0},
     {"minutes", cmd_minutes, "lotse minutes render|new [OPTIONEN] [DATEI|-]",
      "Protokolle: prüfen, als Markdown/HTML ausgeben, als Entwurf speichern",
      cmd_minutes_opts, 0},

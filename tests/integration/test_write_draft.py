@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`lotse write draft`: drafts from county templates through the governed
+application "schreiben" with a synthetic model, through the real binary.
+
+Checks: a built-in and a county template file give a labelled draft that is
+stored (drafts table) with the style check's findings of the draft text;
+unknown templates, unknown placeholders and missing values are clear errors
+that store nothing; a gate refusal (missing training) exits 3 with a German
+reason and stores nothing; `write check` keeps working beside `draft`.
+"""
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lotsetest as lt  # noqa: E402
+
+D = WS = MODEL = None
+
+
+def lotse(*args, check=True):
+    return lt.run(WS, *args, check=check)
+
+
+def answers_for(questions):
+    """A plain internal assistant: "nein" to yes/no except interaction."""
+    a = {}
+    for q in questions:
+        values = [o["value"] for o in q.get("options", [])]
+        if q["kind"] == "yes_no":
+            a[q["id"]] = "ja" if q["id"] == "art50_interaction" else "nein"
+        elif q["kind"] == "multi_choice":
+            a[q["id"]] = ["none"] if "none" in values else []
+        else:
+            a[q["id"]] = "none" if "none" in values else values[0]
+    return a
+
+
+def drafts():
+    return lt.db_scalar(WS, "SELECT count(*) FROM drafts")
+
+
+def setUpModule():
+    global D, WS, MODEL
+    D, WS = lt.init("write_draft")
+    MODEL = os.path.join(D, "schreib-synth.gguf")
+    lotse("model", "synth", "-o", MODEL, "--arch", "llama", "--type", "F32",
+          "--shape", "tiny", "--vocab", "bytes", "--chat-template", "chatml",
+          "--seed", "7", "--name", "schreib-synth")
+    lotse("user", "add", "anna", "--unit", "fd-soziales")
+    lotse("user", "add", "emil", "--unit", "fd-soziales")  # no training
+    lotse("user", "add", "koord", "--unit", "kreis")
+    lotse("user", "add", "leitung", "--unit", "fd-soziales")
+    lotse("user", "grant", "koord", "ki_koordination")
+    lotse("user", "grant", "leitung", "fachdienstleitung")
+    lotse("training", "add", "ki-grundlagen", "--title", "KI-Grundlagen")
+    lotse("training", "grant", "ki-grundlagen", "--user", "anna")
+    questions = json.loads(lotse("app", "questions").stdout)
+    answers = lt.write(os.path.join(D, "answers.json"),
+                       json.dumps(answers_for(questions)))
+    lotse("app", "create", "schreiben", "--name", "Schreibassistenz",
+          "--purpose", "Entwürfe für Schreiben der Verwaltung aus Vorlagen",
+          "--unit", "fd-soziales", "--units", "fd-soziales",
+          "--classes", "offen,intern", "--training", "ki-grundlagen",
+          "--model", "schreib-synth", "--prompt", "Du bist Schreibhilfe.",
+          "--user", "koord")
+    lotse("app", "classify", "schreiben", "--answers", answers,
+          "--user", "koord")
+    lotse("app", "document", "schreiben", "--kind", "transparenzhinweis",
+          "--ref", "Dieser Entwurf wurde mit KI erstellt.", "--user", "koord")
+    lotse("app", "submit", "schreiben", "--user", "koord")
+    lotse("app", "approve", "schreiben", "--user", "koord", "--role",
+          "ki_koordination")
+    lotse("app", "approve", "schreiben", "--user", "leitung", "--role",
+          "fachdienstleitung")
+
+
+def draft(*args, check=True):
+    return lotse("write", "draft", "--user", "anna", "-m", MODEL, "-t", "2",
+                 "--max-tokens", "24", *args, check=check)
+
+
+class WriteDraft(unittest.TestCase):
+    def check_result(self, r, template, register):
+        self.assertEqual(r["template"], template)
+        self.assertEqual(r["register"], register)
+        self.assertEqual(r["label"], "KI-Entwurf – nicht geprüft")
+        self.assertIsInstance(r["draft_id"], int)
+        self.assertGreater(r["draft_id"], 0)
+        # the findings are those of `write check` on the draft text
+        check = lt.write(os.path.join(D, "draft-%d.txt" % r["draft_id"]),
+                         r["text"])
+        want = [json.loads(l) for l in
+                lotse("write", "check", "--json", check).stdout.splitlines()
+                if l.strip()]
+        self.assertEqual(r["findings"], want)
+        stored = lt.db_scalar(WS, "SELECT count(*) FROM drafts WHERE id=%d"
+                              % r["draft_id"])
+        self.assertEqual(stored, 1)
+
+    def test_builtin_template_gives_a_labelled_stored_draft(self):
+        before = drafts()
+        p = draft("--template", "vermerk", "--set", "anlass=Ortstermin",
+                  "--set", "sachverhalt=Die Brücke ist gesperrt.", "--json")
+        r = json.loads(p.stdout)
+        self.check_result(r, "vermerk", "fachlich")
+        self.assertEqual(r["notice"], "Dieser Entwurf wurde mit KI erstellt.")
+        self.assertEqual(drafts(), before + 1)
+
+    def test_register_and_human_output(self):
+        p = draft("--template", "email", "--register", "buergernah",
+                  "--set", "empfaenger=Frau Abel", "--set",
+                  "anliegen=Termin verschieben")
+        self.assertIn("KI-Entwurf – nicht geprüft (Entwurf ", p.stdout)
+        self.assertIn("Stilprüfung:", p.stdout)
+        p = draft("--template", "email", "--register", "locker", "--set",
+                  "empfaenger=A", "--set", "anliegen=B", check=False)
+        self.assertEqual(p.returncode, 2)
+
+    def test_county_template_file_and_text_operand(self):
+        tpl = lt.write(os.path.join(D, "kurz.tpl"),
+                       "id: kurz\ntitle: Kurzfassung\nregister: buergernah\n"
+                       "placeholders: text\n---\nKürze: {{text}}\n")
+        src = lt.write(os.path.join(D, "quelle.txt"),
+                       "Die Sprechzeiten ändern sich ab Montag.\n")
+        r = json.loads(draft("--template-file", tpl, "--json", src).stdout)
+        self.check_result(r, "kurz", "buergernah")
+
+    def test_template_errors_store_nothing(self):
+        before = drafts()
+        bad = lt.write(os.path.join(D, "bad.tpl"),
+                       "id: bad\ntitle: B\n---\nHallo {{wer}}\n")
+        cases = [
+            (("--template", "fax"), "unbekannte Vorlage „fax“", 1),
+            (("--template-file", bad), "unbekannter Platzhalter „wer“", 1),
+            (("--template", "vermerk", "--set", "anlass=X"),
+             "„sachverhalt“ fehlt", 1),
+            (("--template", "vermerk", "--set", "anlass=X", "--set",
+              "sachverhalt=Y", "--set", "farbe=rot"), "„farbe“", 1),
+            (("--template", "vermerk", "--set", "ohne-gleich"), "NAME=WERT", 2),
+            (("--set", "a=b"), "--template", 2),
+        ]
+        for args, msg, rc in cases:
+            p = draft(*args, check=False)
+            self.assertEqual(p.returncode, rc, args)
+            self.assertIn(msg, p.stderr, args)
+        self.assertEqual(drafts(), before)
+
+    def test_refusal_exits_3_and_stores_nothing(self):
+        before = drafts()
+        p = lotse("write", "draft", "--user", "emil", "-m", MODEL,
+                  "--template", "vermerk", "--set", "anlass=X", "--set",
+                  "sachverhalt=Y", "--json", check=False)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("abgelehnt", p.stderr)
+        self.assertEqual(json.loads(p.stdout)["error"]["reason"],
+                         "training_missing")
+        p = lotse("write", "draft", "--user", "anna", "-m", MODEL,
+                  "--app", "gibtsnicht", "--template", "vermerk", "--set",
+                  "anlass=X", "--set", "sachverhalt=Y", check=False)
+        self.assertEqual(p.returncode, 3)
+        self.assertEqual(drafts(), before)
+
+    def test_check_still_works(self):
+        f = lt.write(os.path.join(D, "c.txt"),
+                     "Der Antrag wird seitens der Behörde geprüft.\n")
+        rules = [json.loads(l)["rule"] for l in
+                 lotse("write", "check", "--json", f).stdout.splitlines()]
+        self.assertEqual(rules, ["passive", "phrase"])
+        p = lotse("write", "check", "--template", "x", f, check=False)
+        self.assertEqual(p.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
