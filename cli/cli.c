@@ -89,8 +89,9 @@ static const cli_cmd_t commands[] = {
      "Fassung", NULL, 1},
     {"write", cmd_write, "lotse write check|draft [OPTIONEN] [DATEI|-]",
      "Schreibassistenz: prüfen und aus Vorlagen entwerfen", cmd_write_opts, 0},
-    {"minutes", cmd_minutes, "lotse minutes render|new [OPTIONEN] [DATEI|-]",
-     "Protokolle: prüfen, als Markdown/HTML ausgeben, als Entwurf speichern",
+    {"minutes", cmd_minutes,
+     "lotse minutes render|new|draft [OPTIONEN] [DATEI|-]",
+     "Protokolle: aus Notizen entwerfen, prüfen, als Markdown/HTML ausgeben",
      cmd_minutes_opts, 0},
 };
 

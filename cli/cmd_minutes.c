@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
- * cli/cmd_minutes.c — `lotse minutes render|new`: meeting minutes
+ * cli/cmd_minutes.c — `lotse minutes render|new|draft`: meeting minutes
  * (Protokolle) in the county's fixed structure (apps/minutes.h).
  *   render DATEI|-    validate a minutes JSON file and print it as
  *                     Markdown (--format md, default) or HTML
  *   new --from-json DATEI --user NAME [--app ID]
  *                     validate and store it as a draft for sign-off
  *                     (`lotse draft signoff`); prints the draft id
+ *   draft --app ID --user NAME NOTIZEN|-
+ *                     notes → model through the gate, the minutes schema
+ *                     as decoding constraint → labelled draft; prints the
+ *                     minutes JSON (stdout) and the draft id (stderr)
  * Exit 0 done; 1 invalid minutes (German message naming the field;
- * nothing stored) or other error; 2 usage.
+ * nothing stored) or other error; 2 usage; 3 refused by the gate.
  */
 #include "apps/minutes.h"
-#include "cli/cli.h"
+#include "cli/cli_llm.h"
 #include "gov/gate.h"
 #include "gov/review.h"
 
@@ -19,22 +23,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_FORMAT = 256, OPT_FROM_JSON, OPT_USER, OPT_APP };
+enum { OPT_FORMAT = 256, OPT_FROM_JSON, OPT_USER, OPT_APP, OPT_MAX };
 
-#define MINUTES_APP_DEFAULT "protokoll"
+#define MINUTES_APP_DEFAULT MINUTES_DRAFT_APP
+#define EXIT_REFUSED 3
 
 const cli_opt_t cmd_minutes_opts[] = {
     {"format", OPT_FORMAT, "FORMAT", "render: md (Standard) oder html"},
     {"from-json", OPT_FROM_JSON, "DATEI",
      "new: Protokoll aus dieser JSON-Datei (- für die Standardeingabe)"},
-    {"user", OPT_USER, "NAME", "new: verfassende Person (Pflicht)"},
+    {"user", OPT_USER, "NAME", "new, draft: verfassende Person (Pflicht)"},
     {"app", OPT_APP, "ID",
-     "new: Anwendung, der der Entwurf zugeordnet wird (Standard: "
+     "new, draft: Anwendung, der der Entwurf zugeordnet wird (Standard: "
      MINUTES_APP_DEFAULT ")"},
+    {"max-tokens", OPT_MAX, "N",
+     "draft: höchstens N Tokens Ausgabe (Standard 2048)"},
+    CLI_LLM_OPTS,
     {0, 0, 0, 0}};
 
 typedef struct args {
   const char *format, *from_json, *user, *app;
+  int max_tokens, llm_set;
+  cli_llm_t llm;
 } args_t;
 
 static int read_doc(const char *path, json_t **doc, lotse_err_t *err) {
@@ -88,13 +98,92 @@ static int do_new(const args_t *a, cli_ctx_t *ctx) {
   return CLI_EXIT_OK;
 }
 
+/* The backend: -m/--backend, else llm.model from lotse.conf. */
+static int open_model(cli_ctx_t *ctx, args_t *a, llm_backend_t **b,
+                      lotse_err_t *err) {
+  llm_config_t *g = &a->llm.cfg;
+  int openai = g->backend && strcmp(g->backend, "openai") == 0;
+  *b = NULL;
+  if (!openai && !g->model_path)
+    g->model_path = lotse_conf_get(ctx->conf, "llm.model", NULL);
+  if (!openai && !g->model_path)
+    return lotse_err_set(err, LOTSE_EUNSUPPORTED,
+                         "kein Sprachmodell: -m DATEI angeben oder llm.model "
+                         "in lotse.conf eintragen");
+  return cli_llm_open(&a->llm, b, err);
+}
+
+static int do_draft(args_t *a, cli_ctx_t *ctx, const char *arg) {
+  lotse_err_t err = {0};
+  store_principal_t p;
+  char *notes = NULL;
+  size_t len = 0;
+  if (strcmp(arg, "-")
+          ? lotse_file_read(arg, MINUTES_NOTES_MAX, &notes, &len, &err)
+          : lotse_stream_read(stdin, MINUTES_NOTES_MAX, &notes, &len, &err))
+    return cli_fail(&err);
+  llm_backend_t *b = NULL;
+  gov_ctx_t *gc = NULL;
+  minutes_draft_t d;
+  memset(&d, 0, sizeof d);
+  int rc = cli_workspace_open(ctx, &err);
+  if (!rc) rc = cli_principal(ctx, a->user, &p, &err);
+  if (!rc && open_model(ctx, a, &b, &err)) {
+    free(notes);
+    return cli_llm_fail(&err);
+  }
+  gov_ctx_opts_t go = {.store = ctx->st, .workspace = ctx->workspace,
+                       .llm = b};
+  if (!rc) rc = gov_ctx_open(&go, &gc, &err);
+  minutes_draft_opts_t o = {.app_id = a->app, .max_tokens = a->max_tokens};
+  if (!rc) rc = minutes_draft(gc, &p, notes ? notes : "", len, &o, &d, &err);
+  int code = CLI_EXIT_OK;
+  if (rc == LOTSE_EREFUSED && d.refused) {
+    fprintf(stderr, "lotse: abgelehnt: %s\n", d.message);
+    code = EXIT_REFUSED;
+  } else if (rc) {
+    code = cli_fail(&err);
+  } else {
+    char *js = json_dumps(d.doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (js) printf("%s\n", js);
+    free(js);
+    if (*d.finding) fprintf(stderr, "Hinweis: %s\n", d.finding);
+    fprintf(stderr, "%s (Entwurf %lld)\n", GOV_DRAFT_LABEL,
+            (long long)d.draft_id);
+  }
+  minutes_draft_release(&d);
+  gov_ctx_free(gc);
+  llm_close(b);
+  free(notes);
+  return code;
+}
+
+static int check_sub(const cli_cmd_t *cmd, const char *sub,
+                     const args_t *a) {
+  if (strcmp(sub, "draft") && (a->llm_set || a->max_tokens))
+    return cli_usage_error(cmd, "%s: Modelloptionen gelten nur für draft",
+                           sub);
+  return 0;
+}
+
 int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("minutes");
   args_t a = {0};
   char *val;
   int c;
   while ((c = cli_getopt(argc, argv, cmd, &val)) != -1) {
+    int lrc = cli_llm_opt(&a.llm, cmd, c, val);
+    if (lrc == 0) {
+      a.llm_set = 1;
+      continue;
+    }
+    if (lrc != 1) return lrc;
     switch (c) {
+    case OPT_MAX:
+      lrc = cli_parse_int(cmd, "--max-tokens", val, 1, 1 << 16,
+                          &a.max_tokens);
+      if (lrc) return lrc;
+      break;
     case OPT_FORMAT: a.format = val; break;
     case OPT_FROM_JSON: a.from_json = val; break;
     case OPT_USER: a.user = val; break;
@@ -105,6 +194,8 @@ int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
   }
   if (optind >= argc) return cli_usage_error(cmd, "kein Unterbefehl");
   const char *sub = argv[optind++];
+  int urc = check_sub(cmd, sub, &a);
+  if (urc) return urc;
   if (!strcmp(sub, "render")) {
     if (optind != argc - 1)
       return cli_usage_error(cmd, "render: genau eine DATEI oder - angeben");
@@ -121,6 +212,16 @@ int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
     if (a.format) return cli_usage_error(cmd, "new: --format gilt nur für "
                                               "render");
     return do_new(&a, ctx);
+  }
+  if (!strcmp(sub, "draft")) {
+    if (optind != argc - 1)
+      return cli_usage_error(cmd, "draft: genau eine Notiz-DATEI oder - "
+                                  "angeben");
+    if (!a.user) return cli_usage_error(cmd, "draft: --user fehlt");
+    if (a.format || a.from_json)
+      return cli_usage_error(cmd, "draft: --format und --from-json gelten "
+                                  "nicht");
+    return do_draft(&a, ctx, argv[optind]);
   }
   return cli_usage_error(cmd, "unbekannter Unterbefehl '%s'", sub);
 }

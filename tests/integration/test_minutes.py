@@ -27,11 +27,54 @@ GOOD = {
 }
 
 
+def answers_for(questions):
+    """An internal tool: no to every yes/no question except "interacts with
+    people" (class 2, transparency notice), "none" where offered."""
+    a = {}
+    for q in questions:
+        values = [o["value"] for o in q.get("options", [])]
+        if q["kind"] == "yes_no":
+            a[q["id"]] = "ja" if q["id"] == "art50_interaction" else "nein"
+        elif q["kind"] == "multi_choice":
+            a[q["id"]] = ["none"] if "none" in values else []
+        else:
+            a[q["id"]] = "none" if "none" in values else values[0]
+    return a
+
+
 def setUpModule():
-    global D, WS
+    global D, WS, MODEL
     D, WS = lt.init("minutes")
-    lt.run(WS, "user", "add", "anna", "--unit", "fd-bauen")
-    lt.run(WS, "user", "add", "leitung", "--unit", "fd-bauen")
+    MODEL = os.path.join(D, "protokoll-synth.gguf")
+    lt.run(WS, "model", "synth", "-o", MODEL, "--arch", "llama", "--type",
+           "F32", "--shape", "tiny", "--vocab", "bytes", "--chat-template",
+           "chatml", "--seed", "7", "--name", "protokoll-synth")
+    for name, unit in (("anna", "fd-bauen"), ("emil", "fd-soziales"),
+                       ("koord", "kreis"), ("leitung", "fd-bauen")):
+        lt.run(WS, "user", "add", name, "--unit", unit)
+    lt.run(WS, "user", "grant", "koord", "ki_koordination")
+    lt.run(WS, "user", "grant", "leitung", "fachdienstleitung")
+    lt.run(WS, "training", "add", "ki-grundlagen", "--title",
+           "KI-Grundlagen")
+    lt.run(WS, "training", "grant", "ki-grundlagen", "--user", "anna")
+    questions = json.loads(lt.run(WS, "app", "questions").stdout)
+    answers = lt.write(os.path.join(D, "answers.json"),
+                       json.dumps(answers_for(questions)))
+    lt.run(WS, "app", "create", "protokoll", "--name", "Protokolle",
+           "--purpose", "Sitzungsnotizen zu Protokollen ordnen", "--unit",
+           "fd-bauen", "--units", "fd-bauen", "--classes", "offen,intern",
+           "--training", "ki-grundlagen", "--model", "protokoll-synth", "--prompt",
+           "Du schreibst Protokolle.", "--user", "koord")
+    lt.run(WS, "app", "classify", "protokoll", "--answers", answers,
+           "--user", "koord")
+    lt.run(WS, "app", "document", "protokoll", "--kind",
+           "transparenzhinweis", "--ref", "Mit KI erstellt.", "--user",
+           "koord")
+    lt.run(WS, "app", "submit", "protokoll", "--user", "koord")
+    lt.run(WS, "app", "approve", "protokoll", "--user", "koord", "--role",
+           "ki_koordination")
+    lt.run(WS, "app", "approve", "protokoll", "--user", "leitung", "--role",
+           "fachdienstleitung")
 
 
 def put(name, doc):
@@ -114,6 +157,70 @@ class Minutes(lt.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("unbekannter Benutzer", p.stderr)
         self.assertEqual(drafts(), before)
+
+
+SCHEMA_KEYS = ["meeting", "date", "place", "attendees", "items", "tasks"]
+
+
+def schema_ok(doc):
+    """What the schema promises, checked independently of the C validator."""
+    if not isinstance(doc, dict) or set(doc) - set(SCHEMA_KEYS):
+        return False
+    for k in ("meeting", "date", "attendees", "items", "tasks"):
+        if k not in doc:
+            return False
+    texts = [doc["meeting"], doc["date"]] + doc["attendees"]
+    if len(doc["date"]) != 10 or not doc["attendees"] or not doc["items"]:
+        return False
+    for it in doc["items"]:
+        if set(it) != {"title", "statements", "decisions"}:
+            return False
+        texts += [it["title"]] + it["statements"] + it["decisions"]
+    for t in doc["tasks"]:
+        if set(t) != {"task", "owner", "due"} or len(t["due"]) != 10:
+            return False
+        texts += [t["task"], t["owner"]]
+    return all(isinstance(x, str) and x for x in texts)
+
+
+class Draft(lt.TestCase):
+    def draft(self, notes, *extra, user="anna", check=True):
+        return lt.run(WS, "minutes", "draft", "--app", "protokoll", "--user",
+                      user, "-m", MODEL, "--max-tokens", "200", *extra,
+                      put("notes.txt", notes), check=check)
+
+    def test_100_generations_parse_and_fit_the_schema(self):
+        before = drafts()
+        for i in range(100):
+            p = self.draft("Sitzung %d des Bauausschusses, Punkt %d: "
+                           "Radweg." % (i, i * 7))
+            doc = json.loads(p.stdout)
+            self.assertTrue(schema_ok(doc), p.stdout)
+            self.assertIn("(Entwurf ", p.stderr)
+            did = p.stderr.split("(Entwurf ")[1].split(")")[0]
+            stored = json.loads(lt.run(WS, "draft", "show", did,
+                                       "--json").stdout)
+            self.assertEqual(json.loads(stored["text"]), doc)
+            self.assertEqual(stored["app"], "protokoll")
+        self.assertEqual(drafts(), before + 100)
+
+    def test_refusal_stores_nothing(self):
+        before = drafts()
+        p = self.draft("Sitzung am Montag.", user="emil", check=False)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("abgelehnt", p.stderr)
+        self.assertEqual(p.stdout, "")
+        p = lt.run(WS, "minutes", "draft", "--app", "gibtsnicht", "--user",
+                   "anna", "-m", MODEL, put("n2.txt", "x"), check=False)
+        self.assertEqual(p.returncode, 3)
+        self.assertEqual(drafts(), before)
+
+    def test_usage(self):
+        for args in (["minutes", "draft", "--user", "anna"],
+                     ["minutes", "draft", put("n3.txt", "x")],
+                     ["minutes", "render", "-m", MODEL, "x.json"]):
+            p = lt.run(WS, *args, check=False)
+            self.assertEqual(p.returncode, 2, args)
 
 
 if __name__ == "__main__":
