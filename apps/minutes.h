@@ -81,4 +81,17 @@ int minutes_draft(gov_ctx_t *gc, const store_principal_t *user,
                   lotse_err_t *err);
 void minutes_draft_release(minutes_draft_t *d);
 
+/* ------------------------------------------- signed-off minutes as document */
+
+/* The signed-off draft draft_id (its final text must be minutes that pass
+ * minutes_validate) rendered as Markdown and stored as the document
+ * "lotse-minutes:ID.md" of data_class, visible to groups (none: everyone
+ * with the clearance), so search finds it. LOTSE_EACCESS for a draft that
+ * is not signed off, LOTSE_ENOTFOUND for an unknown one, LOTSE_EINVAL for
+ * a final text that is not valid minutes; nothing is stored then. *doc_id
+ * (may be NULL) receives the document's id. */
+int minutes_publish(store_t *st, int64_t draft_id, int data_class,
+                    const char *const *groups, size_t ngroups,
+                    int64_t *doc_id, lotse_err_t *err);
+
 #endif

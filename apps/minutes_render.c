@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
  * apps/minutes_render.c — minutes as Markdown or HTML in the county's
- * fixed layout (apps/minutes.h): heading "Niederschrift", a head table
+ * fixed layout (apps/minutes.h): heading "Niederschrift" (Markdown: with
+ * the meeting's name, which becomes a stored document's title), a head table
  * (Sitzung, Datum, Ort, Anwesend), one section per agenda item ("TOP n")
  * with Wortbeiträge and Beschlüsse, then the task table (Aufgabe,
  * Zuständig, Frist). Every text is escaped: Markdown punctuation with a
@@ -111,7 +112,9 @@ static void md_list(out_t *o, const json_t *it, const char *key,
 }
 
 static void md(out_t *o, const json_t *doc) {
-  raw(o, "# Niederschrift\n\n| | |\n|---|---|\n| Sitzung | ");
+  raw(o, "# Niederschrift: ");
+  text(o, doc, "meeting");
+  raw(o, "\n\n| | |\n|---|---|\n| Sitzung | ");
   text(o, doc, "meeting");
   raw(o, " |\n| Datum | ");
   date(o, doc, "date");

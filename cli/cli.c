@@ -90,7 +90,7 @@ static const cli_cmd_t commands[] = {
     {"write", cmd_write, "lotse write check|draft [OPTIONEN] [DATEI|-]",
      "Schreibassistenz: prüfen und aus Vorlagen entwerfen", cmd_write_opts, 0},
     {"minutes", cmd_minutes,
-     "lotse minutes render|new|draft [OPTIONEN] [DATEI|-]",
+     "lotse minutes render|new|draft|publish [OPTIONEN] [DATEI|-|ENTWURF]",
      "Protokolle: aus Notizen entwerfen, prüfen, als Markdown/HTML ausgeben",
      cmd_minutes_opts, 0},
 };

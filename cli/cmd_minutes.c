@@ -11,6 +11,9 @@
  *                     notes → model through the gate, the minutes schema
  *                     as decoding constraint → labelled draft; prints the
  *                     minutes JSON (stdout) and the draft id (stderr)
+ *   publish ENTWURF [--class KLASSE]
+ *                     signed-off minutes → Markdown → stored document,
+ *                     found by `lotse search`
  * Exit 0 done; 1 invalid minutes (German message naming the field;
  * nothing stored) or other error; 2 usage; 3 refused by the gate.
  */
@@ -23,7 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_FORMAT = 256, OPT_FROM_JSON, OPT_USER, OPT_APP, OPT_MAX };
+enum { OPT_FORMAT = 256, OPT_FROM_JSON, OPT_USER, OPT_APP, OPT_MAX,
+       OPT_CLASS };
 
 #define MINUTES_APP_DEFAULT MINUTES_DRAFT_APP
 #define EXIT_REFUSED 3
@@ -38,11 +42,13 @@ const cli_opt_t cmd_minutes_opts[] = {
      MINUTES_APP_DEFAULT ")"},
     {"max-tokens", OPT_MAX, "N",
      "draft: höchstens N Tokens Ausgabe (Standard 2048)"},
+    {"class", OPT_CLASS, "KLASSE",
+     "publish: Schutzklasse des Dokuments (Standard intern)"},
     CLI_LLM_OPTS,
     {0, 0, 0, 0}};
 
 typedef struct args {
-  const char *format, *from_json, *user, *app;
+  const char *format, *from_json, *user, *app, *cls;
   int max_tokens, llm_set;
   cli_llm_t llm;
 } args_t;
@@ -158,11 +164,34 @@ static int do_draft(args_t *a, cli_ctx_t *ctx, const char *arg) {
   return code;
 }
 
+static int do_publish(const args_t *a, cli_ctx_t *ctx, const char *arg) {
+  lotse_err_t err = {0};
+  char *end;
+  long long id = strtoll(arg, &end, 10);
+  if (end == arg || *end || id <= 0)
+    return cli_usage_error(cli_cmd_find("minutes"),
+                           "publish: Entwurfsnummer erwartet, nicht '%s'",
+                           arg);
+  int cls = store_class_parse(a->cls ? a->cls : "intern");
+  if (cls < 0)
+    return cli_usage_error(cli_cmd_find("minutes"),
+                           "--class: unbekannte Schutzklasse '%s'", a->cls);
+  int64_t doc = 0;
+  int rc = cli_workspace_open(ctx, &err);
+  if (!rc) rc = minutes_publish(ctx->st, id, cls, NULL, 0, &doc, &err);
+  if (rc) return cli_fail(&err);
+  printf("Protokoll aus Entwurf %lld als Dokument %lld gespeichert\n", id,
+         (long long)doc);
+  return CLI_EXIT_OK;
+}
+
 static int check_sub(const cli_cmd_t *cmd, const char *sub,
                      const args_t *a) {
   if (strcmp(sub, "draft") && (a->llm_set || a->max_tokens))
     return cli_usage_error(cmd, "%s: Modelloptionen gelten nur für draft",
                            sub);
+  if (a->cls && strcmp(sub, "publish"))
+    return cli_usage_error(cmd, "%s: --class gilt nur für publish", sub);
   return 0;
 }
 
@@ -188,6 +217,7 @@ int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
     case OPT_FROM_JSON: a.from_json = val; break;
     case OPT_USER: a.user = val; break;
     case OPT_APP: a.app = val; break;
+    case OPT_CLASS: a.cls = val; break;
     case 'h': cli_usage(cmd, stdout); return CLI_EXIT_OK;
     default: return CLI_EXIT_USAGE;
     }
@@ -212,6 +242,14 @@ int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
     if (a.format) return cli_usage_error(cmd, "new: --format gilt nur für "
                                               "render");
     return do_new(&a, ctx);
+  }
+  if (!strcmp(sub, "publish")) {
+    if (optind != argc - 1)
+      return cli_usage_error(cmd, "publish: genau eine Entwurfsnummer "
+                                  "angeben");
+    if (a.format || a.from_json || a.user || a.app)
+      return cli_usage_error(cmd, "publish: nur --class");
+    return do_publish(&a, ctx, argv[optind]);
   }
   if (!strcmp(sub, "draft")) {
     if (optind != argc - 1)

@@ -89,7 +89,7 @@ def drafts():
 class Minutes(lt.TestCase):
     def test_render_markdown_in_order(self):
         out = lt.run(WS, "minutes", "render", put("g.json", GOOD)).stdout
-        self.assertTrue(out.startswith("# Niederschrift\n"))
+        self.assertTrue(out.startswith("# Niederschrift: Dienstbesprechung Bauamt\n"))
         self.assertIn("| Datum | 28.02.2026 |", out)
         self.assertIn("| Anwesend | A. Meier, B. Yilmaz |", out)
         self.assertIn("## TOP 1: Digitale Bauakte \\<script\\>x\\</script\\>",
@@ -221,6 +221,57 @@ class Draft(lt.TestCase):
                      ["minutes", "render", "-m", MODEL, "x.json"]):
             p = lt.run(WS, *args, check=False)
             self.assertEqual(p.returncode, 2, args)
+
+
+class Publish(lt.TestCase):
+    def test_notes_draft_signoff_publish_found_by_search(self):
+        p = lt.run(WS, "minutes", "draft", "--app", "protokoll", "--user",
+                   "anna", "-m", MODEL, "--max-tokens", "200",
+                   put("p.txt", "Sitzung zum Radweg Nord."))
+        did = p.stderr.split("(Entwurf ")[1].split(")")[0]
+        # Not yet signed off: refused, nothing stored.
+        docs = lt.db_scalar(WS, "SELECT count(*) FROM documents")
+        r = lt.run(WS, "minutes", "publish", did, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("nicht abgezeichnet", r.stderr)
+        # The reviewer corrects the model's draft into real minutes.
+        final = json.loads(json.dumps(GOOD))
+        final["meeting"] = "Ausschuss Radweg Zaunkönigstraße"
+        lt.run(WS, "draft", "signoff", did, "--user", "leitung", "--text",
+               put("final.json", final))
+        out = lt.run(WS, "minutes", "publish", did, "--class",
+                     "offen").stdout
+        self.assertIn("als Dokument", out)
+        self.assertEqual(lt.db_scalar(WS, "SELECT count(*) FROM documents"),
+                         docs + 1)
+        hits = lt.search(WS, "Zaunkönigstraße")
+        self.assertEqual(len(hits), 1, hits)
+        self.assertIn("Niederschrift", json.dumps(hits[0],
+                                                  ensure_ascii=False))
+        # Publishing again stores no second document.
+        lt.run(WS, "minutes", "publish", did, "--class", "offen")
+        self.assertEqual(lt.db_scalar(WS, "SELECT count(*) FROM documents"),
+                         docs + 1)
+
+    def test_signed_off_text_that_is_no_minutes_is_refused(self):
+        p = lt.run(WS, "minutes", "new", "--from-json", put("x.json", GOOD),
+                   "--user", "anna")
+        did = p.stdout.split("Entwurf ")[1].split()[0]
+        lt.run(WS, "draft", "signoff", did, "--user", "leitung", "--text",
+               put("t.txt", "nur Freitext"))
+        docs = lt.db_scalar(WS, "SELECT count(*) FROM documents")
+        r = lt.run(WS, "minutes", "publish", did, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("kein gültiges Protokoll", r.stderr)
+        r = lt.run(WS, "minutes", "publish", "999999", check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(lt.db_scalar(WS, "SELECT count(*) FROM documents"),
+                         docs)
+        for args in (["publish"], ["publish", "x"],
+                     ["publish", did, "--class", "geheim"],
+                     ["render", "--class", "offen", "a.json"]):
+            r = lt.run(WS, "minutes", *args, check=False)
+            self.assertEqual(r.returncode, 2, args)
 
 
 if __name__ == "__main__":

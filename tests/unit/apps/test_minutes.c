@@ -95,7 +95,7 @@ static char *render(const char *s, minutes_format_t f) {
 static void test_markdown(void **state) {
   (void)state;
   char *md = render(good, MINUTES_MD);
-  assert_non_null(strstr(md, "# Niederschrift\n"));
+  assert_non_null(strstr(md, "# Niederschrift: Dienstbesprechung Bauamt\n"));
   assert_non_null(strstr(md, "| Datum | 28.02.2026 |"));
   assert_non_null(strstr(md, "| Ort | Raum 2.14 |"));
   assert_non_null(strstr(md, "| Anwesend | A. Meier, B. Yilmaz |"));
