@@ -33,6 +33,7 @@
 
 #include "base/base.h"
 #include "gov/gate.h"
+#include "search/search.h"
 #include "text/style.h"
 
 #define WRITE_TEMPLATE_MAX ((size_t)64 << 10) /* bytes of a template file */
@@ -75,8 +76,32 @@ char *write_system_prompt(const char *approved, const write_template_t *t,
 /* Whether reg is "fachlich" or "buergernah". */
 int write_register_ok(const char *reg);
 
+/* Sources for a summary (--doc, --query): owned copies, read within the
+ * user's rights; write_draft offers them to gov_gate_sources and the
+ * admitted texts (at most WRITE_SOURCE_CHARS bytes) fill the placeholder
+ * "text". None admitted: LOTSE_EREFUSED (decision GOV_REFUSE_SOURCE_CLASS),
+ * nothing stored. */
+#define WRITE_SOURCE_CHARS 12000
+#define WRITE_QUERY_PASSAGES 5
+typedef struct write_sources {
+  gov_source_t *v;
+  size_t n;
+} write_sources_t;
+
+/* The chunks of document id as user may read it (LOTSE_ENOTFOUND: missing
+ * or not readable, the same message for both). */
+int write_sources_doc(store_t *st, const store_principal_t *user, int64_t id,
+                      write_sources_t *out, lotse_err_t *err);
+/* The best passages (at most limit) for query within the user's rights;
+ * none found is LOTSE_ENOTFOUND. */
+int write_sources_query(search_t *s, store_t *st,
+                        const store_principal_t *user, const char *query,
+                        int limit, write_sources_t *out, lotse_err_t *err);
+void write_sources_release(write_sources_t *w);
+
 typedef struct write_opts {
   const char *app_id;  /* required */
+  const write_sources_t *src; /* NULL or empty: no sources */
   const char *reg;     /* NULL: the template's */
   int max_tokens;      /* 0: 1024 */
 } write_opts_t;

@@ -23,7 +23,7 @@
 
 enum {
   OPT_JSON = 256, OPT_MAX_WORDS, OPT_TEMPLATE, OPT_TEMPLATE_FILE, OPT_SET,
-  OPT_APP, OPT_USER, OPT_REGISTER, OPT_MAX_TOKENS
+  OPT_APP, OPT_USER, OPT_REGISTER, OPT_MAX_TOKENS, OPT_DOC, OPT_QUERY
 };
 
 #define WRITE_INPUT_MAX ((size_t)4 << 20)
@@ -41,6 +41,8 @@ const cli_opt_t cmd_write_opts[] = {
     {"app", OPT_APP, "ID", "draft: Anwendung (Standard: schreiben)"},
     {"user", OPT_USER, "NAME", "draft: als dieser Benutzer (Rechte, Einheit, Schulungen)"},
     {"register", OPT_REGISTER, "R", "draft: fachlich oder buergernah (Standard: wie die Vorlage)"},
+    {"doc", OPT_DOC, "ID", "draft: aus diesem Dokument (im Rahmen Ihrer Rechte) für „text“"},
+    {"query", OPT_QUERY, "SUCHE", "draft: aus den besten Treffern dieser Suche für „text“"},
     {"max-tokens", OPT_MAX_TOKENS, "N", "draft: höchstens N Tokens Entwurf (Standard 1024)"},
     CLI_LLM_OPTS,
     {0, 0, 0, 0}};
@@ -49,7 +51,9 @@ typedef struct write_cli {
   cli_llm_t llm;
   text_style_opts_t style;
   write_opts_t wo;
-  const char *template_id, *template_file, *user;
+  const char *template_id, *template_file, *user, *query;
+  uint64_t doc;
+  write_sources_t src;
   write_kv_t kv[WRITE_KEYS_MAX];
   size_t n_kv;
   int json, draft_opt;
@@ -136,6 +140,12 @@ static int parse_opt(write_cli_t *w, const cli_cmd_t *cmd, int c, char *val) {
       return cli_usage_error(cmd, "--register erwartet fachlich oder buergernah");
     w->wo.reg = val;
     return 0;
+  case OPT_DOC:
+    if (cli_parse_u64(cmd, "--doc", val, &w->doc)) return CLI_EXIT_USAGE;
+    if (w->doc == 0 || w->doc > INT64_MAX)
+      return cli_usage_error(cmd, "--doc erwartet eine Dokumentnummer");
+    return 0;
+  case OPT_QUERY: w->query = val; return 0;
   case OPT_MAX_TOKENS:
     return cli_parse_int(cmd, "--max-tokens", val, 1, 1 << 16, &w->wo.max_tokens);
   case 'h': cli_usage(cmd, stdout); return -1;
@@ -227,6 +237,18 @@ static int open_model(cli_ctx_t *ctx, write_cli_t *w, llm_backend_t **b,
   return cli_llm_open(&w->llm, b, err);
 }
 
+static int load_sources(cli_ctx_t *ctx, write_cli_t *w,
+                        const store_principal_t *p, lotse_err_t *err) {
+  if (w->doc) return write_sources_doc(ctx->st, p, (int64_t)w->doc, &w->src, err);
+  if (!w->query) return 0;
+  search_t *s = NULL;
+  int rc = search_new(ctx->st, &s, err);
+  if (!rc) rc = write_sources_query(s, ctx->st, p, w->query,
+                                    WRITE_QUERY_PASSAGES, &w->src, err);
+  search_free(s);
+  return rc;
+}
+
 /* The gate and the model; t is filled. */
 static int draft_run(cli_ctx_t *ctx, write_cli_t *w, const write_template_t *t) {
   lotse_err_t err = {0};
@@ -240,6 +262,8 @@ static int draft_run(cli_ctx_t *ctx, write_cli_t *w, const write_template_t *t) 
   write_result_t r;
   memset(&r, 0, sizeof r);
   int rc = gov_ctx_open(&go, &gc, &err);
+  if (!rc) rc = load_sources(ctx, w, &p, &err);
+  w->wo.src = &w->src;
   if (!rc) rc = write_draft(gc, &p, t, w->kv, w->n_kv, &w->wo, &r, &err);
   int exit_code = CLI_EXIT_OK;
   if (rc == LOTSE_EREFUSED && r.decision.reason != GOV_REFUSE_NONE) {
@@ -255,6 +279,7 @@ static int draft_run(cli_ctx_t *ctx, write_cli_t *w, const write_template_t *t) 
     print_draft(&r);
   }
   write_result_release(&r);
+  write_sources_release(&w->src);
   gov_ctx_free(gc);
   llm_close(b);
   return exit_code;
@@ -272,7 +297,11 @@ static int draft(cli_ctx_t *ctx, write_cli_t *w, const char *path) {
   char *text = NULL;
   size_t len = 0;
   int rc = 0;
-  if (path && w->n_kv >= WRITE_KEYS_MAX)
+  if (w->doc && w->query)
+    rc = cli_usage_error(cmd, "höchstens eine von --doc oder --query angeben");
+  else if (path && (w->doc || w->query))
+    rc = cli_usage_error(cmd, "DATEI nicht zusammen mit --doc oder --query");
+  else if (path && w->n_kv >= WRITE_KEYS_MAX)
     rc = cli_usage_error(cmd, "höchstens %d Werte mit --set", WRITE_KEYS_MAX);
   else if (path && read_input(path, &text, &len, &err))
     rc = cli_fail(&err);

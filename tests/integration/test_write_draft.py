@@ -50,12 +50,15 @@ def setUpModule():
           "--seed", "7", "--name", "schreib-synth")
     lotse("user", "add", "anna", "--unit", "fd-soziales")
     lotse("user", "add", "emil", "--unit", "fd-soziales")  # no training
+    lotse("user", "add", "dora", "--unit", "fd-soziales", "--clearance",
+          "offen,intern,vertraulich")
     lotse("user", "add", "koord", "--unit", "kreis")
     lotse("user", "add", "leitung", "--unit", "fd-soziales")
     lotse("user", "grant", "koord", "ki_koordination")
     lotse("user", "grant", "leitung", "fachdienstleitung")
     lotse("training", "add", "ki-grundlagen", "--title", "KI-Grundlagen")
     lotse("training", "grant", "ki-grundlagen", "--user", "anna")
+    lotse("training", "grant", "ki-grundlagen", "--user", "dora")
     questions = json.loads(lotse("app", "questions").stdout)
     answers = lt.write(os.path.join(D, "answers.json"),
                        json.dumps(answers_for(questions)))
@@ -74,6 +77,29 @@ def setUpModule():
           "ki_koordination")
     lotse("app", "approve", "schreiben", "--user", "leitung", "--role",
           "fachdienstleitung")
+    docs = os.path.join(D, "docs")
+    lt.write(os.path.join(docs, "offen", "sprech.txt"),
+             "Sprechzeiten\n\nDie Sprechzeiten der Kfz-Zulassung ändern sich "
+             "ab Montag: geöffnet von 8 bis 12 Uhr.\n")
+    lt.write(os.path.join(docs, "personal", "geheim.txt"),
+             "Geheimliste Zebrafink\n\nDie Sonderregel Zebrafink.\n")
+    lt.write(os.path.join(docs, "vertraulich", "wagen.txt"),
+             "Dienstwagen Kolibri\n\nDer Dienstwagen Kolibri steht im Hof.\n")
+    lotse("ingest", "--class", "offen", os.path.join(docs, "offen"))
+    lotse("ingest", "--class", "offen", "-g", "personal",
+          os.path.join(docs, "personal"))
+    lotse("ingest", "--class", "vertraulich",
+          os.path.join(docs, "vertraulich"))
+
+
+def doc_id(name):
+    return str(lt.db_scalar(WS, "SELECT id FROM documents WHERE source LIKE "
+                            "'%%%s'" % name))
+
+
+def stored_sources(draft_id):
+    return json.loads(lt.db_scalar(WS, "SELECT sources FROM drafts WHERE "
+                                   "id=%d" % draft_id))
 
 
 def draft(*args, check=True):
@@ -160,6 +186,46 @@ class WriteDraft(unittest.TestCase):
                   "--app", "gibtsnicht", "--template", "vermerk", "--set",
                   "anlass=X", "--set", "sachverhalt=Y", check=False)
         self.assertEqual(p.returncode, 3)
+        self.assertEqual(drafts(), before)
+
+    def test_summary_of_a_document_and_of_search_results(self):
+        sprech = doc_id("sprech.txt")
+        r = json.loads(draft("--template", "zusammenfassung", "--doc", sprech,
+                             "--json").stdout)
+        self.check_result(r, "zusammenfassung", "fachlich")
+        self.assertIn(int(sprech), [x.get("doc") for x in
+                                    stored_sources(r["draft_id"])])
+        r = json.loads(draft("--template", "zusammenfassung", "--query",
+                             "Sprechzeiten Zulassung", "--json").stdout)
+        self.check_result(r, "zusammenfassung", "fachlich")
+        self.assertIn(int(sprech), [x.get("doc") for x in
+                                    stored_sources(r["draft_id"])])
+
+    def test_summary_stays_within_rights_and_clearance(self):
+        before = drafts()
+        geheim, wagen = doc_id("geheim.txt"), doc_id("wagen.txt")
+        p = draft("--template", "zusammenfassung", "--doc", geheim,
+                  check=False)  # anna is not in group "personal"
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("nicht gefunden", p.stderr)
+        self.assertNotIn("Zebrafink", p.stdout + p.stderr)
+        p = draft("--template", "zusammenfassung", "--query", "Zebrafink",
+                  check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertNotIn("Sonderregel", p.stdout + p.stderr)
+        # dora may read it, the application may not process "vertraulich"
+        p = lotse("write", "draft", "--user", "dora", "-m", MODEL,
+                  "--template", "zusammenfassung", "--doc", wagen,
+                  check=False)
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("abgelehnt", p.stderr)
+        p = draft("--template", "vermerk", "--set", "anlass=X", "--set",
+                  "sachverhalt=Y", "--doc", doc_id("sprech.txt"), check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("„text“", p.stderr)
+        p = draft("--template", "zusammenfassung", "--doc", "1", "--query",
+                  "x", check=False)
+        self.assertEqual(p.returncode, 2)
         self.assertEqual(drafts(), before)
 
     def test_check_still_works(self):
