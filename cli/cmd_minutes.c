@@ -195,71 +195,87 @@ static int check_sub(const cli_cmd_t *cmd, const char *sub,
   return 0;
 }
 
-int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
-  const cli_cmd_t *cmd = cli_cmd_find("minutes");
-  args_t a = {0};
+/* 0 parsed; -1 help printed; else an exit code. */
+static int parse_args(int argc, char **argv, const cli_cmd_t *cmd,
+                      args_t *a) {
   char *val;
   int c;
   while ((c = cli_getopt(argc, argv, cmd, &val)) != -1) {
-    int lrc = cli_llm_opt(&a.llm, cmd, c, val);
+    int lrc = cli_llm_opt(&a->llm, cmd, c, val);
     if (lrc == 0) {
-      a.llm_set = 1;
+      a->llm_set = 1;
       continue;
     }
     if (lrc != 1) return lrc;
     switch (c) {
     case OPT_MAX:
       lrc = cli_parse_int(cmd, "--max-tokens", val, 1, 1 << 16,
-                          &a.max_tokens);
+                          &a->max_tokens);
       if (lrc) return lrc;
       break;
-    case OPT_FORMAT: a.format = val; break;
-    case OPT_FROM_JSON: a.from_json = val; break;
-    case OPT_USER: a.user = val; break;
-    case OPT_APP: a.app = val; break;
-    case OPT_CLASS: a.cls = val; break;
-    case 'h': cli_usage(cmd, stdout); return CLI_EXIT_OK;
+    case OPT_FORMAT: a->format = val; break;
+    case OPT_FROM_JSON: a->from_json = val; break;
+    case OPT_USER: a->user = val; break;
+    case OPT_APP: a->app = val; break;
+    case OPT_CLASS: a->cls = val; break;
+    case 'h': cli_usage(cmd, stdout); return -1;
     default: return CLI_EXIT_USAGE;
     }
   }
-  if (optind >= argc) return cli_usage_error(cmd, "kein Unterbefehl");
-  const char *sub = argv[optind++];
-  int urc = check_sub(cmd, sub, &a);
-  if (urc) return urc;
+  return 0;
+}
+
+/* Operands left after the subcommand: argv[optind..argc). */
+static int run_sub(const cli_cmd_t *cmd, const char *sub, args_t *a,
+                   cli_ctx_t *ctx, int argc, char **argv) {
+  int left = argc - optind;
   if (!strcmp(sub, "render")) {
-    if (optind != argc - 1)
+    if (left != 1)
       return cli_usage_error(cmd, "render: genau eine DATEI oder - angeben");
-    if (a.from_json || a.user || a.app)
+    if (a->from_json || a->user || a->app)
       return cli_usage_error(cmd, "render: nur --format");
-    return do_render(&a, argv[optind]);
+    return do_render(a, argv[optind]);
   }
   if (!strcmp(sub, "new")) {
-    if (optind != argc)
+    if (left)
       return cli_usage_error(cmd, "new: unerwartetes Argument '%s'",
                              argv[optind]);
-    if (!a.from_json) return cli_usage_error(cmd, "new: --from-json fehlt");
-    if (!a.user) return cli_usage_error(cmd, "new: --user fehlt");
-    if (a.format) return cli_usage_error(cmd, "new: --format gilt nur für "
-                                              "render");
-    return do_new(&a, ctx);
+    if (!a->from_json) return cli_usage_error(cmd, "new: --from-json fehlt");
+    if (!a->user) return cli_usage_error(cmd, "new: --user fehlt");
+    if (a->format)
+      return cli_usage_error(cmd, "new: --format gilt nur für render");
+    return do_new(a, ctx);
   }
   if (!strcmp(sub, "publish")) {
-    if (optind != argc - 1)
+    if (left != 1)
       return cli_usage_error(cmd, "publish: genau eine Entwurfsnummer "
                                   "angeben");
-    if (a.format || a.from_json || a.user || a.app)
+    if (a->format || a->from_json || a->user || a->app)
       return cli_usage_error(cmd, "publish: nur --class");
-    return do_publish(&a, ctx, argv[optind]);
+    return do_publish(a, ctx, argv[optind]);
   }
   if (!strcmp(sub, "draft")) {
-    if (optind != argc - 1)
+    if (left != 1)
       return cli_usage_error(cmd, "draft: genau eine Notiz-DATEI oder - "
                                   "angeben");
-    if (!a.user) return cli_usage_error(cmd, "draft: --user fehlt");
-    if (a.format || a.from_json)
+    if (!a->user) return cli_usage_error(cmd, "draft: --user fehlt");
+    if (a->format || a->from_json)
       return cli_usage_error(cmd, "draft: --format und --from-json gelten "
                                   "nicht");
-    return do_draft(&a, ctx, argv[optind]);
+    return do_draft(a, ctx, argv[optind]);
   }
   return cli_usage_error(cmd, "unbekannter Unterbefehl '%s'", sub);
+}
+
+int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx) {
+  const cli_cmd_t *cmd = cli_cmd_find("minutes");
+  args_t a;
+  memset(&a, 0, sizeof a);
+  int rc = parse_args(argc, argv, cmd, &a);
+  if (rc) return rc < 0 ? CLI_EXIT_OK : rc;
+  if (optind >= argc) return cli_usage_error(cmd, "kein Unterbefehl");
+  const char *sub = argv[optind++];
+  rc = check_sub(cmd, sub, &a);
+  if (rc) return rc;
+  return run_sub(cmd, sub, &a, ctx, argc, argv);
 }
