@@ -77,6 +77,8 @@ static const route_t ROUTES[] = {
      ROUTE_GET_POST},
     {"/api/write/check", 0, ROUTE_ID_WRITE, "write_check", route_write, 1, 1,
      ROUTE_POST},
+    {"/api/write", 0, ROUTE_ID_WRITE_DRAFT, "write_draft", route_write_draft,
+     1, 1, ROUTE_POST},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

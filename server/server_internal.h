@@ -64,6 +64,7 @@ typedef enum {
   ROUTE_ID_SECURITY, /* route_security.c: /api/security/alerts… */
   ROUTE_ID_ADMIN,   /* route_admin*.c: /api/admin/… */
   ROUTE_ID_WRITE,   /* route_write.c: /api/write/check */
+  ROUTE_ID_WRITE_DRAFT, /* route_write.c: /api/write */
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -251,6 +252,7 @@ enum MHD_Result route_oidc(http_req_t *r);      /* oidc.c */
 enum MHD_Result route_security(http_req_t *r);  /* route_security.c */
 enum MHD_Result route_admin(http_req_t *r);     /* route_admin.c */
 enum MHD_Result route_write(http_req_t *r);     /* route_write.c */
+enum MHD_Result route_write_draft(http_req_t *r); /* route_write.c */
 
 /* ------------------------------------------------------------ route_v1.c */
 

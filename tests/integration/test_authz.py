@@ -174,6 +174,9 @@ ALLOWED_ELSEWHERE = {
     # A summary needs an alert in logwatch.db (an ingest) and an approved
     # application; test_logwatch_alerts.py runs it (200, gate refusal 403).
     ("/api/security/alerts", "POST"): "test_logwatch_alerts.py",
+    # A draft needs an approved application and a model;
+    # test_write_draft.py runs it (200, gate refusal 403, 400, 404).
+    ("/api/write", "POST"): "test_write_draft.py",
 }
 UPLOAD_TEXT = "Merkblatt\n\nDas Merkblatt zur Probe.\n".encode()
 
@@ -370,6 +373,10 @@ ROWS = {
         ("niemand", "POST", "/api/write/check", {"text": "Anbei der Plan."},
          200, lambda t, r: t.assertEqual(
              [f["rule"] for f in r.json()["findings"]], ["phrase"]))],
+    ("/api/write", "POST"): [
+        (ANON, "POST", "/api/write", {"template": "email"}, 401),
+        ("c:niemand", "POST", "/api/write", {"template": "email"}, 403),
+        ("niemand", "POST", "/api/write", {"template": "fax"}, 400)],
 }
 
 

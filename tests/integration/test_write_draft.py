@@ -8,13 +8,19 @@ unknown templates, unknown placeholders and missing values are clear errors
 that store nothing; a gate refusal (missing training) exits 3 with a German
 reason and stores nothing; `write check` keeps working beside `draft`.
 """
+import http.client
 import json
 import os
+import re
+import select
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lotsetest as lt  # noqa: E402
+import test_http  # noqa: E402  (schema_errors: the reply-schema checker)
 
 D = WS = MODEL = None
 
@@ -236,6 +242,103 @@ class WriteDraft(unittest.TestCase):
         self.assertEqual(rules, ["passive", "phrase"])
         p = lotse("write", "check", "--template", "x", f, check=False)
         self.assertEqual(p.returncode, 2)
+
+
+class Serve:
+    """`lotse serve --port 0 --dev-tokens -m MODEL` for POST /api/write."""
+
+    def __init__(self):
+        with open(os.path.join(lt.SRC, "server", "api", "write-draft.json"),
+                  encoding="utf-8") as f:
+            self.spec = json.load(f)
+        self.err = open(os.path.join(D, "serve.err"), "wb")
+        self.proc = subprocess.Popen(
+            [lt.BIN, "--workspace", WS, "serve", "--port", "0",
+             "--dev-tokens", "--model", MODEL, "--threads", "2"],
+            stdout=subprocess.PIPE, stderr=self.err)
+        buf, deadline = b"", time.monotonic() + 60
+        while b"\n" not in buf and time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
+            if r:
+                buf += os.read(self.proc.stdout.fileno(), 4096)
+        m = re.search(rb"http://([^:/]+):(\d+)/", buf)
+        if not m:
+            self.stop()
+            raise RuntimeError("server did not start: %r" % buf)
+        self.host, self.port = m.group(1).decode(), int(m.group(2))
+
+    def post(self, body, user=None):
+        c = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        headers = {"Content-Type": "application/json"}
+        if user:
+            headers["Authorization"] = "Bearer dev:" + user
+        try:
+            c.request("POST", "/api/write", body=json.dumps(body).encode(),
+                      headers=headers)
+            resp = c.getresponse()
+            out = json.loads(resp.read())
+            reply = self.spec["reply_schema"].get(str(resp.status))
+            schema = reply["schema"] if reply else {
+                "$ref": "#/definitions/error"}
+            errs = test_http.schema_errors(out, schema, self.spec)
+            if errs:
+                raise AssertionError("reply does not match write-draft.json: "
+                                     "%s" % errs)
+            return resp.status, out
+        finally:
+            c.close()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.err.close()
+        return rc
+
+
+class WriteApi(unittest.TestCase):
+    def test_post_api_write(self):
+        srv = Serve()
+        try:
+            before = drafts()
+            st, r = srv.post({"template": "email", "values": {
+                "empfaenger": "Frau Abel", "anliegen": "Termin"},
+                "register": "buergernah", "max_tokens": 16}, user="anna")
+            self.assertEqual(st, 200, r)
+            self.assertEqual(r["register"], "buergernah")
+            self.assertEqual(r["label"], "KI-Entwurf – nicht geprüft")
+            self.assertEqual(drafts(), before + 1)
+            st, r = srv.post({"template": "zusammenfassung", "doc_id":
+                              int(doc_id("sprech.txt")), "max_tokens": 16},
+                             user="anna")
+            self.assertEqual(st, 200, r)
+            self.assertEqual(drafts(), before + 2)
+            cases = [
+                ({"template": "email"}, None, 401),
+                ({"template": "email", "values": {"empfaenger": "A"}},
+                 "anliegen", 400),
+                ({"template": "fax"}, "fax", 400),
+                ({"template": "email", "values": {"empfaenger": 1}}, None, 400),
+                ({"template": "zusammenfassung", "doc_id":
+                  int(doc_id("geheim.txt"))}, "nicht gefunden", 404),
+            ]
+            for body, msg, want in cases:
+                st, r = srv.post(body, user=None if want == 401 else "anna")
+                self.assertEqual(st, want, body)
+                if msg:
+                    self.assertIn(msg, r["error"]["message"])
+            st, r = srv.post({"template": "email", "values": {
+                "empfaenger": "A", "anliegen": "B"}}, user="emil")
+            self.assertEqual(st, 403)
+            self.assertEqual(r["error"]["reason"], "training_missing")
+            self.assertEqual(drafts(), before + 2)
+        finally:
+            self.assertEqual(srv.stop(), 0)
 
 
 if __name__ == "__main__":
