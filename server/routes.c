@@ -79,6 +79,10 @@ static const route_t ROUTES[] = {
      ROUTE_POST},
     {"/api/write", 0, ROUTE_ID_WRITE_DRAFT, "write_draft", route_write_draft,
      1, 1, ROUTE_POST},
+    {"/api/easy/check", 0, ROUTE_ID_EASY_CHECK, "easy_check",
+     route_easy_check, 1, 1, ROUTE_POST},
+    {"/api/easy/qr", 0, ROUTE_ID_EASY_QR, "easy_qr", route_easy_qr, 1, 1,
+     ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

@@ -65,6 +65,8 @@ typedef enum {
   ROUTE_ID_ADMIN,   /* route_admin*.c: /api/admin/… */
   ROUTE_ID_WRITE,   /* route_write.c: /api/write/check */
   ROUTE_ID_WRITE_DRAFT, /* route_write.c: /api/write */
+  ROUTE_ID_EASY_CHECK, /* route_easy.c: /api/easy/check */
+  ROUTE_ID_EASY_QR,    /* route_easy.c: /api/easy/qr */
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -253,6 +255,8 @@ enum MHD_Result route_security(http_req_t *r);  /* route_security.c */
 enum MHD_Result route_admin(http_req_t *r);     /* route_admin.c */
 enum MHD_Result route_write(http_req_t *r);     /* route_write.c */
 enum MHD_Result route_write_draft(http_req_t *r); /* route_write.c */
+enum MHD_Result route_easy_check(http_req_t *r); /* route_easy.c */
+enum MHD_Result route_easy_qr(http_req_t *r);    /* route_easy.c */
 
 /* ------------------------------------------------------------ route_v1.c */
 

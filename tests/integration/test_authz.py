@@ -377,6 +377,17 @@ ROWS = {
         (ANON, "POST", "/api/write", {"template": "email"}, 401),
         ("c:niemand", "POST", "/api/write", {"template": "email"}, 403),
         ("niemand", "POST", "/api/write", {"template": "fax"}, 400)],
+    # Leichte Sprache (docs/api/easy-check.md, easy-qr.md): named users.
+    ("/api/easy/check", "POST"): [
+        (ANON, "POST", "/api/easy/check", {"text": "Wir helfen."}, 401),
+        ("c:niemand", "POST", "/api/easy/check", {"text": "Wir."}, 403),
+        ("niemand", "POST", "/api/easy/check", {"text": "Wir helfen."},
+         200, lambda t, r: t.assertEqual(r.json()["findings"], []))],
+    ("/api/easy/qr", "GET"): [
+        (ANON, "GET", "/api/easy/qr?url=https://k.example/leicht/a", None,
+         401),
+        ("niemand", "GET", "/api/easy/qr?url=https://k.example/leicht/a",
+         None, 200)],
 }
 
 
