@@ -81,6 +81,39 @@ static void test_validate(void **state) {
   assert_int_equal(variant_rc("\"place\":\"Raum 2.14\",", "", &err), 0);
 }
 
+/* The schema level accepts what constrained decoding can produce (a date
+ * of 10 characters that is no date, blank text), the strict check does
+ * not; both refuse what the schema forbids. */
+static void test_schema_level(void **state) {
+  (void)state;
+  lotse_err_t err = {0};
+  json_error_t je;
+  json_t *j = json_loads(good, 0, &je);
+  assert_non_null(j);
+  json_object_set_new(j, "date", json_string("abcdefghij"));
+  json_t *it = json_array_get(json_object_get(j, "items"), 0);
+  json_object_set_new(it, "title", json_string("   "));
+  assert_int_equal(minutes_validate_schema(j, &err), 0);
+  assert_int_equal(minutes_validate(j, &err), LOTSE_EINVAL);
+  /* 10 code points of two bytes each are 10 characters for the schema. */
+  json_object_set_new(j, "date", json_string("ääääääääää"));
+  assert_int_equal(minutes_validate_schema(j, &err), 0);
+  json_object_set_new(j, "date", json_string("2026-01-011"));
+  assert_int_equal(minutes_validate_schema(j, &err), LOTSE_EINVAL);
+  assert_non_null(strstr(err.msg, "date"));
+  json_object_set_new(j, "date", json_string("2026-01-01"));
+  json_object_set_new(it, "title", json_string(""));
+  assert_int_equal(minutes_validate_schema(j, &err), LOTSE_EINVAL);
+  assert_non_null(strstr(err.msg, "items[1].title"));
+  json_object_set_new(it, "title", json_string("ok"));
+  json_object_set_new(j, "extra", json_true());
+  assert_int_equal(minutes_validate_schema(j, &err), LOTSE_EINVAL);
+  assert_non_null(strstr(err.msg, "unbekanntes Feld 'extra'"));
+  json_object_del(j, "extra");
+  assert_int_equal(minutes_validate(j, &err), 0);
+  json_decref(j);
+}
+
 static char *render(const char *s, minutes_format_t f) {
   lotse_err_t err = {0};
   json_t *j = NULL;
@@ -168,6 +201,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_schema_compiles),
       cmocka_unit_test(test_validate),
+      cmocka_unit_test(test_schema_level),
       cmocka_unit_test(test_markdown),
       cmocka_unit_test(test_html),
       cmocka_unit_test(test_format),
