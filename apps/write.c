@@ -28,11 +28,14 @@ static int generate(gov_gate_t *g, const write_template_t *t,
   return *text ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
 }
 
-static int has_key(const write_template_t *t, const write_kv_t *kv, size_t n,
-                   const char *key) {
+static int kv_has(const write_kv_t *kv, size_t n, const char *key) {
   for (size_t i = 0; i < n; i++)
     if (kv[i].key && strcmp(kv[i].key, key) == 0) return 1;
-  for (size_t i = 0; i < t->n_keys && !kv; i++)
+  return 0;
+}
+
+static int template_has(const write_template_t *t, const char *key) {
+  for (size_t i = 0; i < t->n_keys; i++)
     if (strcmp(t->keys[i], key) == 0) return 1;
   return 0;
 }
@@ -100,11 +103,11 @@ static int fill_input(const write_template_t *t, const write_kv_t *kv,
                       size_t n, const write_opts_t *o, char **filled,
                       lotse_err_t *err) {
   if (!o->src || !o->src->n) return write_template_fill(t, kv, n, filled, err);
-  if (!has_key(t, NULL, 0, "text"))
+  if (!template_has(t, "text"))
     return lotse_err_set(err, LOTSE_EINVAL,
                          "Vorlage „%s“ hat keinen Platzhalter „text“ für die "
                          "Quellen (z. B. --template zusammenfassung)", t->id);
-  if (has_key(t, kv, n, "text"))
+  if (kv_has(kv, n, "text"))
     return lotse_err_set(err, LOTSE_EINVAL,
                          "„text“ kommt schon aus den Quellen");
   write_kv_t *all = NULL;
