@@ -69,6 +69,17 @@ int cli_llm_opt(cli_llm_t *l, const cli_cmd_t *cmd, int c, const char *val) {
   }
 }
 
+int cli_llm_open_conf(cli_llm_t *l, const lotse_conf_t *conf,
+                      llm_backend_t **b, lotse_err_t *err) {
+  llm_config_t *g = &l->cfg;
+  int openai = g->backend && strcmp(g->backend, "openai") == 0;
+  *b = NULL;
+  if (!openai && !g->model_path)
+    g->model_path = lotse_conf_get(conf, "llm.model", NULL);
+  if (!openai && !g->model_path) return 0;
+  return cli_llm_open(l, b, err);
+}
+
 int cli_llm_open(cli_llm_t *l, llm_backend_t **b, lotse_err_t *err) {
   llm_config_t *g = &l->cfg;
   int openai = g->backend != NULL && strcmp(g->backend, "openai") == 0;

@@ -37,6 +37,11 @@ typedef struct cli_llm {
 /* 0 handled, 1 not one of ours, else a CLI exit code. */
 int cli_llm_opt(cli_llm_t *l, const cli_cmd_t *cmd, int c, const char *val);
 int cli_llm_open(cli_llm_t *l, llm_backend_t **b, lotse_err_t *err);
+/* The backend of a command that can also run without a model: -m or
+ * --backend, else llm.model from lotse.conf; 0 with *b NULL when neither
+ * names one. */
+int cli_llm_open_conf(cli_llm_t *l, const lotse_conf_t *conf,
+                      llm_backend_t **b, lotse_err_t *err);
 int cli_llm_fail(lotse_err_t *err);
 void cli_llm_print_stats(const llm_result_t *res);
 /* arg, or all of stdin for "-"; *out is allocated. */

@@ -78,18 +78,6 @@ static void print_human(const fragen_answer_t *a) {
   if (a->notice) printf("%s\n", a->notice);
 }
 
-/* The backend for this call: -m/--backend, else llm.model, else none. */
-static int open_model(cli_ctx_t *ctx, ask_t *a, llm_backend_t **b,
-                      lotse_err_t *err) {
-  llm_config_t *g = &a->llm.cfg;
-  int openai = g->backend && strcmp(g->backend, "openai") == 0;
-  *b = NULL;
-  if (!openai && !g->model_path)
-    g->model_path = lotse_conf_get(ctx->conf, "llm.model", NULL);
-  if (!openai && !g->model_path) return 0;
-  return cli_llm_open(&a->llm, b, err);
-}
-
 static int refused(const ask_t *a, const gov_decision_t *d) {
   if (a->json) {
     json_t *o = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", "refused",
@@ -113,7 +101,7 @@ static int run(cli_ctx_t *ctx, ask_t *a, const char *question) {
   fragen_answer_t ans;
   if (cli_workspace_open(ctx, &err) || cli_principal(ctx, a->user, &p, &err))
     return cli_fail(&err);
-  if (open_model(ctx, a, &b, &err)) return cli_llm_fail(&err);
+  if (cli_llm_open_conf(&a->llm, ctx->conf, &b, &err)) return cli_llm_fail(&err);
   gov_ctx_opts_t go = {.store = ctx->st, .workspace = ctx->workspace, .llm = b};
   int rc = search_new(ctx->st, &s, &err);
   if (!rc) rc = gov_ctx_open(&go, &gc, &err);

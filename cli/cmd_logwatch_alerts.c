@@ -137,25 +137,13 @@ static int list(const al_args *a, sqlite3 *db) {
   return CLI_EXIT_OK;
 }
 
-/* The backend: -m/--backend, else llm.model from lotse.conf, else none. */
-static int open_model(cli_ctx_t *ctx, al_args *a, llm_backend_t **b,
-                      lotse_err_t *err) {
-  llm_config_t *g = &a->llm.cfg;
-  int openai = g->backend && strcmp(g->backend, "openai") == 0;
-  *b = NULL;
-  if (!openai && !g->model_path)
-    g->model_path = lotse_conf_get(ctx->conf, "llm.model", NULL);
-  if (!openai && !g->model_path) return 0;
-  return cli_llm_open(&a->llm, b, err);
-}
-
 static int summarize(cli_ctx_t *ctx, al_args *a, const json_t *alert) {
   lotse_err_t err = {0};
   store_principal_t p;
   llm_backend_t *b = NULL;
   gov_ctx_t *gc = NULL;
   if (cli_principal(ctx, a->user, &p, &err)) return cli_fail(&err);
-  if (open_model(ctx, a, &b, &err)) return cli_llm_fail(&err);
+  if (cli_llm_open_conf(&a->llm, ctx->conf, &b, &err)) return cli_llm_fail(&err);
   gov_ctx_opts_t go = {.store = ctx->st, .workspace = ctx->workspace, .llm = b};
   lw_summary s;
   lw_summary_req r = {.app = a->app, .user = &p, .alert = alert};

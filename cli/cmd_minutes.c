@@ -107,16 +107,11 @@ static int do_new(const args_t *a, cli_ctx_t *ctx) {
 /* The backend: -m/--backend, else llm.model from lotse.conf. */
 static int open_model(cli_ctx_t *ctx, args_t *a, llm_backend_t **b,
                       lotse_err_t *err) {
-  llm_config_t *g = &a->llm.cfg;
-  int openai = g->backend && strcmp(g->backend, "openai") == 0;
-  *b = NULL;
-  if (!openai && !g->model_path)
-    g->model_path = lotse_conf_get(ctx->conf, "llm.model", NULL);
-  if (!openai && !g->model_path)
-    return lotse_err_set(err, LOTSE_EUNSUPPORTED,
-                         "kein Sprachmodell: -m DATEI angeben oder llm.model "
-                         "in lotse.conf eintragen");
-  return cli_llm_open(&a->llm, b, err);
+  int rc = cli_llm_open_conf(&a->llm, ctx->conf, b, err);
+  if (rc || *b) return rc;
+  return lotse_err_set(err, LOTSE_EUNSUPPORTED,
+                       "kein Sprachmodell: -m DATEI angeben oder llm.model "
+                       "in lotse.conf eintragen");
 }
 
 static int do_draft(args_t *a, cli_ctx_t *ctx, const char *arg) {

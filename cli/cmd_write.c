@@ -226,17 +226,6 @@ static void print_draft(const write_result_t *r) {
   print_list(r->text, &r->findings);
 }
 
-static int open_model(cli_ctx_t *ctx, write_cli_t *w, llm_backend_t **b,
-                      lotse_err_t *err) {
-  llm_config_t *g = &w->llm.cfg;
-  int openai = g->backend && strcmp(g->backend, "openai") == 0;
-  *b = NULL;
-  if (!openai && !g->model_path)
-    g->model_path = lotse_conf_get(ctx->conf, "llm.model", NULL);
-  if (!openai && !g->model_path) return 0;
-  return cli_llm_open(&w->llm, b, err);
-}
-
 static int load_sources(cli_ctx_t *ctx, write_cli_t *w,
                         const store_principal_t *p, lotse_err_t *err) {
   if (w->doc) return write_sources_doc(ctx->st, p, (int64_t)w->doc, &w->src, err);
@@ -257,7 +246,7 @@ static int draft_run(cli_ctx_t *ctx, write_cli_t *w, const write_template_t *t) 
   gov_ctx_t *gc = NULL;
   if (cli_workspace_open(ctx, &err) || cli_principal(ctx, w->user, &p, &err))
     return cli_fail(&err);
-  if (open_model(ctx, w, &b, &err)) return cli_llm_fail(&err);
+  if (cli_llm_open_conf(&w->llm, ctx->conf, &b, &err)) return cli_llm_fail(&err);
   gov_ctx_opts_t go = {.store = ctx->st, .workspace = ctx->workspace, .llm = b};
   write_result_t r;
   memset(&r, 0, sizeof r);

@@ -36,12 +36,8 @@ typedef struct audit_walk {
 /* The value of query parameter key, NULL when absent; *bad when it holds
  * a NUL byte or is empty or longer than AUDIT_NAME_MAX. */
 static const char *arg(http_req_t *r, const char *key, int *bad) {
-  const char *v = NULL;
-  size_t n = 0;
-  if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, key,
-                                    strlen(key), &v, &n) != MHD_YES)
-    return NULL;
-  if (!v || !*v || strlen(v) != n || n > AUDIT_NAME_MAX) *bad = 1;
+  const char *v = server_query_arg(r, key, bad);
+  if (v && (!*v || strlen(v) > AUDIT_NAME_MAX)) *bad = 1;
   return v;
 }
 

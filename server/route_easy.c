@@ -142,12 +142,8 @@ enum MHD_Result route_easy_check(http_req_t *r) {
 
 /* Query parameter key: NULL when absent; *bad when empty or with a NUL. */
 static const char *arg(http_req_t *r, const char *key, int *bad) {
-  const char *v = NULL;
-  size_t n = 0;
-  if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, key,
-                                    strlen(key), &v, &n) != MHD_YES)
-    return NULL;
-  if (!v || !*v || strlen(v) != n) *bad = 1;
+  const char *v = server_query_arg(r, key, bad);
+  if (v && !*v) *bad = 1;
   return v;
 }
 

@@ -22,22 +22,9 @@
   (GOV_ROLE_BIT(GOV_ROLE_AUDITOR) | GOV_ROLE_BIT(GOV_ROLE_KI_KOORDINATION) | \
    GOV_ROLE_BIT(GOV_ROLE_ADMIN))
 
-/* The value of query parameter key, NULL when absent; *bad when it holds
- * a NUL byte. */
-static const char *arg(http_req_t *r, const char *key, int *bad) {
-  const char *v = NULL;
-  size_t n = 0;
-  if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, key,
-                                    strlen(key), &v, &n) != MHD_YES)
-    return NULL;
-  if (!v) return "";
-  if (strlen(v) != n) *bad = 1;
-  return v;
-}
-
 static int time_or_reply(http_req_t *r, const char *key, int64_t *ms) {
   int bad = 0;
-  const char *v = arg(r, key, &bad);
+  const char *v = server_query_arg(r, key, &bad);
   if (!v) return 0;
   lotse_err_t err = {0};
   if (!bad && !gov_kpi_parse_time(v, lotse_now_unix() * 1000, ms, &err))
@@ -58,7 +45,7 @@ static int query_or_reply(http_req_t *r, gov_kpi_query_t *q) {
     return -1;
   }
   int bad = 0;
-  q->app_id = arg(r, "app", &bad);
+  q->app_id = server_query_arg(r, "app", &bad);
   if (bad || (q->app_id && (!*q->app_id || strlen(q->app_id) > GOV_SLUG_MAX))) {
     server_reply_error(r, MHD_HTTP_BAD_REQUEST,
                        "Parameter 'app' muss eine Anwendungs-ID sein");

@@ -19,19 +19,6 @@
 #define LIMIT_MAX 100
 #define OFFSET_MAX 10000
 
-/* The value of query parameter key, or NULL when absent. A value with an
- * embedded NUL (%00) is reported through *bad. */
-static const char *arg(http_req_t *r, const char *key, int *bad) {
-  const char *v = NULL;
-  size_t n = 0;
-  if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, key,
-                                    strlen(key), &v, &n) != MHD_YES)
-    return NULL;
-  if (!v) return "";
-  if (strlen(v) != n) *bad = 1;
-  return v;
-}
-
 /* A decimal number in [lo, hi]; 0 on success. */
 static int parse_range(const char *v, long lo, long hi, long *out) {
   long n = 0;
@@ -55,7 +42,7 @@ static int query_blank(const char *q) {
 static int params_or_reply(http_req_t *r, const char **q, search_opts_t *o) {
   int bad = 0;
   long n;
-  *q = arg(r, "q", &bad);
+  *q = server_query_arg(r, "q", &bad);
   if (!*q || query_blank(*q)) {
     server_reply_error(r, MHD_HTTP_BAD_REQUEST,
                        "Parameter 'q' fehlt oder ist leer");
@@ -66,7 +53,7 @@ static int params_or_reply(http_req_t *r, const char **q, search_opts_t *o) {
                        "Parameter 'q' ist kein gültiger UTF-8-Text");
     return -1;
   }
-  const char *v = arg(r, "limit", &bad);
+  const char *v = server_query_arg(r, "limit", &bad);
   if (v && (bad || parse_range(v, 1, LIMIT_MAX, &n))) {
     server_reply_error(r, MHD_HTTP_BAD_REQUEST,
                        "Parameter 'limit' muss eine Zahl von 1 bis %d sein",
@@ -74,7 +61,7 @@ static int params_or_reply(http_req_t *r, const char **q, search_opts_t *o) {
     return -1;
   }
   o->limit = v ? (int)n : LIMIT_DEFAULT;
-  v = arg(r, "offset", &bad);
+  v = server_query_arg(r, "offset", &bad);
   if (v && (bad || parse_range(v, 0, OFFSET_MAX, &n))) {
     server_reply_error(r, MHD_HTTP_BAD_REQUEST,
                        "Parameter 'offset' muss eine Zahl von 0 bis %d sein",

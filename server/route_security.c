@@ -30,19 +30,6 @@
 #define ALERTS_PATH "/api/security/alerts"
 #define SOURCE_MAX 1024
 
-/* The value of query parameter key, NULL when absent; *bad when it holds
- * a NUL byte. */
-static const char *arg(http_req_t *r, const char *key, int *bad) {
-  const char *v = NULL;
-  size_t n = 0;
-  if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, key,
-                                    strlen(key), &v, &n) != MHD_YES)
-    return NULL;
-  if (!v) return "";
-  if (strlen(v) != n) *bad = 1;
-  return v;
-}
-
 static int bad_or_reply(http_req_t *r, const char *key, const char *what) {
   server_reply_error(r, MHD_HTTP_BAD_REQUEST, "Parameter '%s': %s", key, what);
   return -1;
@@ -50,7 +37,7 @@ static int bad_or_reply(http_req_t *r, const char *key, const char *what) {
 
 static int limit_or_reply(http_req_t *r, lw_alerts_filter *f) {
   int bad = 0;
-  const char *v = arg(r, "limit", &bad);
+  const char *v = server_query_arg(r, "limit", &bad);
   if (!v) return 0;
   char *end;
   long long n = strtoll(v, &end, 10);
@@ -62,20 +49,20 @@ static int limit_or_reply(http_req_t *r, lw_alerts_filter *f) {
 
 static int filter_or_reply(http_req_t *r, lw_alerts_filter *f) {
   int bad = 0;
-  const char *v = arg(r, "since", &bad);
+  const char *v = server_query_arg(r, "since", &bad);
   if (v && (bad || lw_alerts_parse_since(v, lotse_now_unix() * 1000,
                                          &f->since_ms)))
     return bad_or_reply(r, "since", "Zeitpunkt nicht lesbar (JJJJ-MM-TT, "
                                     "JJJJ-MM-TTThh:mm[:ss], 30d, 12h oder 30m)");
-  v = arg(r, "severity", &bad);
+  v = server_query_arg(r, "severity", &bad);
   if (v && (bad || !(f->min_severity = lw_severity_parse(v))))
     return bad_or_reply(r, "severity", "niedrig, mittel oder hoch angeben");
-  v = arg(r, "kind", &bad);
+  v = server_query_arg(r, "kind", &bad);
   if (v && (bad || !lw_alert_kind_parse(v)))
     return bad_or_reply(r, "kind",
                         "new_template, burst oder rare_sequence angeben");
   f->kind = v;
-  v = arg(r, "source", &bad);
+  v = server_query_arg(r, "source", &bad);
   if (v && (bad || !*v || strlen(v) > SOURCE_MAX))
     return bad_or_reply(r, "source", "Name einer Quelle angeben");
   f->source = v;

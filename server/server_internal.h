@@ -181,6 +181,9 @@ size_t server_route_body_max(const server_t *s, route_id_t id);
 /* ------------------------------------------------------------ worker.c */
 
 /* This thread's store and searcher, opened on first use; 503 on failure. */
+/* Query parameter key (server/query.c): NULL when absent, "" without a
+ * value; sets *bad when the value holds a NUL byte. */
+const char *server_query_arg(http_req_t *r, const char *key, int *bad);
 int server_worker_get_or_reply(http_req_t *r);
 void server_workers_free(server_t *s);
 
