@@ -256,9 +256,10 @@ int minutes_format_parse(const char *name, minutes_format_t *f,
                          lotse_err_t *err) {
   if (name && !strcmp(name, "md")) *f = MINUTES_MD;
   else if (name && !strcmp(name, "html")) *f = MINUTES_HTML;
+  else if (name && !strcmp(name, "pdf")) *f = MINUTES_PDF;
   else
     return lotse_err_set(err, LOTSE_EINVAL,
-                         "Format md oder html erwartet, nicht '%s'",
+                         "Format md, html oder pdf erwartet, nicht '%s'",
                          name ? name : "");
   return 0;
 }

@@ -40,14 +40,17 @@ int minutes_validate_schema(const json_t *doc, lotse_err_t *err);
 int minutes_parse(const char *text, size_t len, json_t **out,
                   lotse_err_t *err);
 
-typedef enum { MINUTES_MD = 0, MINUTES_HTML = 1 } minutes_format_t;
-/* "md"/"html" → format; LOTSE_EINVAL for anything else. */
+typedef enum { MINUTES_MD = 0, MINUTES_HTML = 1, MINUTES_PDF = 2 } minutes_format_t;
+/* "md"/"html"/"pdf" → format; LOTSE_EINVAL for anything else. */
 int minutes_format_parse(const char *name, minutes_format_t *f,
                          lotse_err_t *err);
 
-/* Append the rendered, validated document to out. */
+/* Append the rendered, validated document to out (PDF: binary bytes). */
 int minutes_render(const json_t *doc, minutes_format_t f, lotse_buf_t *out,
                    lotse_err_t *err);
+/* The PDF layout (apps/minutes_pdf.c); called by minutes_render for
+ * MINUTES_PDF after validation. */
+int minutes_render_pdf(const json_t *doc, lotse_buf_t *out, lotse_err_t *err);
 
 /* ------------------------------------------------- drafting with a model */
 

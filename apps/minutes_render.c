@@ -235,6 +235,7 @@ int minutes_render(const json_t *doc, minutes_format_t f, lotse_buf_t *out,
                    lotse_err_t *err) {
   int rc = minutes_validate(doc, err);
   if (rc) return rc;
+  if (f == MINUTES_PDF) return minutes_render_pdf(doc, out, err);
   out_t o = {out, f, 0, 0};
   if (f == MINUTES_HTML) html(&o, doc);
   else md(&o, doc);

@@ -84,7 +84,7 @@ static const cli_cmd_t commands[] = {
      "lotse logwatch ingest|parse|sigma|alerts [OPTIONEN] [DATEI]...",
      "Protokolldaten einlesen, Muster lernen, Sigma-Regeln und Auffälligkeiten "
      "prüfen", NULL, 1},
-    {"easy", cmd_easy, "lotse easy check|qr [OPTIONEN] [DATEI]",
+    {"easy", cmd_easy, "lotse easy check|simplify|version|qr [OPTIONEN] [DATEI]",
      "Leichte Sprache: Regeln und Lesbarkeit prüfen, QR-Code zur leichten "
      "Fassung", NULL, 1},
     {"write", cmd_write, "lotse write check|draft [OPTIONEN] [DATEI|-]",

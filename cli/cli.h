@@ -71,6 +71,8 @@ extern const cli_cmd_t cmd_logwatch_alerts_def;
 int cmd_easy(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_cmd_t cmd_easy_check_def; /* cli/cmd_easy_check.c */
 extern const cli_cmd_t cmd_easy_qr_def;    /* cli/cmd_easy_qr.c */
+extern const cli_cmd_t cmd_easy_simplify_def; /* cli/cmd_easy_simplify.c */
+extern const cli_cmd_t cmd_easy_version_def;  /* cli/cmd_easy_version.c */
 int cmd_write(int argc, char **argv, cli_ctx_t *ctx);
 extern const cli_opt_t cmd_write_opts[];
 int cmd_minutes(int argc, char **argv, cli_ctx_t *ctx);

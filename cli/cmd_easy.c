@@ -13,7 +13,8 @@
 #include <string.h>
 
 static const cli_cmd_t *const subs[] = {
-    &cmd_easy_check_def, &cmd_easy_qr_def};
+    &cmd_easy_check_def, &cmd_easy_simplify_def, &cmd_easy_version_def,
+    &cmd_easy_qr_def};
 #define NSUBS (sizeof subs / sizeof subs[0])
 
 static void overview(FILE *out) {

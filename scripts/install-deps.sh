@@ -12,7 +12,7 @@ PKGS=(
   libjansson-dev libxml2-dev libzip-dev libpoppler-glib-dev libcairo2-dev
   libtesseract-dev libleptonica-dev libgmime-3.0-dev libyaml-dev
   libargon2-dev liboath-dev libssl-dev libpcre2-dev libhyphen-dev
-  libqrencode-dev libpng-dev
+  libqrencode-dev libpng-dev libpango1.0-dev
   # runtime data: German OCR model, compound-splitting lexicon, a font
   tesseract-ocr-deu hunspell-de-de fonts-dejavu-core hyphen-de
   # tests: unit framework, integration tests, fixtures

@@ -83,6 +83,16 @@ static const route_t ROUTES[] = {
      route_easy_check, 1, 1, ROUTE_POST},
     {"/api/easy/qr", 0, ROUTE_ID_EASY_QR, "easy_qr", route_easy_qr, 1, 1,
      ROUTE_ALLOW},
+    {"/api/easy/simplify", 0, ROUTE_ID_EASY_SIMPLIFY, "easy_simplify",
+     route_easy_simplify, 1, 1, ROUTE_POST},
+    {"/api/easy/versions", 1, ROUTE_ID_EASY_VERSIONS, "easy_versions",
+     route_easy_versions, 1, 1, ROUTE_GET_POST},
+    {"/leicht/", 1, ROUTE_ID_LEICHT, "leicht", route_leicht, 1, 0,
+     ROUTE_ALLOW},
+    {"/api/minutes", 1, ROUTE_ID_MINUTES, "minutes", route_minutes, 1, 1,
+     ROUTE_GET_POST},
+    {"/api/write/templates", 0, ROUTE_ID_WRITE_TEMPLATES, "write_templates",
+     route_write_templates, 1, 1, ROUTE_ALLOW},
 };
 #define NROUTES (sizeof ROUTES / sizeof ROUTES[0])
 

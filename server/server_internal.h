@@ -67,6 +67,11 @@ typedef enum {
   ROUTE_ID_WRITE_DRAFT, /* route_write.c: /api/write */
   ROUTE_ID_EASY_CHECK, /* route_easy.c: /api/easy/check */
   ROUTE_ID_EASY_QR,    /* route_easy.c: /api/easy/qr */
+  ROUTE_ID_EASY_SIMPLIFY, /* route_easy_simplify.c: /api/easy/simplify */
+  ROUTE_ID_EASY_VERSIONS, /* route_easy_versions.c: /api/easy/versions… */
+  ROUTE_ID_LEICHT,        /* route_leicht.c: /leicht/ID (public) */
+  ROUTE_ID_MINUTES,       /* route_minutes.c: /api/minutes… */
+  ROUTE_ID_WRITE_TEMPLATES, /* route_write_templates.c: /api/write/templates */
   ROUTE_ID_OTHER, /* unknown paths, so the label set stays fixed */
   ROUTE_ID_COUNT
 } route_id_t;
@@ -260,6 +265,11 @@ enum MHD_Result route_write(http_req_t *r);     /* route_write.c */
 enum MHD_Result route_write_draft(http_req_t *r); /* route_write.c */
 enum MHD_Result route_easy_check(http_req_t *r); /* route_easy.c */
 enum MHD_Result route_easy_qr(http_req_t *r);    /* route_easy.c */
+enum MHD_Result route_easy_simplify(http_req_t *r); /* route_easy_simplify.c */
+enum MHD_Result route_easy_versions(http_req_t *r); /* route_easy_versions.c */
+enum MHD_Result route_leicht(http_req_t *r);        /* route_leicht.c */
+enum MHD_Result route_minutes(http_req_t *r);       /* route_minutes.c */
+enum MHD_Result route_write_templates(http_req_t *r); /* route_write_templates.c */
 
 /* ------------------------------------------------------------ route_v1.c */
 

@@ -15,11 +15,14 @@ import * as cockpit from "./pages/cockpit.js";
 import * as admin from "./pages/admin.js";
 import * as write from "./pages/write.js";
 import * as easy from "./pages/easy.js";
+import * as easyVersions from "./pages/easy_versions.js";
+import * as minutes from "./pages/minutes.js";
 
 const PAGES = {
   suche: search, dokument: doc, hochladen: upload, entwuerfe: drafts,
   anwendungen: apps, audit, cockpit, verwaltung: admin, anmelden: login,
-  schreiben: write, "leichte-sprache": easy,
+  schreiben: write, "leichte-sprache": easy, fassungen: easyVersions,
+  protokolle: minutes,
 };
 
 const main = document.getElementById("inhalt");
