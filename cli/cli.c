@@ -30,8 +30,8 @@ static const cli_cmd_t commands[] = {
     {"serve", cmd_serve, "lotse serve [OPTIONEN]",
      "HTTP-Schnittstelle starten", cmd_serve_opts, 0},
     {"user", cmd_user,
-     "lotse user add|list|grant|revoke|passwd|totp [OPTIONEN] [NAME] "
-     "[ROLLE...]",
+     "lotse user add|list|grant|revoke|passwd|totp|deactivate|reactivate "
+     "[OPTIONEN] [NAME] [ROLLE...]",
      "Benutzer, Gruppen und Freigaben verwalten", cmd_user_opts, 0},
     {"check", cmd_check, "lotse check",
      "Datenbank und Suchindex auf Konsistenz prüfen", cmd_check_opts, 0},

@@ -2,11 +2,15 @@
  *
  * cli/cmd_user.c — `lotse user add NAME …`, `lotse user list`,
  * `lotse user grant|revoke NAME ROLLE…`, `lotse user passwd NAME` and
- * `lotse user totp enroll|disable NAME`: the principals that access rights
- * are tested against, their governance roles (gov/registry.h) and their
- * login credentials (server/session.h: argon2id password, TOTP secret).
+ * `lotse user totp enroll|disable NAME` and `lotse user deactivate|
+ * reactivate NAME`: the principals that access rights are tested against,
+ * their governance roles (gov/registry.h), their login credentials
+ * (server/session.h: argon2id password, TOTP secret) and whether the
+ * account may log in at all (gov/people_admin.h).
  */
 #include "cli/cli.h"
+#include "gov/audit.h"
+#include "gov/people_admin.h"
 #include "gov/registry.h"
 #include "server/session.h"
 
@@ -146,12 +150,69 @@ static int totp(int argc, char **argv, cli_ctx_t *ctx, const cli_cmd_t *cmd) {
   return CLI_EXIT_OK;
 }
 
+/* The audit record of a change made on the command line: the actor is the
+ * operating-system account ("cli:root"), since no lotse user is logged in
+ * there; the same action names as the web administration (admin.*). */
+static int audit_cli(cli_ctx_t *ctx, const char *actor, const char *action,
+                     const char *name, lotse_err_t *err) {
+  json_t *d = json_pack("{s:s, s:s}", "name", name, "via", "cli");
+  char *details = d ? json_dumps(d, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+  json_decref(d);
+  gov_audit_t *au = NULL;
+  int rc = details ? gov_audit_open(ctx->workspace, 0, &au, err)
+                   : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  if (!rc) {
+    gov_audit_rec_t rec = {.actor = actor, .unit = "", .action = action,
+                           .decision = GOV_AUDIT_DECISION_NONE,
+                           .details_json = details};
+    rc = gov_audit_append(au, &rec, NULL, err);
+  }
+  gov_audit_close(au);
+  free(details);
+  return rc;
+}
+
+/* deactivate|reactivate NAME: a deactivated account keeps its rows but its
+ * sessions end and it cannot log in (gov_user_set_active). */
+static int set_active(int argc, char **argv, cli_ctx_t *ctx,
+                      const cli_cmd_t *cmd) {
+  if (wants_help(argc, argv, 2, cmd)) return CLI_EXIT_OK;
+  bool on = !strcmp(argv[1], "reactivate");
+  if (argc != 3)
+    return cli_usage_error(cmd, "%s braucht genau einen NAME", argv[1]);
+  lotse_err_t err = {0};
+  if (cli_workspace_open(ctx, &err)) return cli_fail(&err);
+  char actor[96];
+  const char *os = getenv("LOGNAME");
+  snprintf(actor, sizeof actor, "cli:%s", os && *os ? os : "unbekannt");
+  /* As in the web administration: the change and its audit record in one
+   * transaction, so neither exists without the other. */
+  int rc = store_begin(ctx->st, &err);
+  if (!rc) rc = gov_user_set_active(ctx->st, argv[2], on, actor, &err);
+  if (!rc)
+    rc = audit_cli(ctx, actor,
+                   on ? "admin.user_reactivate" : "admin.user_deactivate",
+                   argv[2], &err);
+  if (!rc) rc = store_commit(ctx->st, &err);
+  if (rc) {
+    store_rollback(ctx->st);
+    return cli_fail(&err);
+  }
+  printf(on ? "%s wieder aktiv; Anmeldung möglich\n"
+            : "%s deaktiviert; Sitzungen beendet, keine Anmeldung mehr\n",
+         argv[2]);
+  return CLI_EXIT_OK;
+}
+
 int cmd_user(int argc, char **argv, cli_ctx_t *ctx) {
   const cli_cmd_t *cmd = cli_cmd_find("user");
   if (argc >= 2 && !strcmp(argv[1], "list")) return list(ctx);
   if (argc >= 2 && !strcmp(argv[1], "passwd"))
     return passwd(argc, argv, ctx, cmd);
   if (argc >= 2 && !strcmp(argv[1], "totp")) return totp(argc, argv, ctx, cmd);
+  if (argc >= 2 && (!strcmp(argv[1], "deactivate") ||
+                    !strcmp(argv[1], "reactivate")))
+    return set_active(argc, argv, ctx, cmd);
   if (argc >= 2 && (!strcmp(argv[1], "grant") || !strcmp(argv[1], "revoke")))
     return roles(argc, argv, ctx, cmd);
   if (argc >= 2 && argv[1][0] != '-') {

@@ -285,6 +285,43 @@ class Login(lt.TestCase):
         self.assertEqual((rec["action"], rec["actor"], rec["reason_code"]),
                          ("auth.login_failed", "dora", "account_disabled"))
 
+    def test_deactivate_and_reactivate_cli(self):
+        lt.run(self.ws, "user", "add", "otto")
+        self.assertEqual(passwd(self.ws, "otto", "Otto-Passwort-12")
+                         .returncode, 0)
+        c = Client(self.srv)
+        self.assertEqual(c.login("otto", "Otto-Passwort-12").status, 200)
+        before = len(self.audit("")[0])
+        p = lt.run(self.ws, "user", "deactivate", "otto")
+        self.assertIn("deaktiviert", p.stdout)
+        # The running session ended, and a new login looks like a wrong
+        # password.
+        r = c.call("GET", "/api/session")
+        self.assertFalse(r.status == 200 and r.json()["authenticated"], r.body)
+        right = Client(self.srv).login("otto", "Otto-Passwort-12")
+        wrong = Client(self.srv).login("anna", "Falsches-Passwort")
+        self.assertEqual((right.status, right.json()),
+                         (wrong.status, wrong.json()))
+        rec = self.audit("")[0][before]
+        self.assertEqual(rec["action"], "admin.user_deactivate")
+        self.assertTrue(rec["actor"].startswith("cli:"), rec)
+        self.assertEqual(rec["details"]["name"], "otto")
+        # Again: refused, nothing written; unknown user: refused.
+        n = len(self.audit("")[0])
+        p = lt.run(self.ws, "user", "deactivate", "otto", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("lotse:", p.stderr)
+        p = lt.run(self.ws, "user", "reactivate", "gibtsnicht", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(len(self.audit("")[0]), n)
+        p = lt.run(self.ws, "user", "deactivate", check=False)
+        self.assertEqual(p.returncode, 2)
+        lt.run(self.ws, "user", "reactivate", "otto")
+        self.assertEqual(self.audit("")[0][n]["action"],
+                         "admin.user_reactivate")
+        self.assertEqual(Client(self.srv).login("otto", "Otto-Passwort-12")
+                         .status, 200)
+
     # ------------------------------------------------------------ sessions
 
     def test_new_login_ends_the_browsers_session(self):
