@@ -179,6 +179,9 @@ ALLOWED_ELSEWHERE = {
     ("/api/write", "POST"): "test_write_draft.py",
 }
 UPLOAD_TEXT = "Merkblatt\n\nDas Merkblatt zur Probe.\n".encode()
+MINUTES = {"meeting": "Probe", "date": "2026-02-28", "attendees": ["A"],
+           "items": [{"title": "T", "statements": [], "decisions": []}],
+           "tasks": []}
 
 
 def session_of(user):
@@ -388,6 +391,28 @@ ROWS = {
          401),
         ("niemand", "GET", "/api/easy/qr?url=https://k.example/leicht/a",
          None, 200)],
+    # Protokolle (docs/api/minutes.md): named users; a draft as in
+    # /api/drafts (author and overseeing roles; others 404 as missing); the
+    # notes go through the gate ("protokoll" is not registered here).
+    ("/api/minutes", "GET"): [
+        (ANON, "GET", "/api/minutes/schema", None, 401),
+        (ANON, "GET", "/api/minutes/{draft}?format=html", None, 401),
+        ("niemand", "GET", "/api/minutes/{draft}", None, 404),
+        ("fdl", "GET", "/api/minutes/{draft}?format=md", None, 404),
+        ("niemand", "GET", "/api/minutes/schema", None, 200)],
+    ("/api/minutes", "POST"): [
+        (ANON, "POST", "/api/minutes/render?format=html", MINUTES, 401),
+        ("c:niemand", "POST", "/api/minutes/render", MINUTES, 403),
+        (ANON, "POST", "/api/minutes", {"minutes": MINUTES}, 401),
+        ("c:niemand", "POST", "/api/minutes", {"minutes": MINUTES}, 403),
+        (ANON, "POST", "/api/minutes/draft", {"notes": "Sitzung."}, 401),
+        ("niemand", "POST", "/api/minutes/draft", {"notes": "Sitzung."},
+         403),
+        (ANON, "POST", "/api/minutes/{draft}/publish", {}, 401),
+        ("niemand", "POST", "/api/minutes/{draft}/publish", {}, 404),
+        ("fdl", "POST", "/api/minutes/{draft}/publish", {}, 404),
+        ("niemand", "POST", "/api/minutes/render?format=md", MINUTES, 200),
+        ("sb", "POST", "/api/minutes", {"minutes": MINUTES}, 201)],
 }
 
 
