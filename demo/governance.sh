@@ -9,6 +9,11 @@
 #     approved by KI-Koordination and Fachdienstleitung -> "freigegeben",
 #   - the application "protokoll": classified (personal data) and submitted;
 #     it waits in review for Datenschutz and Fachdienstleitung,
+#   - the applications "schreiben" (Schreibassistenz) and "leichte-sprache":
+#     classified (personal data, Art. 50), transparency notice recorded,
+#     submitted and approved by KI-Koordination, Fachdienstleitung and
+#     Datenschutz -> "freigegeben" (without a model they answer "kein
+#     Sprachmodell", not "unbekannte Anwendung"),
 #   - one allowed question and one refused one, so that the audit trail and
 #     `lotse kpi` have something to show.
 # Usage: demo/governance.sh [LOTSE]   (LOTSE: the binary, default
@@ -57,6 +62,20 @@ fi
 if create protokoll; then
   $lotse app submit protokoll --user koord >/dev/null
   $lotse app approve protokoll --user koord --role ki_koordination
+fi
+# approved ID NOTICE: document, submit and approve a created application.
+approved() {
+  $lotse app document "$1" --kind transparenzhinweis --user koord --ref "$2" >/dev/null
+  $lotse app submit "$1" --user koord >/dev/null
+  $lotse app approve "$1" --user koord --role ki_koordination >/dev/null
+  $lotse app approve "$1" --user hamt --role fachdienstleitung >/dev/null
+  $lotse app approve "$1" --user dsb --role datenschutz
+}
+if create schreiben; then
+  approved schreiben "Dieser Entwurf wurde von einer KI erstellt. Prüfen und ändern Sie ihn, bevor Sie ihn verwenden; Sie verantworten den Text."
+fi
+if create leichte-sprache; then
+  approved leichte-sprache "Dieser Entwurf in Leichter Sprache wurde von einer KI erstellt. Er ist nicht rechtsverbindlich und wird vor der Veröffentlichung von Menschen geprüft."
 fi
 
 echo

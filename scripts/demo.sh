@@ -3,8 +3,8 @@
 # the workspace ./lotse-data with the demo users, ingest the demo documents
 # (demo/collections.tsv: groups and data class per collection), write the
 # governance data (demo/governance.sh: roles, trainings, the approved
-# application "fragen") and serve the documents on http://127.0.0.1:8080/
-# (Ctrl-C stops).
+# applications "fragen", "schreiben", "leichte-sprache") and serve the
+# documents on http://127.0.0.1:8080/ (Ctrl-C stops).
 # Environment: LOTSE_PORT (default 8080), LOTSE_HOME (default ./lotse-data),
 # LOTSE_DEMO_NO_SERVE=1 to stop before serving.
 set -euo pipefail

@@ -1,11 +1,73 @@
 /* SPDX-License-Identifier: EUPL-1.2
  *
- * server/route_write_templates.c — NOT BUILT YET: being written in this session;
- * answers 501 until then.
+ * server/route_write_templates.c — GET /api/write/templates: the built-in
+ * templates of the writing assistant (apps/write_templates.c), so that the
+ * web application can offer one labelled field per placeholder before it
+ * sends POST /api/write.
+ *
+ * Contract: named users only (anonymous 401); read-only, nothing stored,
+ * no model. 200 with {"templates": [{id, title, register, tone, length,
+ * placeholders: [name…], sources}]} in the order of write_template_id();
+ * `sources` is true for a template with the placeholder "text", which
+ * POST /api/write can fill from `doc_id` or `query`. Spec:
+ * server/api/write-templates.json.
  */
 #include "server/server_internal.h"
 
+#include "apps/write.h"
+
+#include <string.h>
+
+static json_t *template_json(const write_template_t *t) {
+  json_t *keys = json_array();
+  int sources = 0;
+  for (size_t k = 0; keys && k < t->n_keys; k++) {
+    if (strcmp(t->keys[k], "text") == 0) sources = 1;
+    if (json_array_append_new(keys, server_json_text(t->keys[k]))) {
+      json_decref(keys);
+      return NULL;
+    }
+  }
+  if (!keys) return NULL;
+  return json_pack("{s:o, s:o, s:s, s:o, s:i, s:o, s:b}", "id",
+                   server_json_text(t->id), "title", server_json_text(t->title),
+                   "register", t->reg ? t->reg : "fachlich", "tone",
+                   server_json_text(t->tone ? t->tone : ""), "length",
+                   t->length, "placeholders", keys, "sources", sources);
+}
+
+/* All built-in templates as a JSON array; NULL on error (err set). */
+static json_t *templates_json(lotse_err_t *err) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < write_template_count(); i++) {
+    write_template_t t;
+    if (write_template_builtin(write_template_id(i), &t, err)) {
+      json_decref(arr);
+      return NULL;
+    }
+    json_t *o = template_json(&t);
+    write_template_release(&t);
+    if (!o || json_array_append_new(arr, o)) {
+      json_decref(arr);
+      arr = NULL;
+      break;
+    }
+  }
+  if (!arr) lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  return arr;
+}
+
 enum MHD_Result route_write_templates(http_req_t *r) {
-  return server_reply_error(r, MHD_HTTP_NOT_IMPLEMENTED,
-                            "Noch nicht verfügbar");
+  if (r->principal.user_id == 0)
+    return server_reply_unauthorized(
+        r, "Die Schreibassistenz ist nur für angemeldete Beschäftigte");
+  lotse_err_t err = {0};
+  json_t *arr = templates_json(&err);
+  json_t *reply = arr ? json_pack("{s:o}", "templates", arr) : NULL;
+  if (!reply) {
+    lotse_log(LOTSE_LOG_ERROR, "server: write templates: %s", err.msg);
+    return server_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+                              "Die Vorlagen konnten nicht geladen werden");
+  }
+  return server_reply_json(r, MHD_HTTP_OK, reply);
 }

@@ -121,6 +121,15 @@ class Demo(lt.TestCase):
         self.assertEqual(protokoll["status"], "in_pruefung", protokoll)
         shown = lt.run(self.ws, "app", "show", "protokoll").stdout
         self.assertIn("Zustimmung Datenschutz", shown)
+        # The assistants are approved: without a model a draft fails for
+        # the model, not as a refusal of the gate.
+        for app_id in ("schreiben", "leichte-sprache"):
+            self.assertEqual(self.app(app_id)["status"], "freigegeben")
+        p = lt.run(self.ws, "write", "draft", "--user", "mmustermann",
+                   "--template", "email", "--set", "empfaenger=A", "--set",
+                   "anliegen=B", check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("kein Sprachmodell", p.stderr)
         users = lt.run(self.ws, "user", "list").stdout
         for role in ("ki_koordination", "fachdienstleitung", "datenschutz",
                      "informationssicherheit", "auditor"):
