@@ -397,6 +397,19 @@ ROWS = {
          401),
         ("niemand", "GET", "/api/easy/qr?url=https://k.example/leicht/a",
          None, 200)],
+    # Leichte Sprache by the model (docs/api/easy-simplify.md): named users,
+    # then the gate (here the approved application APP).
+    ("/api/easy/simplify", "POST"): [
+        (ANON, "POST", "/api/easy/simplify", {"text": "Wir helfen."}, 401),
+        ("c:niemand", "POST", "/api/easy/simplify", {"text": "Wir."}, 403),
+        ("niemand", "POST", "/api/easy/simplify",
+         {"text": "Wir helfen.", "app": APP}, 403,
+         lambda t, r: t.assertEqual(r.json()["error"]["reason"],
+                                    "unit_not_permitted")),
+        ("sb", "POST", "/api/easy/simplify",
+         {"text": "Wir helfen Ihnen gern.", "app": APP, "max_tokens": 8}, 200,
+         lambda t, r: t.assertEqual(r.json()["label"],
+                                    "KI-Entwurf – nicht geprüft"))],
     # Protokolle (docs/api/minutes.md): named users; a draft as in
     # /api/drafts (author and overseeing roles; others 404 as missing); the
     # notes go through the gate ("protokoll" is not registered here).
