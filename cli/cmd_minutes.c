@@ -3,7 +3,9 @@
  * cli/cmd_minutes.c — `lotse minutes render|new|draft`: meeting minutes
  * (Protokolle) in the county's fixed structure (apps/minutes.h).
  *   render DATEI|-    validate a minutes JSON file and print it as
- *                     Markdown (--format md, default) or HTML
+ *                     Markdown (--format md, default), HTML or PDF;
+ *                     --out DATEI writes it all-or-nothing to a file
+ *                     (PDF goes to stdout only when that is no terminal)
  *   new --from-json DATEI --user NAME [--app ID]
  *                     validate and store it as a draft for sign-off
  *                     (`lotse draft signoff`); prints the draft id
@@ -17,6 +19,7 @@
  * Exit 0 done; 1 invalid minutes (German message naming the field;
  * nothing stored) or other error; 2 usage; 3 refused by the gate.
  */
+#include "apps/easy_qr.h" /* easy_qr_write_files: all-or-nothing write */
 #include "apps/minutes.h"
 #include "cli/cli_llm.h"
 #include "gov/gate.h"
@@ -25,15 +28,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { OPT_FORMAT = 256, OPT_FROM_JSON, OPT_USER, OPT_APP, OPT_MAX,
-       OPT_CLASS };
+       OPT_CLASS, OPT_OUT };
 
 #define MINUTES_APP_DEFAULT MINUTES_DRAFT_APP
 #define EXIT_REFUSED 3
 
 const cli_opt_t cmd_minutes_opts[] = {
-    {"format", OPT_FORMAT, "FORMAT", "render: md (Standard) oder html"},
+    {"format", OPT_FORMAT, "FORMAT", "render: md (Standard), html oder pdf"},
+    {"out", OPT_OUT, "DATEI",
+     "render: in diese Datei schreiben (ganz oder gar nicht) statt auf die "
+     "Standardausgabe"},
     {"from-json", OPT_FROM_JSON, "DATEI",
      "new: Protokoll aus dieser JSON-Datei (- für die Standardeingabe)"},
     {"user", OPT_USER, "NAME", "new, draft: verfassende Person (Pflicht)"},
@@ -48,7 +55,7 @@ const cli_opt_t cmd_minutes_opts[] = {
     {0, 0, 0, 0}};
 
 typedef struct args {
-  const char *format, *from_json, *user, *app, *cls;
+  const char *format, *from_json, *user, *app, *cls, *out;
   int max_tokens, llm_set;
   cli_llm_t llm;
 } args_t;
@@ -70,12 +77,22 @@ static int do_render(const args_t *a, const char *path) {
   json_t *doc = NULL;
   if (minutes_format_parse(a->format ? a->format : "md", &f, &err))
     return cli_usage_error(cli_cmd_find("minutes"), "--format: %s", err.msg);
+  if (f == MINUTES_PDF && !a->out && isatty(fileno(stdout)))
+    return cli_usage_error(cli_cmd_find("minutes"),
+                           "render: PDF nicht auf das Terminal; --out DATEI "
+                           "angeben oder umleiten");
   if (read_doc(path, &doc, &err)) return cli_fail(&err);
   lotse_buf_t b;
   lotse_buf_init(&b, 0);
   int rc = minutes_render(doc, f, &b, &err);
   json_decref(doc);
-  if (!rc) fwrite(b.data, 1, b.len, stdout);
+  if (!rc && a->out) {
+    const char *paths[1] = {a->out};
+    const lotse_buf_t *data[1] = {&b};
+    rc = easy_qr_write_files(1, paths, data, &err);
+  } else if (!rc && fwrite(b.data, 1, b.len, stdout) != b.len) {
+    rc = lotse_err_set(&err, LOTSE_EIO, "Standardausgabe nicht schreibbar");
+  }
   lotse_buf_release(&b);
   return rc ? cli_fail(&err) : CLI_EXIT_OK;
 }
@@ -187,6 +204,8 @@ static int check_sub(const cli_cmd_t *cmd, const char *sub,
                            sub);
   if (a->cls && strcmp(sub, "publish"))
     return cli_usage_error(cmd, "%s: --class gilt nur für publish", sub);
+  if (a->out && strcmp(sub, "render"))
+    return cli_usage_error(cmd, "%s: --out gilt nur für render", sub);
   return 0;
 }
 
@@ -213,6 +232,7 @@ static int parse_args(int argc, char **argv, const cli_cmd_t *cmd,
     case OPT_USER: a->user = val; break;
     case OPT_APP: a->app = val; break;
     case OPT_CLASS: a->cls = val; break;
+    case OPT_OUT: a->out = val; break;
     case 'h': cli_usage(cmd, stdout); return -1;
     default: return CLI_EXIT_USAGE;
     }
@@ -228,7 +248,7 @@ static int run_sub(const cli_cmd_t *cmd, const char *sub, args_t *a,
     if (left != 1)
       return cli_usage_error(cmd, "render: genau eine DATEI oder - angeben");
     if (a->from_json || a->user || a->app)
-      return cli_usage_error(cmd, "render: nur --format");
+      return cli_usage_error(cmd, "render: nur --format und --out");
     return do_render(a, argv[optind]);
   }
   if (!strcmp(sub, "new")) {

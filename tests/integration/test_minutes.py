@@ -122,7 +122,7 @@ class Minutes(lt.TestCase):
     def test_usage(self):
         for args in (["minutes"], ["minutes", "drucken"],
                      ["minutes", "render"],
-                     ["minutes", "render", "--format", "pdf", "x.json"],
+                     ["minutes", "render", "--format", "docx", "x.json"],
                      ["minutes", "new", "--user", "anna"],
                      ["minutes", "new", "--from-json", "x.json"]):
             p = lt.run(WS, *args, check=False)

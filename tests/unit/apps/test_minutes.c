@@ -193,7 +193,9 @@ static void test_format(void **state) {
   assert_int_equal(f, MINUTES_HTML);
   assert_int_equal(minutes_format_parse("md", &f, &err), 0);
   assert_int_equal(f, MINUTES_MD);
-  assert_int_equal(minutes_format_parse("pdf", &f, &err), LOTSE_EINVAL);
+  assert_int_equal(minutes_format_parse("pdf", &f, &err), 0);
+  assert_int_equal(f, MINUTES_PDF);
+  assert_int_equal(minutes_format_parse("docx", &f, &err), LOTSE_EINVAL);
   assert_int_equal(minutes_format_parse(NULL, &f, &err), LOTSE_EINVAL);
 }
 
