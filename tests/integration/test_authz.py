@@ -193,6 +193,24 @@ def session_of(user):
 def no_session(t, r):
     t.assertEqual(r.json()["authenticated"], False, r.body)
 
+
+def easy_version(ws, d, user, cls):
+    """A new easy-language version by user of data class cls: its id."""
+    path = lt.write(os.path.join(d, "leicht-%s.txt" % user),
+                    "Sie bekommen Geld vom Amt.\n")
+    out = lt.run(ws, "easy", "version", "new", "--user", user, "--ref",
+                 "AZ 1", "--class", cls, "--text", path).stdout
+    return re.search(r"^Kennung: (\S+)$", out, re.M).group(1)
+
+
+def no_easy_secret(t, r):
+    t.assertNotIn(Authz.ids["easyver"],
+                  [v["id"] for v in r.json()["versions"]])
+
+
+def easy_page(t, r):
+    t.assertIn("Rechtlich gilt nur der Bescheid", r.body.decode())
+
 ROWS = {
     # The web application's files (docs/api/web.md, web-index.md): anyone;
     # every API call the pages make is authorised on its own.
@@ -432,6 +450,29 @@ ROWS = {
         ("fdl", "POST", "/api/minutes/{draft}/publish", {}, 404),
         ("niemand", "POST", "/api/minutes/render?format=md", MINUTES, 200),
         ("sb", "POST", "/api/minutes", {"minutes": MINUTES}, 201)],
+    # Easy-language versions (docs/api/easy-versions.md): named users; a
+    # version outside the caller's clearance answers 404 like a missing one
+    # ({easyver}: class vertraulich, pers only).
+    ("/api/easy/versions", "GET"): [
+        (ANON, "GET", "/api/easy/versions", None, 401),
+        ("niemand", "GET", "/api/easy/versions/{easyver}", None, 404),
+        ("niemand", "GET", "/api/easy/versions", None, 200, no_easy_secret),
+        ("pers", "GET", "/api/easy/versions/{easyver}", None, 200)],
+    ("/api/easy/versions", "POST"): [
+        (ANON, "POST", "/api/easy/versions",
+         {"bescheid_ref": "AZ", "text": "Wir helfen."}, 401),
+        ("c:niemand", "POST", "/api/easy/versions",
+         {"bescheid_ref": "AZ", "text": "Wir helfen."}, 403),
+        ("niemand", "POST", "/api/easy/versions/{easyver}/review", {}, 404),
+        ("pers", "POST", "/api/easy/versions/{easyver}/review", {}, 403),
+        ("sb", "POST", "/api/easy/versions",
+         {"bescheid_ref": "AZ", "text": "Wir helfen."}, 201)],
+    # The public page of a published easy version (docs/api/leicht.md):
+    # anyone with the address; drafts and unknown ids are 404 pages
+    # (test_easy_version.py).
+    ("/leicht/", "GET"): [
+        (ANON, "GET", "/leicht/{leicht}", None, 200, easy_page),
+        (BASIC, "GET", "/leicht/{leicht}", None, 200, easy_page)],
 }
 
 
@@ -494,6 +535,13 @@ class Authz(unittest.TestCase):
             ws, "SELECT id FROM documents WHERE source LIKE '%akte.txt'"),
             "public": lt.db_scalar(
             ws, "SELECT id FROM documents WHERE source LIKE '%urlaub.txt'")}
+        # Easy-language versions: one of class vertraulich by pers (its
+        # author, so pers cannot check it: four eyes), one published.
+        cls.ids["easyver"] = easy_version(ws, cls.dir, "pers", "vertraulich")
+        cls.ids["leicht"] = easy_version(ws, cls.dir, "sb", "intern")
+        for sub in ("review", "publish"):
+            lt.run(ws, "easy", "version", sub, "--user", "koord",
+                   cls.ids["leicht"])
         model = os.path.join(cls.dir, "tiny.gguf")
         lt.run(ws, "model", "synth", "-o", model, "--arch", "qwen2",
                "--type", "Q8_0", "--shape", "tiny", "--chat-template",
