@@ -38,7 +38,9 @@ export function updateWhoAmI() {
 async function route() {
   const hash = location.hash || "#/suche";
   if (!hash.startsWith("#/")) return; // e.g. the skip link target
-  const [name, ...args] = hash.slice(2).split("/").map(decodeURIComponent);
+  // "#/seite/a/b?k=v": the query goes to the page as opts.query.
+  const [target, query = ""] = hash.slice(2).split("?");
+  const [name, ...args] = target.split("/").map(decodeURIComponent);
   const mod = PAGES[name];
   for (const a of document.querySelectorAll(".site-nav a")) {
     if (a.getAttribute("href") === "#/" + name) a.setAttribute("aria-current", "page");
@@ -50,7 +52,8 @@ async function route() {
       message("error", "Diese Seite gibt es nicht."));
   } else {
     try {
-      h1 = await mod.render(main, args, { onAuthChange: updateWhoAmI });
+      h1 = await mod.render(main, args, { onAuthChange: updateWhoAmI,
+        query: new URLSearchParams(query) });
     } catch (e) {
       h1 = page(main, "Fehler", message("error", e.message));
     }
