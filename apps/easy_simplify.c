@@ -54,6 +54,14 @@ static int generate(gov_gate_t *g, const char *text,
   llm_result_t res;
   rc = gov_gate_generate(g, &req, &res, err);
   lotse_buf_release(&sys);
+  if (rc == LOTSE_ELIMIT) {
+    char why[LOTSE_ERR_MSG_MAX];
+    memcpy(why, err->msg, sizeof why); /* err->msg is rewritten below */
+    why[sizeof why - 1] = '\0';
+    return lotse_err_set(err, rc,
+                         "Der Text ist zu lang für das Sprachmodell (%.200s)",
+                         why);
+  }
   if (rc) return rc;
   *out = lotse_strdup(res.text ? res.text : "");
   llm_result_release(&res);

@@ -11,6 +11,12 @@
 // place (focus moves there) and each place links back to its entry, all
 // with the keyboard alone; axe-core reports 0 violations; an anonymous
 // caller gets the German login hint. Screenshots go to LOTSE_ARTIFACTS.
+// "Mit KI in Leichte Sprache übertragen" (POST /api/easy/simplify): the
+// fixture has no model, so the real server answers with the German
+// no-model message (or a refusal), reached with the keyboard alone; the
+// rendering of a draft is tested with a routed reply built from the real
+// rule check (findings at their places, scores before/after, the link to
+// #/fassungen?entwurf=ID).
 // Run: node tests/browser/test_assist.mjs (ctest: browser/test_assist;
 // exit 77 = skipped when chromium or the npm test tools are missing).
 import test, { after, before } from "node:test";
@@ -281,5 +287,106 @@ test("Schreiben at 320 px: no sideways scrolling, the focused place has a focus 
   assert.notEqual(ring, "none", "focus ring on the marked place");
   await lib.screenshot(page, "schreiben-320");
   assert.deepEqual(ctx.problems, []);
+  await ctx.close();
+});
+
+// ------------------------------------------- Leichte Sprache with the model
+
+const BESCHEID = "Ihr Antrag auf Wohngeld vom 01.03.2026 wurde geprüft. Gemäß § 24 WoGG wird Ihnen " +
+  "ab dem 01.04.2026 ein Zuschuss von 120 Euro bewilligt.";
+const DRAFT = "Sie bekommen Wohngeld. 😀 Das Geld ist eine Hilfe für die Miete. " +
+  "Sie bekommen 120 Euro im Monat. Das gilt z. B. ab dem 01.04.2026 für die Krankenversicherung.";
+
+// The fixture has no model: a 503 (or a refusal) is the expected answer,
+// not a page problem.
+const expected503 = (ps) => ps.filter((p) => !/status of 503/.test(p));
+
+test("Leichte Sprache mit KI with the keyboard alone: no model, the German message, axe 0", async () => {
+  const probe = await fetch(srv.url + "/api/easy/simplify", { method: "POST",
+    headers: { Authorization: "Bearer dev:" + USER, "Content-Type": "application/json" },
+    body: JSON.stringify({ text: BESCHEID }) });
+  assert.ok([403, 503].includes(probe.status), "the fixture has no model: " + probe.status);
+  const { ctx, page } = await openAs(USER, "#/leichte-sprache");
+  const section = page.getByRole("region", { name: "Mit KI in Leichte Sprache übertragen" });
+  const button = section.getByRole("button", { name: "In Leichte Sprache übertragen" });
+  // only blanks: a German hint, nothing sent
+  await section.getByLabel("Text des Bescheids").fill("   ");
+  await button.click();
+  await section.getByRole("alert").filter({ hasText: "Bitte den Text des Bescheids eingeben" }).waitFor();
+  await section.getByLabel("Text des Bescheids").fill("");
+  await page.locator("h1").focus();
+  await tabTo(page, () => document.activeElement.name === "bescheid");
+  assert.equal(await page.evaluate(() => document.activeElement.labels[0].textContent), "Text des Bescheids");
+  await page.keyboard.insertText(BESCHEID);
+  await tabTo(page, () => document.activeElement.textContent === "In Leichte Sprache übertragen");
+  await page.keyboard.press("Enter");
+  const want = probe.status === 503 ? "kein KI-Modell für Leichte Sprache" : "lehnt die Anfrage ab";
+  const alert = section.getByRole("alert").filter({ hasText: want });
+  await alert.waitFor();
+  assert.ok((await alert.innerText()).includes((await probe.json()).error.message));
+  assert.equal(await page.locator("#entwurf-fassung").count(), 0, "no link without a draft");
+  assert.equal(await page.locator("mark[data-finding]").count(), 0);
+  const vs = await lib.axe(page, axeSource);
+  await lib.screenshot(page, "leichte-sprache-ki-ohne-modell");
+  assert.deepEqual(vs, [], "#/leichte-sprache no model:\n" + lib.describeViolations(vs));
+  assert.deepEqual(await lib.junkText(page), []);
+  assert.deepEqual(expected503(ctx.problems), [], "page problems");
+  await ctx.close();
+});
+
+test("Leichte Sprache mit KI: the draft with its findings marked, scores before/after, link to Fassungen", async () => {
+  const draft = await apiFindings("/api/easy/check", DRAFT);
+  const orig = await apiFindings("/api/easy/check", BESCHEID);
+  const rules = draft.findings.map((f) => f.rule);
+  for (const r of ["abbreviation", "date", "long_word"]) assert.ok(rules.includes(r), r + " in " + rules);
+  const reply = { text: DRAFT, draft_id: 4711, label: "KI-Entwurf – nicht geprüft",
+    notice: "Dieser Text ist in Leichter Sprache. Er ist nicht rechtlich verbindlich. Rechtlich gilt nur der Bescheid.",
+    ai_notice: null, findings: draft.findings, scores: draft.scores, original_scores: orig.scores };
+  const { ctx, page } = await openAs(USER, "#/leichte-sprache");
+  let sent = null;
+  await page.route("**/api/easy/simplify", (route) => {
+    sent = route.request().postDataJSON();
+    route.fulfill({ status: 200, contentType: "application/json; charset=utf-8", body: JSON.stringify(reply) });
+  });
+  await page.getByLabel("Text des Bescheids").fill(BESCHEID);
+  await page.getByRole("button", { name: "In Leichte Sprache übertragen" }).click();
+  await page.locator("#entwurf-befunde").waitFor();
+  assert.equal(sent.text, BESCHEID);
+  assert.equal(sent.max_words, 12);
+  await page.getByText("KI-Entwurf – nicht geprüft", { exact: true }).waitFor();
+  await page.getByText(reply.notice).waitFor();
+  const bytes = Buffer.from(DRAFT, "utf8");
+  const want = {};
+  draft.findings.forEach((f, i) => { want[i + 1] = bytes.subarray(f.start, f.end).toString("utf8"); });
+  assert.deepEqual(await markedTexts(page), want);
+  assert.ok(Object.values(want).includes("z. B."), JSON.stringify(want));
+  assert.ok(Object.values(want).includes("01.04.2026"), JSON.stringify(want));
+  const items = page.locator("#entwurf-befunde > li");
+  assert.equal(await items.count(), draft.findings.length);
+  const shown = await page.evaluate(() => {
+    const c = document.getElementById("entwurf-markiert").cloneNode(true);
+    for (const r of c.querySelectorAll("a.ref")) r.remove();
+    return c.textContent;
+  });
+  assert.equal(shown, DRAFT);
+  // scores side by side, in German number format
+  const tbl = page.getByRole("table", { name: "Lesbarkeit vorher und nachher" });
+  const fmt = (v) => v.toLocaleString("de-DE", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const flesch = await tbl.getByRole("row").filter({ hasText: "Flesch" }).first().innerText();
+  assert.ok(flesch.includes(fmt(orig.scores.fre_amstad)) && flesch.includes(fmt(draft.scores.fre_amstad)), flesch);
+  const count = await tbl.getByRole("row").filter({ hasText: "Befunde der Regelprüfung" }).innerText();
+  assert.match(count, new RegExp("\\b" + orig.scores.findings + "\\b.*\\b" + draft.scores.findings + "\\b"));
+  const link = page.getByRole("link", { name: "Als Fassung in Leichter Sprache anlegen" });
+  assert.equal(await link.getAttribute("href"), "#/fassungen?entwurf=4711");
+  await clean(page, ctx, "leichte-sprache-ki-entwurf", "#/leichte-sprache with a draft");
+  // keyboard: from an entry to its place in the draft and back
+  const n = draft.findings.findIndex((f) => f.rule === "date") + 1;
+  await page.locator(`a[href="#entwurf-stelle-${n}"]`).focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "entwurf-stelle-" + n);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  assert.equal(await focusedId(page), "entwurf-befund-" + n);
+  assert.equal(page.url().endsWith("#/leichte-sprache"), true, "the route stays");
   await ctx.close();
 });
