@@ -102,7 +102,10 @@ class EasyVersion(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         if cls.srv:
-            cls.srv.stop()
+            rc, _ = cls.srv.stop()
+            if rc != 0:  # e.g. a leak reported by the sanitizer build
+                raise AssertionError("server exited %d:\n%s" %
+                                     (rc, cls.srv.stderr_text()))
 
     # ------------------------------------------------------------ helpers
 
