@@ -327,6 +327,15 @@ const PAGES = [
   ["#/cockpit", "koord", "Cockpit"],
   ["#/verwaltung", "admin", "Verwaltung"],
   ["#/gibt-es-nicht", null, "Seite nicht gefunden"],
+  // The assistants: Schreiben (check, draft from a template), Leichte
+  // Sprache (check, draft by the model), the versions in Leichter Sprache
+  // and the minutes editor.
+  ["#/schreiben", "mmustermann", "Entwurf aus Vorlage"],
+  ["#/schreiben", null, "Bitte melden Sie sich an"],
+  ["#/leichte-sprache", "mmustermann", "Mit KI in Leichte Sprache übertragen"],
+  ["#/fassungen", "mmustermann", "Neue Fassung"],
+  ["#/fassungen", null, "Bitte melden Sie sich an"],
+  ["#/protokolle", "mmustermann", "Protokoll erfassen"],
 ];
 
 async function openAs(user, hash, text) {
@@ -623,6 +632,84 @@ test("keyboard only: the administration creates a user (select, check box, passw
   }
 });
 
+async function apiAs(user, method, p, body) {
+  const r = await fetch(srv.url + p, { method, body: body ? JSON.stringify(body) : undefined,
+    headers: { Authorization: "Bearer dev:" + user, "Content-Type": "application/json" } });
+  return { status: r.status, body: await r.json() };
+}
+
+test("keyboard only: the assistants' pages in their result states (checks, template draft, a version, the minutes editor grown)", async () => {
+  const text = "Der Antrag wird seitens der Behörde geprüft. Die Entscheidung erfolgt z. B. nach Eingang.";
+  let { ctx, page } = await openAs("mmustermann", "#/schreiben", "Entwurf aus Vorlage");
+  try {
+    // Schreiben: the check with findings, then a template sent with its
+    // fields empty (the error summary takes focus).
+    await page.locator(".skip-link").focus();
+    await tabTo(page, byLabel(/^Ihr Text$/));
+    await page.keyboard.type(text);
+    await tabTo(page, (i) => i.tag === "button" && i.text === "Prüfen");
+    await page.keyboard.press("Enter");
+    await page.locator("#befunde").waitFor();
+    await assertKeyboard(page, "Schreiben with findings");
+    await page.locator("h1").focus();
+    await tabTo(page, byLabel(/^Vorlage$/));
+    await chooseWithArrows(page, "vermerk");
+    await tabTo(page, (i) => i.tag === "button" && i.text === "Entwurf erstellen");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement.id === "vorlage-fehler");
+    await assertKeyboard(page, "Schreiben, template with missing fields");
+    assert.deepEqual(ctx.problems, []);
+  } finally {
+    await ctx.close();
+  }
+
+  ({ ctx, page } = await openAs("mmustermann", "#/leichte-sprache", "Mit KI in Leichte Sprache übertragen"));
+  try {
+    await page.locator(".skip-link").focus();
+    await tabTo(page, byLabel(/^Ihr Text$/));
+    await page.keyboard.type(text);
+    await tabTo(page, (i) => i.tag === "button" && i.text === "Prüfen");
+    await page.keyboard.press("Enter");
+    await page.locator("#befunde").waitFor();
+    await assertKeyboard(page, "Leichte Sprache with findings and scores");
+    assert.deepEqual(ctx.problems, []);
+  } finally {
+    await ctx.close();
+  }
+
+  // A version in Leichter Sprache, opened from the list with Enter.
+  const made = await apiAs("mmustermann", "POST", "/api/easy/versions",
+    { bescheid_ref: "50.2-1234/2026", text: "Sie bekommen Geld.\n\nDas Geld kommt jeden Monat." });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  ({ ctx, page } = await openAs("mmustermann", "#/fassungen", "Neue Fassung"));
+  try {
+    await page.locator(".skip-link").focus();
+    await tabTo(page, byHref(new RegExp("^#/fassungen/" + made.body.id + "$")));
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement.tagName === "H1" &&
+      /50\.2-1234\/2026/.test(document.activeElement.textContent), null, { timeout: 15000 });
+    await page.waitForLoadState("networkidle");
+    await assertKeyboard(page, "a version in Leichter Sprache");
+    assert.deepEqual(ctx.problems, []);
+  } finally {
+    await ctx.close();
+  }
+
+  // Protokolle: a TOP and a task added with the keyboard.
+  ({ ctx, page } = await openAs("mmustermann", "#/protokolle", "Protokoll erfassen"));
+  try {
+    await page.locator(".skip-link").focus();
+    for (const name of ["TOP hinzufügen", "Aufgabe hinzufügen"]) {
+      await tabTo(page, (i) => i.tag === "button" && i.text === name);
+      await page.keyboard.press("Enter");
+    }
+    await assertKeyboard(page, "Protokolle with an added TOP and task");
+    assert.deepEqual(ctx.problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 // Horizontal overflow of the page and clipped text; [] when all fits.
 // Waits for two frames first: layout and resize observers after a change.
 async function reflowProblems() {
@@ -669,6 +756,10 @@ const REFLOW = [
   ["#/audit", "rpa", "Prüfkette intakt"],
   ["#/cockpit", "koord", "Cockpit"],
   ["#/verwaltung", "admin", "Verwaltung"],
+  ["#/schreiben", "mmustermann", "Entwurf aus Vorlage"],
+  ["#/leichte-sprache", "mmustermann", "Mit KI in Leichte Sprache übertragen"],
+  ["#/fassungen", "mmustermann", "Neue Fassung"],
+  ["#/protokolle", "mmustermann", "Protokoll erfassen"],
 ];
 
 for (const [hash, user, text] of REFLOW) {
