@@ -35,8 +35,9 @@ tsv demo/collections.tsv | while IFS=$'\037' read -r coll groups class _desc; do
 done
 $lotse stats
 
-# Governance: roles, trainings, the approved application "fragen" and one
-# in review (demo/governance.sh; an existing application is left as it is).
+# Governance: roles, trainings, the approved applications "fragen",
+# "schreiben" and "leichte-sprache" and one in review (demo/governance.sh;
+# an existing application is left as it is).
 echo
 demo/governance.sh "$lotse"
 # Log-ins for the web application: password "lotse-demo" for every demo user.
