@@ -327,3 +327,46 @@ test("Protokolle: publish signed-off minutes, search finds them", async () => {
   await clean(page, ctx, "protokolle-veroeffentlicht", "#/protokolle published");
   await ctx.close();
 });
+
+test("Protokolle: notes → model through the gate fill the form (synthetic model)", async () => {
+  // The demo's "protokoll" waits in review: the missing approvals, then a
+  // second server with a tiny synthetic model on the same workspace.
+  lib.lotse(ws, "app", "approve", "protokoll", "--user", "hamt", "--role", "fachdienstleitung");
+  lib.lotse(ws, "app", "approve", "protokoll", "--user", "dsb", "--role", "datenschutz");
+  const model = dir + "/protokoll-synth.gguf";
+  lib.lotse(ws, "model", "synth", "-o", model, "--arch", "llama", "--type", "F32", "--shape", "tiny",
+    "--vocab", "bytes", "--chat-template", "chatml", "--seed", "7", "--name", "protokoll-synth");
+  const msrv = await lib.serve(ws, "--dev-tokens", "--model", model, "--threads", "2");
+  try {
+    const ctx = await lib.context(browser, "hamt");
+    const page = await ctx.newPage();
+    await lib.open(page, msrv.url, "#/protokolle");
+    await page.getByLabel("Notizen oder Mitschrift").fill("Besprechung Hauptamt: Punkt 1 Haushalt, Punkt 2 Personal.");
+    await page.getByRole("button", { name: "Entwurf erstellen lassen" }).click();
+    const ok = page.locator("#notizen-ergebnis").getByRole("status").filter({ hasText: "KI-Entwurf – nicht geprüft" });
+    await ok.waitFor({ timeout: 120000 });
+    const id = (await ok.getByRole("link").getAttribute("href")).split("/").pop();
+    const r = await fetch(msrv.url + "/api/drafts/" + id, { headers: { Authorization: "Bearer dev:hamt" } });
+    const m = JSON.parse((await r.json()).text);
+    const check = await fetch(msrv.url + "/api/minutes/render", { method: "POST", body: JSON.stringify(m),
+      headers: { Authorization: "Bearer dev:hamt" } });
+    if (check.status === 400) {
+      // The strict check's finding is marked at the field it names.
+      const field = (await check.json()).error.field;
+      const fid = "p-" + field.replace(/\[(\d+)\]/g, "-$1").replace(/\./g, "-");
+      assert.equal(await page.locator("#" + fid).getAttribute("aria-invalid"), "true", fid);
+      await page.locator(".error-summary").waitFor();
+    }
+    // The form shows the model's minutes, field by field.
+    assert.equal(await page.locator("#p-meeting").inputValue(), m.meeting);
+    assert.equal(await page.locator("#p-attendees-1").inputValue(), m.attendees[0]);
+    assert.equal(await page.locator("[id^=p-attendees-]:not([id$=neu]):not([id$=entfernen])").count(),
+      m.attendees.length);
+    assert.equal(await page.locator("#p-items-1-title").inputValue(), m.items[0].title);
+    assert.equal(await page.locator("[id$=-title]").count(), m.items.length);
+    await clean(page, ctx, "protokolle-aus-notizen", "#/protokolle filled from notes");
+    await ctx.close();
+  } finally {
+    assert.equal(await msrv.stop(), 0, "model server exit: " + msrv.stderr());
+  }
+});

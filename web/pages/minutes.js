@@ -217,7 +217,7 @@ class Editor {
   }
 
   // The server's message at its field and in the summary (focused).
-  showError(msg, field_) {
+  showError(msg, field_, focus = true) {
     this.clearErrors();
     const id = field_ ? fieldId(field_) : "";
     const target = id && document.getElementById(id);
@@ -242,7 +242,7 @@ class Editor {
         ? h("a", { href: "#" + id, onclick: jump(id) }, msg)
         : msg)));
     this.summary.replaceChildren(box);
-    box.focus();
+    if (focus) box.focus();
   }
 }
 
@@ -320,8 +320,13 @@ function notesForm(ed, out) {
     ed.load(r.minutes);
     out.replaceChildren(message("ok", [h("span", { class: "draft-label" }, r.label),
       ": Die Felder unten sind aus den Notizen gefüllt (gespeichert als ",
-      h("a", { href: "#/entwuerfe/" + r.draft_id }, "Entwurf " + r.draft_id), ")."]),
-    r.finding ? message("warn", "Bitte prüfen: " + r.finding) : null);
+      h("a", { href: "#/entwuerfe/" + r.draft_id }, "Entwurf " + r.draft_id), ")."]));
+    // What the strict check found (e.g. a date that is no date) is marked
+    // at its field, as a server error would be.
+    if (r.finding) {
+      const m = /^([a-z][a-z0-9_.[\]]*): /.exec(r.finding);
+      ed.showError(r.finding, m ? m[1] : "", false);
+    }
   });
   return form;
 }
