@@ -312,6 +312,12 @@ test("Protokolle: publish signed-off minutes, search finds them", async () => {
   const { ctx, page } = await openAs(USER, "#/protokolle");
   const tbl = page.getByRole("table", { name: "Abgezeichnete Protokolle" });
   await tbl.waitFor();
+  // The signed-off minutes as PDF.
+  const [dl] = await Promise.all([page.waitForEvent("download"),
+    page.getByRole("button", { name: "PDF von Entwurf " + id }).click()]);
+  assert.equal(dl.suggestedFilename(), "protokoll-" + id + ".pdf");
+  const fs = await import("node:fs");
+  assert.equal(fs.readFileSync(await dl.path()).subarray(0, 5).toString(), "%PDF-");
   await page.locator("#klasse-" + id).focus();
   await page.keyboard.press("Home"); // "intern"
   await page.keyboard.press("ArrowDown"); // "offen"

@@ -7,8 +7,9 @@
 // (docs/api/minutes.md); the server's validation message names the field
 // ("items[2].title: Text fehlt"), which is marked at that field
 // (aria-invalid, aria-describedby) and listed in an error summary whose
-// link moves the focus there. Signed-off minutes drafts can be published
-// as a document that search finds.
+// link moves the focus there. Signed-off minutes drafts can be downloaded
+// as PDF (GET /api/minutes/ID?format=pdf) and published as a document that
+// search finds.
 //
 // "#/protokolle/ID" opens the minutes of draft ID in the form.
 import { ApiError, get, post, state, whoAmI } from "../api.js";
@@ -248,22 +249,35 @@ class Editor {
 
 // ------------------------------------------------------------ requests
 
-// A POST whose reply is not JSON (the PDF): same credentials as api.js.
-async function postRaw(path, body) {
-  const hd = { "Content-Type": "application/json" };
+// A request whose reply is not JSON (HTML, the PDF): same credentials as
+// api.js. body undefined: GET.
+async function fetchRaw(path, body) {
+  const method = body === undefined ? "GET" : "POST";
+  const hd = method === "POST" ? { "Content-Type": "application/json" } : {};
   if (state.devUser && (!state.session || state.session.method === "dev-token")) {
     hd.Authorization = "Bearer dev:" + state.devUser;
   }
-  if (state.session && state.session.csrf) hd["X-CSRF-Token"] = state.session.csrf;
+  if (method === "POST" && state.session && state.session.csrf) hd["X-CSRF-Token"] = state.session.csrf;
   let res;
   try {
-    res = await fetch(path, { method: "POST", headers: hd, credentials: "same-origin", body: JSON.stringify(body) });
+    res = await fetch(path, { method, headers: hd, credentials: "same-origin",
+      body: method === "POST" ? JSON.stringify(body) : undefined });
   } catch (e) {
     throw new ApiError(0, "Der Server ist nicht erreichbar", null);
   }
   if (res.ok) return res;
   const err = (res.headers.get("Content-Type") || "").includes("json") ? await res.json() : null;
   throw new ApiError(res.status, err && err.error ? err.error.message : "Der Server antwortet mit Status " + res.status, err);
+}
+
+// Hand a PDF reply to the browser as a download named name.
+async function download(res, name) {
+  const url = URL.createObjectURL(await res.blob());
+  const a = h("a", { href: url, download: name }, name);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
 // Only these elements of the server's HTML reach the page (rebuilt, text
@@ -350,7 +364,7 @@ function editorForm(ed, out, preview_) {
   form.querySelector("#protokoll-vorschau").addEventListener("click", async () => {
     let res;
     try {
-      res = await postRaw("/api/minutes/render?format=html", ed.json());
+      res = await fetchRaw("/api/minutes/render?format=html", ed.json());
     } catch (err) {
       bad(err);
       return;
@@ -364,18 +378,13 @@ function editorForm(ed, out, preview_) {
   form.querySelector("#protokoll-pdf").addEventListener("click", async () => {
     let res;
     try {
-      res = await postRaw("/api/minutes/render?format=pdf", ed.json());
+      res = await fetchRaw("/api/minutes/render?format=pdf", ed.json());
     } catch (err) {
       bad(err);
       return;
     }
     ed.clearErrors();
-    const url = URL.createObjectURL(await res.blob());
-    const a = h("a", { href: url, download: "protokoll.pdf" }, "protokoll.pdf");
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    await download(res, "protokoll.pdf");
     out.replaceChildren(message("ok", "Die PDF-Datei protokoll.pdf wird heruntergeladen."));
   });
   form.addEventListener("submit", async (e) => {
@@ -428,8 +437,16 @@ async function publishSection() {
         result.replaceChildren(failure(err, WHAT));
       }
     });
+    const pdf = h("button", { type: "button", class: "secondary", id: "pdf-" + d.id }, "PDF von Entwurf " + d.id);
+    pdf.addEventListener("click", async () => {
+      try {
+        await download(await fetchRaw("/api/minutes/" + d.id + "?format=pdf"), "protokoll-" + d.id + ".pdf");
+      } catch (err) {
+        result.replaceChildren(failure(err, WHAT));
+      }
+    });
     return [h("a", { href: "#/entwuerfe/" + d.id }, "Entwurf " + d.id), when(d.signed_at), d.reviewer || "",
-      h("div", {}, cls.nodes, btn, result)];
+      h("div", {}, cls.nodes, btn, " ", pdf, result)];
   });
   sec.append(table("Abgezeichnete Protokolle", ["Entwurf", "Abgezeichnet", "von", "Veröffentlichen"], rows));
   return sec;
