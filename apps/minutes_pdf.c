@@ -7,7 +7,8 @@
  * Beschlüsse (or "Keine Wortbeiträge." / "Kein Beschluss."), the task table
  * (Nr., Aufgabe, Zuständig, Frist) whose header row repeats on every page it
  * continues on, and "Seite X von Y" at the foot of each page. Text is set
- * with Pango (DejaVu Sans through fontconfig) and wraps; a bookmark per TOP.
+ * with Pango (DejaVu Sans through fontconfig) and wraps; a bookmark per TOP;
+ * tagged for screen readers (headings, tables with header cells, lists).
  *
  * Contract: the PDF is built in memory (cairo stream surface) and appended
  * to out only when complete, so out is unchanged on error. Layout runs
@@ -41,16 +42,20 @@
 #define PDF_MAX ((size_t)256 << 20) /* bytes of one PDF */
 #define FONT "DejaVu Sans"
 #define EPS 0.01
+#define TAG_DEPTH 8
 
 typedef struct cell {
   const char *text;
-  double x, w; /* within the body, points */
-  int style;   /* index into pdf_t.font */
+  double x, w;     /* within the body, points */
+  int style;       /* index into pdf_t.font */
+  const char *tag; /* structure element of the cell (TD, TH, LBody), or
+                      NULL: its text belongs to the row's element */
 } cell_t;
 
 typedef struct row {
   cell_t c[MAX_CELLS];
   int n;
+  const char *tag; /* structure element: P, H1, H2, H3, TR, LI */
   double pad;  /* above and below the text */
   double keep; /* room wanted below it on the same page (headings) */
   int rule;    /* a line above the row */
@@ -76,6 +81,9 @@ typedef struct pdf {
   double y;          /* top of the free space on the page */
   int fresh;         /* nothing but a repeated table header on the page */
   const row_t *thead; /* repeated at the top of a continued table */
+  const char *open[TAG_DEPTH]; /* structure tags open (drawing pass) */
+  int nopen;
+  int thead_depth;   /* nopen with the task table's tag open */
   int row_page;      /* where the last row began (bookmarks) */
   double row_y;
   int rc;
@@ -182,6 +190,29 @@ static int runs_done(const run_t *run, int n) {
 
 /* ------------------------------------------------------------- pages */
 
+/* Structure tags (tagged PDF: headings, tables, lists for screen readers)
+ * are written in the drawing pass only, and kept on a stack so that a
+ * page break can close and reopen them (see new_page). */
+static void tag_begin(pdf_t *p, const char *tag) {
+  if (!p->draw || !tag) return;
+  if (NEVER(p->nopen >= TAG_DEPTH)) {
+    p->rc = LOTSE_EINTERNAL;
+    return;
+  }
+  p->open[p->nopen++] = tag;
+  cairo_tag_begin(p->cr, tag, NULL);
+}
+
+static void tag_end(pdf_t *p, const char *tag) {
+  if (!p->draw || !tag || NEVER(p->nopen <= 0)) return;
+  p->nopen--;
+  cairo_tag_end(p->cr, tag);
+}
+
+static void reopen(pdf_t *p, int from, int to) {
+  for (int i = from; i < to; i++) cairo_tag_begin(p->cr, p->open[i], NULL);
+}
+
 static void place_row(pdf_t *p, const row_t *r);
 
 static void footer(pdf_t *p) {
@@ -197,19 +228,34 @@ static void footer(pdf_t *p) {
   g_object_unref(l);
 }
 
+/* Close the page. Open structure tags but the Document are closed before
+ * the footer and reopened on the new page, so the footer is no part of a
+ * row or list (cairo 1.16 has no artifacts) and an element broken across
+ * pages becomes one per page; a continued task table gets its header row
+ * again, tagged as the first row of the table's part on the new page. */
 static void new_page(pdf_t *p) {
+  int n = p->nopen;
+  const char *saved[TAG_DEPTH];
+  memcpy(saved, p->open, sizeof saved);
+  for (int i = n - 1; i >= 1; i--) cairo_tag_end(p->cr, p->open[i]);
   footer(p);
   if (p->draw) cairo_show_page(p->cr);
   p->page++;
   p->y = MARGIN_TOP;
   p->fresh = 1;
   const row_t *h = p->thead;
+  int upto = h && p->thead_depth < n ? p->thead_depth : n;
+  reopen(p, 1, upto);
   if (h) {
     p->thead = NULL;
+    p->nopen = upto;
     place_row(p, h);
+    memcpy(p->open, saved, sizeof saved);
+    p->nopen = n;
     p->thead = h;
     p->fresh = 1;
   }
+  reopen(p, upto, n);
 }
 
 static void space(pdf_t *p, double pts) {
@@ -236,8 +282,10 @@ static void draw_segment(pdf_t *p, const row_t *r, run_t *run, int n,
   }
   for (int i = 0; i < n; i++) {
     run_t *c = &run[i];
-    if (c->next >= c->nlines) continue;
+    if (c->next >= c->nlines || c->bot[c->next] - c->top[c->next] > cut + EPS)
+      continue;
     double off = c->top[c->next];
+    tag_begin(p, r->c[i].tag);
     while (c->next < c->nlines && c->bot[c->next] - off <= cut + EPS) {
       if (p->draw) {
         cairo_move_to(cr, c->x + c->lx[c->next],
@@ -247,6 +295,7 @@ static void draw_segment(pdf_t *p, const row_t *r, run_t *run, int n,
       }
       c->next++;
     }
+    tag_end(p, r->c[i].tag);
   }
 }
 
@@ -272,6 +321,7 @@ static void place_row(pdf_t *p, const row_t *r) {
     new_page(p);
   p->row_page = p->page;
   p->row_y = p->y;
+  tag_begin(p, r->tag);
   for (;;) {
     double cut = segment(run, n, BODY_BOTTOM - p->y - 2 * r->pad, p->fresh);
     if (cut < 0) {
@@ -284,6 +334,7 @@ static void place_row(pdf_t *p, const row_t *r) {
     if (runs_done(run, n)) break;
     new_page(p);
   }
+  tag_end(p, r->tag);
 out:
   for (int i = 0; i < n; i++) run_close(&run[i]);
 }
@@ -307,10 +358,10 @@ static const char *date_de(const char *s, char d[11]) {
   return d;
 }
 
-static void paragraph(pdf_t *p, const char *text, int style, double pad,
-                      double keep) {
-  row_t r = {.c = {{text, 0, BODY_W, style}}, .n = 1, .pad = pad,
-             .keep = keep};
+static void paragraph(pdf_t *p, const char *tag, const char *text, int style,
+                      double pad, double keep) {
+  row_t r = {.c = {{text, 0, BODY_W, style, NULL}}, .n = 1, .tag = tag,
+             .pad = pad, .keep = keep};
   place_row(p, &r);
 }
 
@@ -328,16 +379,17 @@ static void bookmark(pdf_t *p, const char *name) {
 }
 
 static void head_row(pdf_t *p, const char *label, const char *value) {
-  row_t r = {.c = {{label, 0, 100, F_BOLD}, {value, 100, BODY_W - 100,
-                                             F_TEXT}},
-             .n = 2, .pad = 3};
+  row_t r = {.c = {{label, 0, 100, F_BOLD, "TH"},
+                   {value, 100, BODY_W - 100, F_TEXT, "TD"}},
+             .n = 2, .tag = "TR", .pad = 3};
   place_row(p, &r);
 }
 
 static void head(pdf_t *p, const json_t *doc) {
   char d[11];
-  paragraph(p, "Niederschrift", F_H1, 0, 60);
+  paragraph(p, "H1", "Niederschrift", F_H1, 0, 60);
   space(p, 12);
+  tag_begin(p, "Table");
   head_row(p, "Sitzung", str(doc, "meeting"));
   head_row(p, "Datum", date_de(str(doc, "date"), d));
   if (json_object_get(doc, "place")) head_row(p, "Ort", str(doc, "place"));
@@ -352,6 +404,7 @@ static void head(pdf_t *p, const json_t *doc) {
   if (rc) p->rc = rc;
   else head_row(p, "Anwesend", b.data);
   lotse_buf_release(&b);
+  tag_end(p, "Table");
 }
 
 /* "Wortbeiträge" or "Beschlüsse" with a bullet per entry. */
@@ -359,15 +412,20 @@ static void sublist(pdf_t *p, const json_t *it, const char *key,
                     const char *heading, const char *none) {
   const json_t *a = json_object_get(it, key);
   space(p, 6);
-  paragraph(p, heading, F_BOLD, 2, 30);
-  if (json_array_size(a) == 0) paragraph(p, none, F_TEXT, 2, 0);
+  paragraph(p, "H3", heading, F_BOLD, 2, 30);
+  if (json_array_size(a) == 0) {
+    paragraph(p, "P", none, F_TEXT, 2, 0);
+    return;
+  }
+  tag_begin(p, "L");
   for (size_t i = 0; i < json_array_size(a); i++) {
-    row_t r = {.c = {{"\xe2\x80\xa2", 6, 16, F_TEXT},
+    row_t r = {.c = {{"\xe2\x80\xa2", 6, 16, F_TEXT, "Lbl"},
                      {json_string_value(json_array_get(a, i)), 18,
-                      BODY_W - 18, F_TEXT}},
-               .n = 2, .pad = 2, .flow = 1};
+                      BODY_W - 18, F_TEXT, "LBody"}},
+               .n = 2, .tag = "LI", .pad = 2, .flow = 1};
     place_row(p, &r);
   }
+  tag_end(p, "L");
 }
 
 static void items(pdf_t *p, const json_t *doc) {
@@ -376,7 +434,7 @@ static void items(pdf_t *p, const json_t *doc) {
     const json_t *it = json_array_get(items, i);
     char *h = g_strdup_printf("TOP %zu: %s", i + 1, str(it, "title"));
     space(p, 16);
-    paragraph(p, h, F_H2, 2, 60);
+    paragraph(p, "H2", h, F_H2, 2, 60);
     bookmark(p, h);
     g_free(h);
     sublist(p, it, "statements", "Wortbeiträge", "Keine Wortbeiträge.");
@@ -394,11 +452,12 @@ static void items(pdf_t *p, const json_t *doc) {
 static row_t task_row(const char *nr, const char *task, const char *owner,
                       const char *due, int header) {
   int st = header ? F_BOLD : F_TEXT;
-  row_t r = {.c = {{nr, 0, COL_NR, st},
-                   {task, COL_NR, COL_TASK, st},
-                   {owner, COL_NR + COL_TASK, COL_OWNER, st},
-                   {due, COL_NR + COL_TASK + COL_OWNER, COL_DUE, st}},
-             .n = 4, .pad = 3, .rule = !header, .shade = header,
+  const char *ct = header ? "TH" : "TD";
+  row_t r = {.c = {{nr, 0, COL_NR, st, ct},
+                   {task, COL_NR, COL_TASK, st, ct},
+                   {owner, COL_NR + COL_TASK, COL_OWNER, st, ct},
+                   {due, COL_NR + COL_TASK + COL_OWNER, COL_DUE, st, ct}},
+             .n = 4, .tag = "TR", .pad = 3, .rule = !header, .shade = header,
              .keep = header ? 24 : 0};
   return r;
 }
@@ -406,13 +465,15 @@ static row_t task_row(const char *nr, const char *task, const char *owner,
 static void tasks(pdf_t *p, const json_t *doc) {
   const json_t *t = json_object_get(doc, "tasks");
   space(p, 16);
-  paragraph(p, "Aufgaben", F_H2, 2, 40);
+  paragraph(p, "H2", "Aufgaben", F_H2, 2, 40);
   bookmark(p, "Aufgaben");
   if (json_array_size(t) == 0) {
-    paragraph(p, "Keine Aufgaben.", F_TEXT, 2, 0);
+    paragraph(p, "P", "Keine Aufgaben.", F_TEXT, 2, 0);
     return;
   }
   space(p, 4);
+  tag_begin(p, "Table");
+  p->thead_depth = p->nopen;
   row_t th = task_row("Nr.", "Aufgabe", "Zuständig", "Frist", 1);
   place_row(p, &th);
   p->thead = &th; /* repeated on every page the table goes on to */
@@ -425,6 +486,7 @@ static void tasks(pdf_t *p, const json_t *doc) {
     place_row(p, &r);
   }
   p->thead = NULL;
+  tag_end(p, "Table");
   if (p->draw && !p->rc) {
     cairo_set_line_width(p->cr, 0.5);
     cairo_move_to(p->cr, MARGIN_X, p->y);
@@ -440,9 +502,12 @@ static void pass(pdf_t *p, const json_t *doc, int draw) {
   p->y = MARGIN_TOP;
   p->fresh = 1;
   p->thead = NULL;
+  p->nopen = 0;
+  tag_begin(p, "Document");
   head(p, doc);
   items(p, doc);
   tasks(p, doc);
+  tag_end(p, "Document");
   if (!draw) p->pages = p->page;
   else footer(p);
 }

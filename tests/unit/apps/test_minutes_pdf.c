@@ -8,7 +8,9 @@
  * on every page it continues on; no text runs into the footer or off the
  * page (long words, a head table taller than a page); invalid minutes
  * leave the output buffer unchanged; equal input gives equal bytes apart
- * from the creation date.
+ * from the creation date; the PDF is tagged (headings, tables with header
+ * cells, lists), and each page's part of the task table starts with the
+ * header row.
  */
 #include "testutil.h"
 
@@ -104,6 +106,39 @@ static int count(const char *hay, const char *needle) {
   return c;
 }
 
+/* The kinds of the Document's children, at most max, into kinds; the
+ * element texts without white space (caller g_free each) into texts when
+ * not NULL. Returns how many children there are. */
+static int structure(PopplerDocument *pd, PopplerStructureElementKind *kinds,
+                     char **texts, int max) {
+  PopplerStructureElementIter *root = poppler_structure_element_iter_new(pd);
+  assert_non_null(root); /* NULL: not a tagged PDF */
+  PopplerStructureElement *doc = poppler_structure_element_iter_get_element(
+      root);
+  assert_int_equal(poppler_structure_element_get_kind(doc),
+                   POPPLER_STRUCTURE_ELEMENT_DOCUMENT);
+  g_object_unref(doc);
+  PopplerStructureElementIter *it = poppler_structure_element_iter_get_child(
+      root);
+  int n = 0;
+  do {
+    PopplerStructureElement *e = poppler_structure_element_iter_get_element(
+        it);
+    if (n < max) {
+      kinds[n] = poppler_structure_element_get_kind(e);
+      char *t = poppler_structure_element_get_text(
+          e, POPPLER_STRUCTURE_GET_TEXT_RECURSIVE);
+      if (texts) texts[n] = squeeze(t ? t : g_strdup(""));
+      else g_free(t);
+    }
+    n++;
+    g_object_unref(e);
+  } while (poppler_structure_element_iter_next(it));
+  poppler_structure_element_iter_free(it);
+  poppler_structure_element_iter_free(root);
+  return n;
+}
+
 static void test_fields(void **state) {
   (void)state;
   json_t *doc = good_doc();
@@ -127,6 +162,30 @@ static void test_fields(void **state) {
   assert_string_equal(creator, "lotse");
   g_free(title);
   g_free(creator);
+
+  enum { H1 = POPPLER_STRUCTURE_ELEMENT_HEADING_1,
+         H2 = POPPLER_STRUCTURE_ELEMENT_HEADING_2,
+         H3 = POPPLER_STRUCTURE_ELEMENT_HEADING_3,
+         TABLE = POPPLER_STRUCTURE_ELEMENT_TABLE,
+         LIST = POPPLER_STRUCTURE_ELEMENT_LIST,
+         P = POPPLER_STRUCTURE_ELEMENT_PARAGRAPH };
+  const int kinds[] = {H1, TABLE, H2, H3, LIST, H3, LIST, H2, H3, P, H3, P,
+                       H2, TABLE};
+  PopplerStructureElementKind got[20];
+  char *texts[20];
+  int n = structure(pd, got, texts, 20);
+  assert_int_equal(n, (int)(sizeof kinds / sizeof kinds[0]));
+  for (int i = 0; i < n; i++) {
+    if ((int)got[i] != kinds[i])
+      fail_msg("element %d: kind %d, want %d", i, got[i], kinds[i]);
+  }
+  assert_int_equal(count(texts[0], "Niederschrift"), 1);
+  assert_int_equal(count(texts[2], "TOP 1: Digitale Bauakte <b>"), 1);
+  /* ASCII only: poppler-glib 22.12 mis-encodes non-ASCII structure text
+   * (pdfinfo -struct-text of the same file shows it right) */
+  assert_int_equal(count(texts[9], "Keine Wortbeitr"), 1);
+  assert_int_equal(count(texts[13], "Nr.Aufgabe"), 1);
+  for (int i = 0; i < n; i++) g_free(texts[i]);
   g_object_unref(pd);
 
   /* no tasks, no place: the same words as the HTML */
@@ -205,6 +264,19 @@ static void test_many_pages(void **state) {
     g_free(pt);
   }
   assert_true(task_pages >= 2);
+  /* tagged: the head table, then one table per page of tasks, each
+   * starting with the header row */
+  PopplerStructureElementKind kinds[512];
+  char *texts[512];
+  int n = structure(pb, kinds, texts, 512), tables = 0;
+  assert_true(n <= 512);
+  for (int i = 0; i < n; i++) {
+    if (kinds[i] == POPPLER_STRUCTURE_ELEMENT_TABLE && tables++ > 0 &&
+        strncmp(texts[i], "Nr.", 3))
+      fail_msg("task table part %d starts with '%.20s'", tables, texts[i]);
+    g_free(texts[i]);
+  }
+  assert_int_equal(tables, 1 + task_pages);
   g_object_unref(ps);
   g_object_unref(pb);
   json_decref(small);
