@@ -8,7 +8,8 @@
  * (Nr., Aufgabe, Zuständig, Frist) whose header row repeats on every page it
  * continues on, and "Seite X von Y" at the foot of each page. Text is set
  * with Pango (DejaVu Sans through fontconfig) and wraps; a bookmark per TOP;
- * tagged for screen readers (headings, tables with header cells, lists).
+ * tagged for screen readers (headings, tables with header cells, lists),
+ * language de-DE.
  *
  * Contract: the PDF is built in memory (cairo stream surface) and appended
  * to out only when complete, so out is unchanged on error. Layout runs
@@ -512,6 +513,63 @@ static void pass(pdf_t *p, const json_t *doc, int draw) {
   else footer(p);
 }
 
+/* --------------------------------------------------- document language */
+
+/* The last occurrence of needle in [hay, hay + n), or NULL. */
+static const char *find_last(const char *hay, size_t n, const char *needle) {
+  size_t k = strlen(needle);
+  for (size_t i = n >= k ? n - k + 1 : 0; i-- > 0;)
+    if (!memcmp(hay + i, needle, k)) return hay + i;
+  return NULL;
+}
+
+/* The number after key in [s, end), or -1. */
+static long num_after(const char *s, const char *end, const char *key) {
+  const char *k = memmem(s, (size_t)(end - s), key, strlen(key));
+  if (!k) return -1;
+  char *e;
+  long v = strtol(k + strlen(key), &e, 10);
+  return e == k + strlen(key) || v < 0 ? -1 : v;
+}
+
+/* cairo 1.16 cannot name the document language, which screen readers use
+ * to pick the voice: append an incremental update (PDF 1.7 section 7.5.6)
+ * that repeats the catalog with /Lang (de-DE). The bytes cairo wrote stay
+ * as they are. Only for the layout cairo writes (classic xref table and
+ * trailer); anything else is left alone, without /Lang. */
+static int add_lang(lotse_buf_t *b) {
+  const char *d = b->data, *end = d + b->len;
+  const char *t = b->len ? find_last(d, b->len, "\ntrailer\n") : NULL;
+  const char *sx = t ? find_last(t, (size_t)(end - t), "startxref\n") : NULL;
+  if (!sx || end[-1] != '\n') return 0;
+  long size = num_after(t, sx, "/Size "), root = num_after(t, sx, "/Root ");
+  long info = num_after(t, sx, "/Info "), prev = num_after(sx, end, "xref\n");
+  char head[48];
+  snprintf(head, sizeof head, "\n%ld 0 obj\n", root);
+  const char *o = size > 0 && root > 0 && prev > 0
+                      ? find_last(d, (size_t)(t - d), head) : NULL;
+  const char *body = o ? o + strlen(head) : NULL;
+  const char *e = body ? memmem(body, (size_t)(t - body), "\nendobj", 7)
+                       : NULL;
+  if (!e || e - body < 4 || memcmp(e - 2, ">>", 2) ||
+      !memmem(body, (size_t)(e - body), "/Type /Catalog", 14) ||
+      memmem(body, (size_t)(e - body), "/Lang", 5))
+    return 0;
+  size_t at = b->len;
+  int rc = lotse_buf_printf(b, "%ld 0 obj\n%.*s   /Lang (de-DE)\n>>\nendobj\n",
+                            root, (int)(e - 2 - body), body);
+  size_t xref = b->len;
+  if (!rc)
+    rc = lotse_buf_printf(b, "xref\n0 1\n0000000000 65535 f \n%ld 1\n"
+                          "%010zu 00000 n \ntrailer\n<< /Size %ld\n   /Root "
+                          "%ld 0 R\n", root, at, size, root);
+  if (!rc && info > 0) rc = lotse_buf_printf(b, "   /Info %ld 0 R\n", info);
+  if (!rc)
+    rc = lotse_buf_printf(b, "   /Prev %ld\n>>\nstartxref\n%zu\n%%%%EOF\n",
+                          prev, xref);
+  return rc;
+}
+
 /* ------------------------------------------------------------ surface */
 
 static cairo_status_t write_cb(void *closure, const unsigned char *data,
@@ -573,11 +631,11 @@ int minutes_render_pdf(const json_t *doc, lotse_buf_t *out, lotse_err_t *err) {
   if (!rc) {
     cairo_surface_finish(p.surface);
     cairo_status_t st = cairo_surface_status(p.surface);
-    if (st == CAIRO_STATUS_WRITE_ERROR && p.bytes.len)
-      rc = LOTSE_ETOOBIG;
+    if (st == CAIRO_STATUS_WRITE_ERROR) rc = LOTSE_ETOOBIG;
     else if (st != CAIRO_STATUS_SUCCESS)
       rc = lotse_err_set(err, LOTSE_EINTERNAL, "PDF-Erzeugung fehlgeschlagen: "
                          "%s", cairo_status_to_string(st));
+    else rc = add_lang(&p.bytes);
   }
   if (rc == LOTSE_ETOOBIG)
     lotse_err_set(err, rc, "Protokoll zu groß für die PDF-Ausgabe");

@@ -3,7 +3,8 @@
 (pdftotext, pdfinfo) has every field of the county layout, umlauts and ß
 included, and "Seite X von Y"; 100 agenda items make more pages; --out
 writes all or nothing (invalid minutes leave no file and an existing one
-untouched); a PDF goes to a pipe but never to a terminal; --out works for
+untouched); qpdf finds no syntax error and a tagged catalog naming the
+language; a PDF goes to a pipe but never to a terminal; --out works for
 md and html too and is refused for other subcommands."""
 import json
 import os
@@ -125,6 +126,27 @@ class MinutesPdf(unittest.TestCase):
         for i in range(1, 101):
             self.assertEqual(t.count("TOP %d: Punkt %d: Übersicht" % (i, i)),
                              1, i)
+
+    @unittest.skipUnless(shutil.which("qpdf"), "qpdf not installed: PDF "
+                         "syntax and language entry not checked")
+    def test_syntax_and_language(self):
+        out = os.path.join(D, "q.pdf")
+        lt.run(WS, "minutes", "render", "--format", "pdf", "--out", out,
+               put("q.json", long_doc(30)))
+        p = subprocess.run(["qpdf", "--check", out], capture_output=True,
+                           text=True)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertNotIn("WARNING", p.stdout + p.stderr)
+        trailer = subprocess.run(["qpdf", "--show-object=trailer", out],
+                                 capture_output=True, text=True,
+                                 check=True).stdout
+        root = re.search(r"/Root (\d+) 0 R", trailer).group(1)
+        cat = subprocess.run(["qpdf", "--show-object=" + root, out],
+                             capture_output=True, text=True,
+                             check=True).stdout
+        self.assertIn("/Lang (de-DE)", cat)
+        self.assertIn("/MarkInfo << /Marked true >>", cat)
+        self.assertIn("/StructTreeRoot", cat)
 
     def test_pipe_gets_the_same_pdf(self):
         path = put("p.json", GOOD)

@@ -10,7 +10,8 @@
  * leave the output buffer unchanged; equal input gives equal bytes apart
  * from the creation date; the PDF is tagged (headings, tables with header
  * cells, lists), and each page's part of the task table starts with the
- * header row.
+ * header row; the catalog names the language (an incremental update whose
+ * startxref points at its xref table).
  */
 #include "testutil.h"
 
@@ -404,6 +405,38 @@ static void test_deterministic(void **state) {
   json_decref(doc);
 }
 
+static void test_language(void **state) {
+  (void)state;
+  json_t *doc = good_doc();
+  lotse_buf_t b;
+  lotse_err_t err = {0};
+  lotse_buf_init(&b, 0);
+  assert_int_equal(minutes_render(doc, MINUTES_PDF, &b, &err), 0);
+  const char *cat = NULL, *lang = NULL, *sx = NULL;
+  for (const char *q = b.data; (q = memmem(q, b.len - (size_t)(q - b.data),
+                                           "/Type /Catalog", 14));
+       q++)
+    cat = q;
+  assert_non_null(cat);
+  lang = strstr(cat, "/Lang (de-DE)");
+  assert_non_null(lang);
+  assert_true(lang < strstr(cat, "endobj"));
+  for (const char *q = b.data; (q = memmem(q, b.len - (size_t)(q - b.data),
+                                           "startxref\n", 10));
+       q++)
+    sx = q;
+  assert_non_null(sx);
+  long off = strtol(sx + 10, NULL, 10);
+  assert_true(off > lang - b.data && (size_t)off + 5 < b.len);
+  assert_memory_equal(b.data + off, "xref\n", 5);
+  assert_memory_equal(b.data + b.len - 6, "%%EOF\n", 6);
+  PopplerDocument *pd = open_pdf(&b, 0); /* still readable */
+  assert_int_equal(poppler_document_get_n_pages(pd), 1);
+  g_object_unref(pd);
+  lotse_buf_release(&b);
+  json_decref(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fields),
@@ -411,6 +444,7 @@ int main(void) {
       cmocka_unit_test(test_wrap_and_split),
       cmocka_unit_test(test_invalid_and_append),
       cmocka_unit_test(test_deterministic),
+      cmocka_unit_test(test_language),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
