@@ -68,6 +68,12 @@ static int generate(gov_gate_t *g, const char *text,
   return *out ? 0 : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
 }
 
+static int blank(const char *s) {
+  for (; *s; s++)
+    if (!strchr(" \t\r\n", *s)) return 0;
+  return 1;
+}
+
 /* The input's shape and its rule check; before the gate. */
 static int check_input(const char *text, size_t len,
                        const text_easy_opts_t *eo, const text_hyphen_t **h,
@@ -99,6 +105,10 @@ static int draft(gov_gate_t *g, const char *text,
                        "kein Sprachmodell für Leichte Sprache eingerichtet "
                        "(-m oder llm.model)");
   if (!rc) rc = generate(g, text, o, &out->text, err);
+  if (!rc && blank(out->text))
+    rc = lotse_err_set(err, LOTSE_EEMPTY,
+                       "das Sprachmodell lieferte keinen Text; bitte noch "
+                       "einmal versuchen");
   if (!rc)
     rc = text_easy_check(out->text, strlen(out->text), h, eo, &out->check,
                          err);

@@ -21,7 +21,9 @@
  *      `lotse easy check` (max_words, long_letters);
  *   5. gov_gate_close stores the draft with the label GOV_DRAFT_LABEL
  *      ("KI-Entwurf – nicht geprüft") and writes the audit record.
- * No model configured: LOTSE_EUNSUPPORTED, nothing stored (audit only).
+ * No model configured: LOTSE_EUNSUPPORTED, nothing stored (audit only);
+ * an empty draft (only blanks): LOTSE_EEMPTY, nothing stored; the prompt
+ * over the model's context: LOTSE_ELIMIT with a German message.
  * The German hyphenation patterns (text/hyphen.h) are needed as for
  * `lotse easy check`: without them LOTSE_ENOTFOUND before the gate.
  *

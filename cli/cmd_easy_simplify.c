@@ -28,7 +28,8 @@ enum {
 };
 
 #define EXIT_REFUSED 3
-#define JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+#define JSON_FLAGS \
+  (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 static const cli_opt_t opts[] = {
     {"app", OPT_APP, "ID", "Anwendung (Standard: leichte-sprache)"},

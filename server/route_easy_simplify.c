@@ -11,8 +11,8 @@
  * findings, scores, original_scores}; 400 body out of shape or text not
  * UTF-8; 401 anonymous; 403 refused by the gate (with "reason", as POST
  * /api/write); 413 text over EASY_SIMPLIFY_MAX or, with the instruction,
- * over the model's context; 503 no model or no
- * hyphenation patterns. A refusal or failure stores no draft.
+ * over the model's context; 503 no model, no hyphenation patterns or
+ * an empty draft. A refusal or failure stores no draft.
  * Spec: server/api/easy-simplify.json, page docs/api/easy-simplify.md.
  */
 #include "server/server_internal.h"
@@ -95,7 +95,7 @@ static enum MHD_Result failure(http_req_t *r, int rc, const gov_decision_t *d,
     return server_reply_error(r, MHD_HTTP_BAD_REQUEST, "%s", err->msg);
   if (rc == LOTSE_ETOOBIG || rc == LOTSE_ELIMIT)
     return server_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "%s", err->msg);
-  if (rc == LOTSE_EUNSUPPORTED || rc == LOTSE_ENOTFOUND)
+  if (rc == LOTSE_EUNSUPPORTED || rc == LOTSE_ENOTFOUND || rc == LOTSE_EEMPTY)
     return server_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "%s",
                               err->msg);
   lotse_log(LOTSE_LOG_ERROR, "server: easy simplify: %s", err->msg);
