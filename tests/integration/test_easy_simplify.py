@@ -177,6 +177,28 @@ class SimplifyCli(unittest.TestCase):
         self.assertEqual(p.returncode, 3)
         self.assertEqual(drafts(), before)
 
+    def test_audit_trail_names_the_call_not_the_text(self):
+        p = simplify("--json", os.path.join(D, "bescheid.txt"))
+        draft_id = json.loads(p.stdout.splitlines()[0])["draft_id"]
+        lotse("easy", "simplify", "--user", "emil", "-m", MODEL,
+              os.path.join(D, "bescheid.txt"), check=False)
+        lotse("audit", "verify")
+        recs = [json.loads(line) for line in lotse(
+            "audit", "export", "--app", "leichte-sprache").stdout.splitlines()
+            if line.strip()]
+        mine = [r for r in recs if r["action"] == "simplify"]
+        self.assertTrue([r for r in mine if r["decision"] == "allow" and
+                         r["actor"] == "anna" and r["model"]], recs)
+        self.assertTrue([r for r in mine if r["decision"] == "refuse" and
+                         r["actor"] == "emil" and
+                         r["reason_code"] == "training_missing"], recs)
+        dump = json.dumps(recs, ensure_ascii=False)
+        self.assertNotIn("Wohngeld", dump)  # the input is not in the trail
+        draft = lt.db_scalar(WS, "SELECT text FROM drafts WHERE id=%d"
+                             % draft_id)
+        if len(draft.strip()) >= 12:
+            self.assertNotIn(draft.strip(), dump)
+
     def test_errors_and_usage(self):
         before = drafts()
         bescheid = os.path.join(D, "bescheid.txt")
