@@ -109,6 +109,9 @@ static PangoLayout *layout_new(pdf_t *p, const char *text, int style,
   pango_layout_set_font_description(l, p->font[style]);
   pango_layout_set_width(l, (int)(width * PANGO_SCALE));
   pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_auto_dir(l, FALSE); /* left-aligned German layout; a
+                                          right-to-left name still reads
+                                          right to left within it */
   pango_layout_set_text(l, t, -1);
   g_free(t);
   return l;

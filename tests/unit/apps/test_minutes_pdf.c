@@ -349,6 +349,32 @@ static void test_wrap_and_split(void **state) {
   check_boxes(pd);
   g_object_unref(pd);
   json_decref(big);
+
+  /* right-to-left, CJK, emoji, combining marks, zero-width spaces */
+  doc = good_doc();
+  json_object_set_new(
+      doc, "attendees",
+      json_pack("[s,s,s,s]", "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf "
+                "\xd8\xb9\xd9\x84\xd9\x8a", "\xe6\x9d\x8e\xe5\xb0\x8f",
+                "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbc Dr. A",
+                "Zoe\xcc\x88 a\xcc\x81\xcc\x82"));
+  lotse_buf_t mixed;
+  lotse_buf_init(&mixed, 0);
+  for (int i = 0; i < 40; i++)
+    lotse_buf_puts(&mixed, "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d und "
+                           "Deutsch \xe2\x80\x8b");
+  items = json_object_get(doc, "items");
+  json_array_append_new(json_object_get(json_array_get(items, 0),
+                                        "statements"),
+                        json_string(mixed.data));
+  lotse_buf_release(&mixed);
+  pd = render(doc);
+  check_boxes(pd);
+  t = all_text(pd);
+  assert_int_equal(count(t, "Deutsch"), 40);
+  g_free(t);
+  g_object_unref(pd);
+  json_decref(doc);
 }
 
 static void test_invalid_and_append(void **state) {
