@@ -91,7 +91,8 @@ static const cli_cmd_t commands[] = {
      "Schreibassistenz: prüfen und aus Vorlagen entwerfen", cmd_write_opts, 0},
     {"minutes", cmd_minutes,
      "lotse minutes render|new|draft|publish [OPTIONEN] [DATEI|-|ENTWURF]",
-     "Protokolle: aus Notizen entwerfen, prüfen, als Markdown/HTML ausgeben",
+     "Protokolle: aus Notizen entwerfen, prüfen, als Markdown/HTML/PDF "
+     "ausgeben",
      cmd_minutes_opts, 0},
 };
 
