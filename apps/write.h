@@ -63,6 +63,36 @@ const char *write_template_id(size_t i);
 int write_template_builtin(const char *id, write_template_t *t,
                            lotse_err_t *err);
 
+/* The county's own templates: WORKSPACE/WRITE_TEMPLATE_DIR/ID.txt, whose
+ * `id:` must equal ID; such a file overrides the built-in example of the
+ * same id (apps/write_catalog.c). */
+#define WRITE_TEMPLATE_DIR "vorlagen"
+#define WRITE_CATALOG_MAX 200 /* template files read from the directory */
+
+/* The template id: the workspace's file when there is one (ws may be
+ * NULL: built-ins only), else the built-in example. *from_file (may be
+ * NULL) says which. A broken file is an error naming it (LOTSE_EINVAL),
+ * never replaced by the example; an id outside [a-z0-9_-]{1,40} is
+ * LOTSE_EINVAL before any file is touched. */
+int write_template_find(const char *ws, const char *id, write_template_t *t,
+                        int *from_file, lotse_err_t *err);
+
+typedef struct write_catalog_entry {
+  char *id;
+  int from_file; /* 1: WORKSPACE/vorlagen/ID.txt, 0: built-in example */
+  char *error;   /* NULL, or why the file cannot be used (German) */
+} write_catalog_entry_t;
+
+typedef struct write_catalog {
+  write_catalog_entry_t *e;
+  size_t n;
+} write_catalog_t;
+
+/* Every template id, sorted: the workspace's files (broken ones with their
+ * error) and the examples no file overrides. */
+int write_catalog_list(const char *ws, write_catalog_t *c, lotse_err_t *err);
+void write_catalog_release(write_catalog_t *c);
+
 /* The body with every placeholder replaced; each declared key needs
  * exactly one value, no other keys are allowed. *out malloc'ed. */
 int write_template_fill(const write_template_t *t, const write_kv_t *kv,

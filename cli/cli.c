@@ -87,7 +87,7 @@ static const cli_cmd_t commands[] = {
     {"easy", cmd_easy, "lotse easy check|simplify|version|qr [OPTIONEN] [DATEI]",
      "Leichte Sprache: Regeln und Lesbarkeit prüfen, QR-Code zur leichten "
      "Fassung", NULL, 1},
-    {"write", cmd_write, "lotse write check|draft [OPTIONEN] [DATEI|-]",
+    {"write", cmd_write, "lotse write check|draft|templates [OPTIONEN] [DATEI|-]",
      "Schreibassistenz: prüfen und aus Vorlagen entwerfen", cmd_write_opts, 0},
     {"minutes", cmd_minutes,
      "lotse minutes render|new|draft|publish [OPTIONEN] [DATEI|-|ENTWURF]",

@@ -10,6 +10,9 @@
  *   from a county template through the governed application (apps/write.h),
  *   printed with its label and the style check's findings; a refusal by
  *   the gate prints its German reason and exits 3.
+ *   `lotse write templates`: the catalogue (the workspace's files in
+ *   vorlagen/ and the built-in examples they do not replace), each with
+ *   its title and placeholders or the error of a broken file (exit 1).
  */
 #include "apps/write.h"
 #include "cli/cli.h"
@@ -35,7 +38,8 @@ const cli_opt_t cmd_write_opts[] = {
     {"max-words", OPT_MAX_WORDS, "N",
      "check: Sätze mit mehr als N Wörtern melden (Standard 25)"},
     {"template", OPT_TEMPLATE, "ID",
-     "draft: eingebaute Vorlage (email, vermerk, bescheid, buergeranfrage, zusammenfassung)"},
+     "draft: Vorlage des Kreises (vorlagen/ID.txt im Arbeitsbereich) oder "
+     "Beispiel (email, vermerk, bescheid, buergeranfrage, zusammenfassung)"},
     {"template-file", OPT_TEMPLATE_FILE, "DATEI", "draft: eigene Vorlage des Kreises"},
     {"set", OPT_SET, "NAME=WERT", "draft: Wert für einen Platzhalter (mehrfach)"},
     {"app", OPT_APP, "ID", "draft: Anwendung (Standard: schreiben)"},
@@ -168,9 +172,10 @@ static int check(write_cli_t *w, const char *path) {
   return rc ? cli_fail(&err) : CLI_EXIT_OK;
 }
 
-static int load_template(const write_cli_t *w, write_template_t *t,
-                         lotse_err_t *err) {
-  if (w->template_id) return write_template_builtin(w->template_id, t, err);
+static int load_template(const cli_ctx_t *ctx, const write_cli_t *w,
+                         write_template_t *t, lotse_err_t *err) {
+  if (w->template_id)
+    return write_template_find(ctx->workspace, w->template_id, t, NULL, err);
   char *data = NULL;
   size_t len = 0;
   int rc = lotse_file_read(w->template_file, WRITE_TEMPLATE_MAX, &data, &len, err);
@@ -282,7 +287,7 @@ static int draft(cli_ctx_t *ctx, write_cli_t *w, const char *path) {
   if (!w->wo.app_id) w->wo.app_id = WRITE_APP_DEFAULT;
   lotse_err_t err = {0};
   write_template_t t;
-  if (load_template(w, &t, &err)) return cli_fail(&err);
+  if (load_template(ctx, w, &t, &err)) return cli_fail(&err);
   char *text = NULL;
   size_t len = 0;
   int rc = 0;
@@ -301,6 +306,38 @@ static int draft(cli_ctx_t *ctx, write_cli_t *w, const char *path) {
   free(text);
   write_template_release(&t);
   return rc;
+}
+
+/* One line per template: id, source, title, placeholders, or the error. */
+static int templates(cli_ctx_t *ctx, const write_cli_t *w) {
+  if (w->draft_opt || w->json || w->style.max_words)
+    return cli_usage_error(cli_cmd_find("write"),
+                           "'templates' hat keine Optionen");
+  write_catalog_t c;
+  lotse_err_t err = {0};
+  if (write_catalog_list(ctx->workspace, &c, &err)) return cli_fail(&err);
+  int broken = 0;
+  for (size_t i = 0; i < c.n; i++) {
+    const write_catalog_entry_t *e = &c.e[i];
+    const char *src = e->from_file ? "Datei" : "Beispiel";
+    write_template_t t;
+    if (e->error || write_template_find(ctx->workspace, e->id, &t, NULL, &err)) {
+      printf("%-20s %-8s FEHLER: %s\n", e->id, src,
+             e->error ? e->error : err.msg);
+      broken++;
+      continue;
+    }
+    printf("%-20s %-8s %s (%s; Platzhalter:", e->id, src, t.title, t.reg);
+    for (size_t k = 0; k < t.n_keys; k++)
+      printf("%s %s", k ? "," : "", t.keys[k]);
+    printf("%s)\n", t.n_keys ? "" : " keine");
+    write_template_release(&t);
+  }
+  write_catalog_release(&c);
+  if (broken)
+    fprintf(stderr, "lotse: %d Vorlage(n) fehlerhaft; sie werden nicht "
+                    "verwendet\n", broken);
+  return broken ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
 int cmd_write(int argc, char **argv, cli_ctx_t *ctx) {
@@ -324,5 +361,10 @@ int cmd_write(int argc, char **argv, cli_ctx_t *ctx) {
     if (n > 1) return cli_usage_error(cmd, "höchstens eine DATEI oder - angeben");
     return draft(ctx, &w, n == 1 ? argv[optind + 1] : NULL);
   }
-  return cli_usage_error(cmd, "Unterbefehl 'check' oder 'draft' erwartet");
+  if (strcmp(sub, "templates") == 0) {
+    if (n != 0) return cli_usage_error(cmd, "'templates' nimmt keine DATEI");
+    return templates(ctx, &w);
+  }
+  return cli_usage_error(cmd,
+                         "Unterbefehl 'check', 'draft' oder 'templates' erwartet");
 }

@@ -167,7 +167,11 @@ static int draft_params_or_reply(http_req_t *r, draft_params_t *p) {
   if (p->doc_id && p->query)
     return bad_or_reply(r, "höchstens eines von 'doc_id' und 'query' angeben");
   lotse_err_t err = {0};
-  if (write_template_builtin(tid, &p->t, &err)) return bad_or_reply(r, err.msg);
+  char *ws = server_workspace_dir(r->srv->o.db_path);
+  int rc = ws ? write_template_find(ws, tid, &p->t, NULL, &err)
+              : lotse_err_set(&err, LOTSE_ENOMEM, "out of memory");
+  free(ws);
+  if (rc) return bad_or_reply(r, err.msg);
   return values_or_reply(r, p);
 }
 

@@ -193,7 +193,8 @@ test("the summary template: a document number or a search instead of text", asyn
   assert.ok(hit, "the demo has a document about leave");
   await page.locator("h1").focus();
   await tabTo(page, isId, "vorlage-auswahl");
-  assert.equal(await page.locator("#vorlage-quelle-eingabe").isVisible(), false, "no choice for an e-mail");
+  assert.equal(await page.locator("#vorlage-quelle-eingabe").isVisible(), false,
+    "no source choice for the first template (no placeholder 'text')");
   await pickTemplate(page, "Zusammenfassung");
   await page.keyboard.press("Tab"); // register
   await page.keyboard.press("Tab"); // the source: "Text eingeben" checked
@@ -234,6 +235,7 @@ test("the summary template: a document number or a search instead of text", asyn
 
 test("a user whose unit the application does not admit gets the refusal with its reason", async () => {
   const { ctx, page } = await openAs("kreistag", "#/schreiben");
+  await page.locator("#vorlage-auswahl").selectOption("email");
   await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
   await page.locator("#vorlage-wert-anliegen").fill("Der Termin am Montag fällt aus.");
   await page.getByRole("button", { name: "Entwurf erstellen" }).press("Enter");
@@ -251,7 +253,8 @@ test("with a model: the labelled stored draft, the notice and the link to Meine 
   const withModel = await lib.serve(ws, "--dev-tokens", "--model", model, "--threads", "2");
   try {
     const { ctx, page } = await openAs(USER, "#/schreiben", withModel);
-    await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
+    await page.locator("#vorlage-auswahl").selectOption("email");
+  await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
     await page.locator("#vorlage-wert-anliegen").fill("Der Termin am Montag fällt aus.");
     await page.locator("#vorlage-auswahl").focus();
     await tabTo(page, isButton, "Entwurf erstellen");
@@ -301,6 +304,7 @@ test("the draft's findings are marked at the reply's byte ranges, apart from tho
   await page.getByLabel("Ihr Text").fill(text);
   await page.getByRole("button", { name: "Prüfen" }).click();
   await page.locator("#befunde").waitFor();
+  await page.locator("#vorlage-auswahl").selectOption("email");
   await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
   await page.locator("#vorlage-wert-anliegen").fill("Termin");
   await page.getByRole("button", { name: "Entwurf erstellen" }).click();

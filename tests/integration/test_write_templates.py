@@ -158,6 +158,69 @@ class WriteTemplatesApi(unittest.TestCase):
                 "max_tokens": 8})
             self.assertEqual(st, 200 if t["sources"] else 400, (t["id"], r))
 
+    def test_county_files_replace_and_add_templates(self):
+        """A file in WORKSPACE/vorlagen replaces the example of its id and
+        adds new ones, from the next request on; a broken file is left out
+        of the list and refused by name when used, never replaced by the
+        example; `lotse write templates` lists the same and exits 1 on a
+        broken file."""
+        vdir = os.path.join(twd.WS, "vorlagen")
+        os.makedirs(vdir, exist_ok=True)
+        own = os.path.join(vdir, "vermerk.txt")
+        new = os.path.join(vdir, "anhoerung.txt")
+        bad = os.path.join(vdir, "email.txt")
+        try:
+            lt.write(own, "id: vermerk\ntitle: Aktenvermerk des Kreises\n"
+                     "placeholders: inhalt\n---\nVermerk: {{inhalt}}\n")
+            lt.write(new, "id: anhoerung\ntitle: Anhörung\nregister: "
+                     "buergernah\nplaceholders: name, frist\n---\n"
+                     "Anhörung von {{name}} bis {{frist}}.\n")
+            ts = {t["id"]: t for t in self.templates()}
+            self.assertEqual(ts["vermerk"]["title"], "Aktenvermerk des Kreises")
+            self.assertEqual(ts["vermerk"]["source"], "datei")
+            self.assertEqual(ts["vermerk"]["placeholders"], ["inhalt"])
+            self.assertEqual(ts["anhoerung"]["register"], "buergernah")
+            self.assertEqual(ts["email"]["source"], "beispiel")
+            self.assertEqual(list(ts), sorted(ts))
+            st, _, r = request(self.srv, "POST", "/api/write", {
+                "template": "anhoerung", "max_tokens": 8,
+                "values": {"name": "Herrn Beispiel", "frist": "1. März"}})
+            self.assertEqual(st, 200, r)
+            self.assertEqual(r["register"], "buergernah")
+            p = lotse("write", "templates")
+            self.assertRegex(p.stdout, r"(?m)^vermerk +Datei +Aktenvermerk")
+            self.assertRegex(p.stdout, r"(?m)^email +Beispiel +E-Mail")
+            # Broken: placeholder used but not declared.
+            lt.write(bad, "id: email\ntitle: E-Mail\n---\nAn {{wer}}\n")
+            ids = [t["id"] for t in self.templates()]
+            self.assertNotIn("email", ids)
+            before = twd.drafts()
+            st, _, r = request(self.srv, "POST", "/api/write", {
+                "template": "email", "max_tokens": 8,
+                "values": {"empfaenger": "x", "anliegen": "y"}})
+            self.assertEqual(st, 400, r)
+            self.assertIn("vorlagen/email.txt", r["error"]["message"])
+            self.assertEqual(twd.drafts(), before)
+            p = lotse("write", "templates", check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertRegex(p.stdout, r"(?m)^email +Datei +FEHLER: .*wer")
+            p = lotse("write", "draft", "--user", "anna", "--template",
+                      "email", "--set", "empfaenger=x", "--set", "anliegen=y",
+                      check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("vorlagen/email.txt", p.stderr)
+            # A path is never made from a bad id.
+            st, _, r = request(self.srv, "POST", "/api/write", {
+                "template": "../lotse", "values": {}})
+            self.assertEqual(st, 400, r)
+            self.assertIn("ungültig", r["error"]["message"])
+        finally:
+            for f in (own, new, bad):
+                if os.path.exists(f):
+                    os.remove(f)
+        self.assertEqual([t["source"] for t in self.templates()],
+                         ["beispiel"] * 5)
+
     def test_refusals_and_methods(self):
         before = lt.db_scalar(twd.WS, "SELECT count(*) FROM drafts")
         st, _, r = request(self.srv, "GET", "/api/write/templates", user=None)
