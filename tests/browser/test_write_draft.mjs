@@ -24,6 +24,7 @@
 // test tools).
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import * as lib from "./lib.mjs";
 
@@ -143,7 +144,8 @@ test("keyboard only: missing fields marked at the field and in the summary; the 
   await pickTemplate(page, "Vermerk");
   const labels = await page.locator("#vorlage-felder label").allTextContents();
   assert.deepEqual(labels, ["Anlass", "Sachverhalt"]);
-  assert.match(await page.locator("#vorlage-beschreibung").textContent(), /Vermerk.*fachlich.*250 Wörter/);
+  assert.match(await page.locator("#vorlage-beschreibung").textContent(),
+    /^Vorlage „Vermerk“: fachlich, .*, etwa 250 Wörter; Beispielvorlage von lotse\.$/);
   // The register: the template's default checked, the arrow key moves it.
   await page.keyboard.press("Tab");
   assert.equal(await focused(page), "vorlage-register-fachlich");
@@ -233,10 +235,35 @@ test("the summary template: a document number or a search instead of text", asyn
   await ctx.close();
 });
 
+test("a county template file in the workspace appears in the form with its own fields", async () => {
+  fs.mkdirSync(path.join(ws, "vorlagen"), { recursive: true });
+  fs.writeFileSync(path.join(ws, "vorlagen", "aushang.txt"), "id: aushang\ntitle: Aushang im Kreishaus\n" +
+    "register: buergernah\ntone: freundlich\nlength: 80\nplaceholders: ort, termin\n---\n" +
+    "Schreibe einen Aushang: {{ort}}, {{termin}}.\n");
+  try {
+    const { ctx, page } = await openAs(USER, "#/schreiben");
+    await pickTemplate(page, "Aushang im Kreishaus");
+    assert.deepEqual(await page.locator("#vorlage-felder label").allTextContents(), ["Ort", "Termin"]);
+    assert.match(await page.locator("#vorlage-beschreibung").textContent(), /bürgernah.*; Vorlage des Kreises\.$/);
+    assert.equal(await page.locator("#vorlage-register-buergernah").isChecked(), true);
+    await page.locator("#vorlage-wert-ort").fill("Sitzungssaal");
+    await page.locator("#vorlage-wert-termin").fill("Montag, 9 Uhr");
+    const sent = nextDraftRequest(page);
+    await page.locator("#vorlage-wert-termin").press("Enter");
+    assert.deepEqual(await sent, { template: "aushang", register: "buergernah",
+      values: { ort: "Sitzungssaal", termin: "Montag, 9 Uhr" } });
+    await page.locator("#vorlage-ergebnis [role=alert]").filter({ hasText: "kein Sprachmodell" }).waitFor();
+    await clean(page, ctx, "vorlage-kreis", "county template");
+    await ctx.close();
+  } finally {
+    fs.rmSync(path.join(ws, "vorlagen"), { recursive: true, force: true });
+  }
+});
+
 test("a user whose unit the application does not admit gets the refusal with its reason", async () => {
   const { ctx, page } = await openAs("kreistag", "#/schreiben");
   await page.locator("#vorlage-auswahl").selectOption("email");
-  await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
+    await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
   await page.locator("#vorlage-wert-anliegen").fill("Der Termin am Montag fällt aus.");
   await page.getByRole("button", { name: "Entwurf erstellen" }).press("Enter");
   const alert = page.locator("#vorlage-ergebnis [role=alert]");
@@ -254,7 +281,7 @@ test("with a model: the labelled stored draft, the notice and the link to Meine 
   try {
     const { ctx, page } = await openAs(USER, "#/schreiben", withModel);
     await page.locator("#vorlage-auswahl").selectOption("email");
-  await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
+    await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
     await page.locator("#vorlage-wert-anliegen").fill("Der Termin am Montag fällt aus.");
     await page.locator("#vorlage-auswahl").focus();
     await tabTo(page, isButton, "Entwurf erstellen");
@@ -305,7 +332,7 @@ test("the draft's findings are marked at the reply's byte ranges, apart from tho
   await page.getByRole("button", { name: "Prüfen" }).click();
   await page.locator("#befunde").waitFor();
   await page.locator("#vorlage-auswahl").selectOption("email");
-  await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
+    await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
   await page.locator("#vorlage-wert-anliegen").fill("Termin");
   await page.getByRole("button", { name: "Entwurf erstellen" }).click();
   await page.locator("#vorlage-befunde").waitFor();

@@ -205,7 +205,8 @@ function radios(legend, name, options, onchange) {
 
 function describeTemplate(t) {
   return (t.register === "buergernah" ? "bürgernah" : "fachlich") + (t.tone ? ", " + t.tone : "") +
-    ", etwa " + t.length + " Wörter";
+    ", etwa " + t.length + " Wörter" + (t.source === "datei" ? "; Vorlage des Kreises"
+    : t.source === "beispiel" ? "; Beispielvorlage von lotse" : "");
 }
 
 function draftResult(r) {
