@@ -263,7 +263,7 @@ test("a county template file in the workspace appears in the form with its own f
 test("a user whose unit the application does not admit gets the refusal with its reason", async () => {
   const { ctx, page } = await openAs("kreistag", "#/schreiben");
   await page.locator("#vorlage-auswahl").selectOption("email");
-    await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
+  await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
   await page.locator("#vorlage-wert-anliegen").fill("Der Termin am Montag fällt aus.");
   await page.getByRole("button", { name: "Entwurf erstellen" }).press("Enter");
   const alert = page.locator("#vorlage-ergebnis [role=alert]");
@@ -332,7 +332,7 @@ test("the draft's findings are marked at the reply's byte ranges, apart from tho
   await page.getByRole("button", { name: "Prüfen" }).click();
   await page.locator("#befunde").waitFor();
   await page.locator("#vorlage-auswahl").selectOption("email");
-    await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
+  await page.locator("#vorlage-wert-empfaenger").fill("Frau Abel");
   await page.locator("#vorlage-wert-anliegen").fill("Termin");
   await page.getByRole("button", { name: "Entwurf erstellen" }).click();
   await page.locator("#vorlage-befunde").waitFor();
