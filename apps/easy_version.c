@@ -138,20 +138,6 @@ static int change_begin(change_t *ch, lotse_err_t *err) {
   return rc;
 }
 
-static void unit_of(store_t *st, const char *user, char *buf, size_t n) {
-  sqlite3_stmt *s;
-  buf[0] = '\0';
-  if (sqlite3_prepare_v2(store_db(st),
-                         "SELECT coalesce(n.name, '') FROM users u LEFT JOIN "
-                         "units n ON n.id = u.unit_id WHERE u.name = ?",
-                         -1, &s, NULL) != SQLITE_OK)
-    return;
-  sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-  if (sqlite3_step(s) == SQLITE_ROW)
-    snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-}
-
 static int history_add(const change_t *ch, lotse_err_t *err) {
   store_t *st = ch->c->st;
   sqlite3_stmt *s;
@@ -189,7 +175,7 @@ static int audit_add(const change_t *ch, lotse_err_t *err) {
   json_decref(d);
   if (!dj) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   char unit[128];
-  unit_of(ch->c->st, ch->c->who->name, unit, sizeof unit);
+  store_user_unit(ch->c->st, ch->c->who->name, unit, sizeof unit);
   gov_audit_rec_t r = {.actor = ch->c->who->name,
                        .unit = unit,
                        .app_id = "",

@@ -369,21 +369,6 @@ int gov_review_export(store_t *st, int64_t id, int json, char **out,
 
 /* -------------------------------------------------------------- audit */
 
-/* The unit name of user into buf ("" when none). */
-static void unit_of(store_t *st, const char *user, char *buf, size_t n) {
-  sqlite3_stmt *s;
-  buf[0] = '\0';
-  if (sqlite3_prepare_v2(store_db(st),
-                         "SELECT coalesce(n.name, '') FROM users u LEFT JOIN "
-                         "units n ON n.id = u.unit_id WHERE u.name = ?",
-                         -1, &s, NULL) != SQLITE_OK)
-    return;
-  sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-  if (sqlite3_step(s) == SQLITE_ROW)
-    snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-}
-
 int gov_review_audit(store_t *st, const char *workspace, int64_t id,
                      const char *action, const char *actor,
                      lotse_err_t *err) {
@@ -398,7 +383,7 @@ int gov_review_audit(store_t *st, const char *workspace, int64_t id,
   char *dj = det ? json_dumps(det, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   if (!dj) rc = lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   char unit[128];
-  unit_of(st, actor, unit, sizeof unit);
+  store_user_unit(st, actor, unit, sizeof unit);
   if (!rc) rc = gov_audit_open(workspace, 0, &a, err);
   if (!rc) {
     gov_audit_rec_t r = {

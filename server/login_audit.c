@@ -50,21 +50,6 @@ static char *workspace_of(store_t *st) {
   return dir;
 }
 
-static void unit_of(store_t *st, const char *user, char *buf, size_t n) {
-  buf[0] = 0;
-  sqlite3_stmt *s;
-  if (!user || !*user ||
-      sqlite3_prepare_v2(store_db(st),
-                         "SELECT coalesce(n.name, '') FROM users u LEFT JOIN "
-                         "units n ON n.id = u.unit_id WHERE u.name = ?",
-                         -1, &s, NULL) != SQLITE_OK)
-    return;
-  sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-  if (sqlite3_step(s) == SQLITE_ROW)
-    snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-}
-
 int login_audit_user_known(store_t *st, const char *user) {
   sqlite3_stmt *s;
   if (!user ||
@@ -179,7 +164,7 @@ int login_audit(store_t *st, const login_event_t *e, lotse_err_t *err) {
   }
   const char *actor = e->user_known && e->user ? e->user : "";
   char unit[128];
-  unit_of(st, actor, unit, sizeof unit);
+  store_user_unit(st, actor, unit, sizeof unit);
   json_t *d = details_of(e, suppressed);
   char *dj = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref(d);

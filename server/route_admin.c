@@ -182,28 +182,14 @@ static enum MHD_Result reply_err(http_req_t *r, int rc,
 
 /* ---------------------------------------------------------- the audit */
 
-static char *actor_unit(store_t *st, const char *user) {
-  sqlite3_stmt *s;
-  char *out = NULL;
-  if (sqlite3_prepare_v2(store_db(st),
-                         "SELECT coalesce(n.name, '') FROM users u LEFT JOIN "
-                         "units n ON n.id = u.unit_id WHERE u.name = ?",
-                         -1, &s, NULL) != SQLITE_OK)
-    return lotse_strdup("");
-  sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
-  if (sqlite3_step(s) == SQLITE_ROW)
-    out = lotse_strdup((const char *)sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-  return out ? out : lotse_strdup("");
-}
-
 static int audit_append(admin_req_t *a, const admin_action_t *act,
                         lotse_err_t *err) {
   char *ws = server_workspace_dir(a->r->srv->o.db_path);
-  char *unit = actor_unit(a->st, a->r->principal.name);
+  char unit[256];
+  store_user_unit(a->st, a->r->principal.name, unit, sizeof unit);
   char *details = json_dumps(a->details, JSON_SORT_KEYS | JSON_COMPACT);
   gov_audit_t *au = NULL;
-  int rc = ws && unit && details
+  int rc = ws && details
                ? gov_audit_open(ws, 0, &au, err)
                : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   if (!rc) {
@@ -217,7 +203,6 @@ static int audit_append(admin_req_t *a, const admin_action_t *act,
   }
   gov_audit_close(au);
   free(ws);
-  free(unit);
   free(details);
   return rc;
 }

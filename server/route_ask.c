@@ -82,13 +82,6 @@ static int params_or_reply(http_req_t *r, ask_params_t *p) {
   return 0;
 }
 
-/* The workspace directory: where lotse.db lies (audit.db beside it). */
-static char *workspace_of(const char *db_path) {
-  const char *slash = strrchr(db_path, '/');
-  return slash ? lotse_strndup(db_path, (size_t)(slash - db_path) + (slash == db_path))
-               : lotse_strdup(".");
-}
-
 /* The error of a failed fragen_ask as a reply. */
 static enum MHD_Result reply_failure(http_req_t *r, int rc,
                                      const gov_decision_t *d,
@@ -114,20 +107,16 @@ static enum MHD_Result reply_failure(http_req_t *r, int rc,
 
 static enum MHD_Result ask_plain(http_req_t *r, const ask_params_t *p) {
   lotse_err_t err = {0};
-  char *ws = workspace_of(r->srv->o.db_path);
   gov_ctx_t *gc = NULL;
-  gov_ctx_opts_t go = {.store = r->w->st, .workspace = ws, .llm = r->srv->o.llm};
   fragen_opts_t fo = {.app_id = p->app, .passages = p->passages,
                       .max_tokens = p->max_tokens};
   fragen_answer_t a;
   memset(&a, 0, sizeof a);
-  int rc = ws ? gov_ctx_open(&go, &gc, &err)
-              : lotse_err_set(&err, LOTSE_ENOMEM, "out of memory");
+  int rc = server_gov_open(r, &gc, &err);
   if (!rc)
     rc = fragen_ask(gc, r->w->search, r->w->st, &r->principal, p->question,
                     &fo, &a, &err);
   gov_ctx_free(gc);
-  free(ws);
   if (rc) return reply_failure(r, rc, &a.decision, &err);
   json_t *body = fragen_answer_json(&a);
   fragen_answer_release(&a);
@@ -289,7 +278,7 @@ static ask_stream_t *stream_new(http_req_t *r, const ask_params_t *p) {
   lotse_buf_init(&s->out, 8u << 20);
   s->refs = 1;
   s->db_path = lotse_strdup(r->srv->o.db_path);
-  s->workspace = workspace_of(r->srv->o.db_path);
+  s->workspace = server_workspace_dir(r->srv->o.db_path);
   s->question = lotse_strdup(p->question);
   s->app = p->app ? lotse_strdup(p->app) : NULL;
   s->user = r->principal;

@@ -44,13 +44,6 @@ static enum MHD_Result reply_err(http_req_t *r, int rc,
   return server_reply_error(r, status, "%s", err->msg);
 }
 
-/* The workspace directory: where lotse.db lies (audit.db beside it). */
-static char *workspace_of(const char *db_path) {
-  const char *slash = strrchr(db_path, '/');
-  if (!slash) return lotse_strdup(".");
-  return lotse_strndup(db_path, (size_t)(slash - db_path) + (slash == db_path));
-}
-
 static int oversees(http_req_t *r) {
   unsigned have = 0;
   lotse_err_t err = {0};
@@ -103,7 +96,7 @@ static enum MHD_Result list(http_req_t *r) {
 
 /* Audit action on draft id by the caller; 500 when the trail fails. */
 static int audit_or_reply(http_req_t *r, int64_t id, const char *action) {
-  char *ws = workspace_of(r->srv->o.db_path);
+  char *ws = server_workspace_dir(r->srv->o.db_path);
   lotse_err_t err = {0};
   int rc = ws ? gov_review_audit(r->w->st, ws, id, action, r->principal.name,
                                  &err)

@@ -15,10 +15,11 @@
  */
 #include "server/server_internal.h"
 
+#include "apps/easy_simplify.h"
+
 #include "apps/easy_qr.h"
 #include "text/easy.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,43 +69,6 @@ static int params_or_reply(http_req_t *r, json_t **body, const char **text,
   return 0;
 }
 
-/* Two decimals, like the CLI's %.2f. */
-static json_t *score(double v) {
-  return json_real(isfinite(v) ? round(v * 100.0) / 100.0 : 0.0);
-}
-
-static json_t *findings_json(const text_easy_result_t *res) {
-  json_t *arr = json_array();
-  for (size_t k = 0; arr && k < res->n; k++) {
-    const text_easy_finding_t *f = &res->f[k];
-    json_t *o = json_pack(
-        "{s:s, s:I, s:I, s:I, s:o, s:o}", "rule", text_easy_rule_id(f->rule),
-        "start", (json_int_t)f->start, "end", (json_int_t)f->end, "sentence",
-        (json_int_t)(f->sentence + 1), "message",
-        server_json_text(text_easy_rule_message(f->rule)), "suggestion",
-        server_json_text(f->hint));
-    if (!o || json_array_append_new(arr, o)) {
-      json_decref(arr);
-      return NULL;
-    }
-  }
-  return arr;
-}
-
-static json_t *scores_json(const text_easy_result_t *res) {
-  const text_readability_t *s = &res->scores;
-  return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, "
-                   "s:I}",
-                   "sentences", (json_int_t)s->sentences, "words",
-                   (json_int_t)s->words, "syllables", (json_int_t)s->syllables,
-                   "fre_amstad", score(s->fre), "wstf1", score(s->wstf[0]),
-                   "wstf2", score(s->wstf[1]), "wstf3", score(s->wstf[2]),
-                   "wstf4", score(s->wstf[3]), "lix", score(s->lix),
-                   "sentences_short", (json_int_t)res->sentences_short,
-                   "sentences_clean", (json_int_t)res->sentences_clean,
-                   "findings", (json_int_t)res->n);
-}
-
 enum MHD_Result route_easy_check(http_req_t *r) {
   if (r->principal.user_id == 0)
     return server_reply_unauthorized(
@@ -127,7 +91,7 @@ enum MHD_Result route_easy_check(http_req_t *r) {
   text_easy_result_t res;
   json_t *reply = NULL;
   if (!text_easy_check(text, len, h, &o, &res, &err)) {
-    json_t *f = findings_json(&res), *s = scores_json(&res);
+    json_t *f = easy_findings_json(&res), *s = easy_scores_json(&res);
     reply = f && s ? json_pack("{s:o, s:o}", "findings", f, "scores", s)
                    : NULL;
     if (!reply) json_decref(f), json_decref(s);

@@ -124,16 +124,11 @@ static json_t *result_json(const easy_simplify_t *s) {
 
 static int run(http_req_t *r, const params_t *p, easy_simplify_t *out,
                lotse_err_t *err) {
-  char *ws = server_workspace_dir(r->srv->o.db_path);
   gov_ctx_t *gc = NULL;
-  gov_ctx_opts_t go = {.store = r->w->st, .workspace = ws,
-                       .llm = r->srv->o.llm};
-  int rc = ws ? gov_ctx_open(&go, &gc, err)
-              : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  int rc = server_gov_open(r, &gc, err);
   if (!rc)
     rc = easy_simplify(gc, &r->principal, p->text, p->len, &p->o, out, err);
   gov_ctx_free(gc);
-  free(ws);
   return rc;
 }
 

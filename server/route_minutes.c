@@ -129,13 +129,6 @@ json_t *minutes_body_or_reply(http_req_t *r) {
   return b;
 }
 
-char *minutes_workspace(const char *db_path) {
-  const char *slash = strrchr(db_path, '/');
-  if (!slash) return lotse_strdup(".");
-  return lotse_strndup(db_path,
-                       (size_t)(slash - db_path) + (slash == db_path));
-}
-
 int minutes_oversees(http_req_t *r) {
   unsigned have = 0;
   lotse_err_t err = {0};

@@ -28,8 +28,6 @@ int minutes_opt_string(const json_t *body, const char *key, const char **out);
 int minutes_app_or_reply(http_req_t *r, const json_t *body, const char **app);
 /* The request body as a JSON object; NULL after a 400 reply. */
 json_t *minutes_body_or_reply(http_req_t *r);
-/* The folder of lotse.db (audit.db beside it); malloc'ed, NULL on OOM. */
-char *minutes_workspace(const char *db_path);
 /* Whether the caller holds an overseeing role (KI-Koordination, Auditor,
  * Administration). */
 int minutes_oversees(http_req_t *r);

@@ -91,16 +91,11 @@ static enum MHD_Result draft_failure(http_req_t *r, int rc,
 
 static int draft_run(http_req_t *r, const draft_params_t *p,
                      minutes_draft_t *d, lotse_err_t *err) {
-  char *ws = minutes_workspace(r->srv->o.db_path);
   gov_ctx_t *gc = NULL;
-  gov_ctx_opts_t go = {.store = r->w->st, .workspace = ws,
-                       .llm = r->srv->o.llm};
-  int rc = ws ? gov_ctx_open(&go, &gc, err)
-              : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  int rc = server_gov_open(r, &gc, err);
   if (!rc)
     rc = minutes_draft(gc, &r->principal, p->notes, p->len, &p->o, d, err);
   gov_ctx_free(gc);
-  free(ws);
   return rc;
 }
 
@@ -190,7 +185,7 @@ enum MHD_Result minutes_post_publish(http_req_t *r, int64_t id) {
   int64_t doc = 0;
   rc = minutes_publish(r->w->st, id, cls, NULL, 0, &doc, &err);
   if (rc) return publish_failure(r, rc, &err);
-  char *ws = minutes_workspace(r->srv->o.db_path);
+  char *ws = server_workspace_dir(r->srv->o.db_path);
   rc = ws ? gov_review_audit(r->w->st, ws, id, "publish", r->principal.name,
                              &err)
           : lotse_err_set(&err, LOTSE_ENOMEM, "out of memory");

@@ -172,20 +172,15 @@ static enum MHD_Result summarize(http_req_t *r, int64_t id) {
   if (summary_body_or_reply(r, app, &max_tokens)) return r->result;
   json_t *alert = alert_or_reply(r, id);
   if (!alert) return r->result;
-  char *ws = server_workspace_dir(r->srv->o.db_path);
   gov_ctx_t *gc = NULL;
-  gov_ctx_opts_t go = {.store = r->w->st, .workspace = ws,
-                       .llm = r->srv->o.llm};
   lw_summary s;
   memset(&s, 0, sizeof s);
   lw_summary_req q = {.app = app, .user = &r->principal, .alert = alert,
                       .max_tokens = max_tokens};
   lotse_err_t err = {0};
-  int rc = ws ? gov_ctx_open(&go, &gc, &err)
-              : lotse_err_set(&err, LOTSE_ENOMEM, "out of memory");
+  int rc = server_gov_open(r, &gc, &err);
   if (!rc) rc = lw_alert_summarize(gc, &q, &s, &err);
   gov_ctx_free(gc);
-  free(ws);
   enum MHD_Result res = summary_reply(r, rc, alert, &s, &err);
   json_decref(alert);
   return res;

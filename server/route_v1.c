@@ -145,17 +145,10 @@ static void job_cancel(v1_job_t *j) {
   pthread_mutex_unlock(&j->lock);
 }
 
-/* The workspace directory: where lotse.db lies (audit.db beside it). */
-static char *workspace_of(const char *db_path) {
-  const char *slash = strrchr(db_path, '/');
-  if (!slash) return lotse_strdup(".");
-  return lotse_strndup(db_path, (size_t)(slash - db_path) + (slash == db_path));
-}
-
 /* The worker's store and governance context, opened on first use. */
 static int worker_gov(v1_worker_t *w, server_t *srv, lotse_err_t *err) {
   if (w->gc) return 0;
-  char *ws = workspace_of(srv->o.db_path);
+  char *ws = server_workspace_dir(srv->o.db_path);
   if (!ws) return lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
   int rc = w->store ? 0 : store_open(srv->o.db_path, &w->store, err);
   gov_ctx_opts_t go = {.store = w->store, .workspace = ws, .llm = srv->o.llm};

@@ -212,14 +212,9 @@ static json_t *draft_json(const draft_params_t *p, const write_result_t *res) {
 
 static int draft_run(http_req_t *r, draft_params_t *p, write_result_t *res,
                      lotse_err_t *err) {
-  const char *db = r->srv->o.db_path, *slash = strrchr(db, '/');
-  char *ws = slash ? lotse_strndup(db, (size_t)(slash - db) + (slash == db))
-                   : lotse_strdup(".");
   gov_ctx_t *gc = NULL;
-  gov_ctx_opts_t go = {.store = r->w->st, .workspace = ws, .llm = r->srv->o.llm};
   write_sources_t src = {0};
-  int rc = ws ? gov_ctx_open(&go, &gc, err)
-              : lotse_err_set(err, LOTSE_ENOMEM, "out of memory");
+  int rc = server_gov_open(r, &gc, err);
   if (!rc && p->doc_id)
     rc = write_sources_doc(r->w->st, &r->principal, (int64_t)p->doc_id, &src, err);
   else if (!rc && p->query)
@@ -230,7 +225,6 @@ static int draft_run(http_req_t *r, draft_params_t *p, write_result_t *res,
     rc = write_draft(gc, &r->principal, &p->t, p->kv, p->n_kv, &p->o, res, err);
   write_sources_release(&src);
   gov_ctx_free(gc);
-  free(ws);
   return rc;
 }
 

@@ -220,6 +220,10 @@ int server_roles_or_reply(http_req_t *r, unsigned mask, const char *anon_msg,
 /* The folder holding db_path (audit.db lies beside lotse.db); malloc'ed,
  * NULL on OOM. */
 char *server_workspace_dir(const char *db_path);
+/* The governance context of request r: its worker's store, the served
+ * workspace, the server's model (gov_ctx_free when done). */
+typedef struct gov_ctx gov_ctx_t;
+int server_gov_open(http_req_t *r, gov_ctx_t **gc, lotse_err_t *err);
 
 /* ----------------------------------------------------------- metrics.c */
 

@@ -168,3 +168,18 @@ int store_user_put(store_t *st, const char *name, const char *display,
   if (rc) store_rollback(st);
   return rc;
 }
+
+void store_user_unit(store_t *st, const char *user, char *buf, size_t n) {
+  buf[0] = '\0';
+  sqlite3_stmt *s;
+  if (!user || !*user ||
+      sqlite3_prepare_v2(store_db(st),
+                         "SELECT coalesce(n.name, '') FROM users u LEFT JOIN "
+                         "units n ON n.id = u.unit_id WHERE u.name = ?",
+                         -1, &s, NULL) != SQLITE_OK)
+    return;
+  sqlite3_bind_text(s, 1, user, -1, SQLITE_STATIC);
+  if (sqlite3_step(s) == SQLITE_ROW)
+    snprintf(buf, n, "%s", (const char *)sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+}

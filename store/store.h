@@ -126,6 +126,10 @@ typedef struct store_principal {
 
 void store_principal_anonymous(store_principal_t *p);
 /* LOTSE_ENOTFOUND for an unknown or a deactivated user. */
+/* The name of user's organisational unit into buf (n bytes); "" when the
+ * user is unknown, has no unit, or the lookup fails (for audit records,
+ * which must be written regardless). */
+void store_user_unit(store_t *st, const char *user, char *buf, size_t n);
 int store_principal_load(store_t *st, const char *user,
                          store_principal_t *p, lotse_err_t *err);
 
