@@ -694,6 +694,14 @@ test("keyboard only: the assistants' pages in their result states (checks, templ
   } finally {
     await ctx.close();
   }
+  // The same version as a colleague sees it: the four-eyes check is hers.
+  ({ ctx, page } = await openAs("hamt", "#/fassungen/" + made.body.id, "Als geprüft bestätigen"));
+  try {
+    await assertKeyboard(page, "a version in Leichter Sprache, seen by a reviewer");
+    assert.deepEqual(ctx.problems, []);
+  } finally {
+    await ctx.close();
+  }
 
   // Protokolle: a TOP and a task added with the keyboard.
   ({ ctx, page } = await openAs("mmustermann", "#/protokolle", "Protokoll erfassen"));
