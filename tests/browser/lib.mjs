@@ -8,6 +8,7 @@
 // LOTSE_ARTIFACTS, LOTSE_CHROMIUM (default /usr/bin/chromium).
 // Tools missing (chromium, node_modules of tests/reference): exit 77, which
 // ctest reports as skipped, with the reason on stderr.
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import fs from "node:fs";
@@ -238,4 +239,23 @@ export async function oidcProvider(port, redirectUri) {
   proc.stdout.resume();
   const exited = new Promise((res) => proc.on("exit", (code, sig) => res(code ?? sig)));
   return { issuer: "http://127.0.0.1:" + port, stop: async () => { proc.kill("SIGTERM"); return exited; } };
+}
+
+// Chromium as every browser test starts it (LOTSE_CHROMIUM or Debian's).
+export function launch(chromium) {
+  return chromium.launch({
+    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+}
+
+// The checks every page state must pass: no axe violation, no text of a
+// rendering bug ("undefined", "[object Object]", …), none of the page
+// problems watch() collected; a screenshot named shot either way.
+export async function assertClean(page, problems, axeSource, shot, what) {
+  const vs = await axe(page, axeSource);
+  await screenshot(page, shot);
+  assert.deepEqual(vs, [], what + ":\n" + describeViolations(vs));
+  assert.deepEqual(await junkText(page), [], what + ": text of a rendering bug");
+  assert.deepEqual(problems, [], what + ": page problems");
 }

@@ -26,10 +26,7 @@ before(async () => {
   dir = lib.scratch("admin");
   ws = lib.demoWorkspace(dir);
   srv = await lib.serve(ws, "--dev-tokens");
-  browser = await chromium.launch({
-    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  browser = await lib.launch(chromium);
 });
 
 after(async () => {
@@ -40,13 +37,7 @@ after(async () => {
   }
 });
 
-async function clean(page, ctx, shot, what) {
-  const vs = await lib.axe(page, axeSource);
-  await lib.screenshot(page, shot);
-  assert.deepEqual(vs, [], what + ":\n" + lib.describeViolations(vs));
-  assert.deepEqual(await lib.junkText(page), [], what + ": text of a rendering bug");
-  assert.deepEqual(ctx.problems, [], what + ": page problems");
-}
+const clean = (page, ctx, shot, what) => lib.assertClean(page, ctx.problems, axeSource, shot, what);
 
 const form = (page, name) => page.getByRole("form", { name, exact: true });
 const status = (page) => page.locator("#verwaltung-status");

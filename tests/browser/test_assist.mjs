@@ -35,10 +35,7 @@ before(async () => {
   dir = lib.scratch("assist");
   ws = lib.demoWorkspace(dir);
   srv = await lib.serve(ws, "--dev-tokens");
-  browser = await chromium.launch({
-    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  browser = await lib.launch(chromium);
 });
 
 after(async () => {
@@ -49,13 +46,7 @@ after(async () => {
   }
 });
 
-async function clean(page, ctx, shot, what) {
-  const vs = await lib.axe(page, axeSource);
-  await lib.screenshot(page, shot);
-  assert.deepEqual(vs, [], what + ":\n" + lib.describeViolations(vs));
-  assert.deepEqual(await lib.junkText(page), [], what + ": text of a rendering bug");
-  assert.deepEqual(ctx.problems, [], what + ": page problems");
-}
+const clean = (page, ctx, shot, what) => lib.assertClean(page, ctx.problems, axeSource, shot, what);
 
 // The server's findings for text (straight from the API, not the page).
 async function apiFindings(route, text) {

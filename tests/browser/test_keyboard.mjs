@@ -46,10 +46,7 @@ before(async () => {
   dir = lib.scratch("keyboard");
   ws = lib.demoWorkspace(dir);
   srv = await lib.serve(ws, "--dev-tokens");
-  browser = await chromium.launch({
-    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  browser = await lib.launch(chromium);
 });
 
 after(async () => {

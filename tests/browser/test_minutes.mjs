@@ -28,10 +28,7 @@ before(async () => {
   dir = lib.scratch("minutes");
   ws = lib.demoWorkspace(dir);
   srv = await lib.serve(ws, "--dev-tokens");
-  browser = await chromium.launch({
-    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  browser = await lib.launch(chromium);
 });
 
 after(async () => {
@@ -58,12 +55,8 @@ const myDrafts = async () => (await api("GET", "/api/drafts?limit=1000")).body.d
 // axe 0, no junk text, no page problems except the refusals this state
 // expects (Chromium logs every 4xx/5xx of fetch as a console error).
 async function clean(page, ctx, shot, what, expected = []) {
-  const vs = await lib.axe(page, axeSource);
-  await lib.screenshot(page, shot);
-  assert.deepEqual(vs, [], what + ":\n" + lib.describeViolations(vs));
-  assert.deepEqual(await lib.junkText(page), [], what + ": text of a rendering bug");
   const re = expected.length ? new RegExp("status of (" + expected.join("|") + ")") : null;
-  assert.deepEqual(ctx.problems.filter((p) => !(re && re.test(p))), [], what + ": page problems");
+  await lib.assertClean(page, ctx.problems.filter((p) => !(re && re.test(p))), axeSource, shot, what);
 }
 
 async function openAs(user, hash) {

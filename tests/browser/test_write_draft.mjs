@@ -38,10 +38,7 @@ before(async () => {
   dir = lib.scratch("write-draft");
   ws = lib.demoWorkspace(dir);
   srv = await lib.serve(ws, "--dev-tokens");
-  browser = await chromium.launch({
-    executablePath: process.env.LOTSE_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  browser = await lib.launch(chromium);
 });
 
 after(async () => {
@@ -57,11 +54,7 @@ after(async () => {
 const problems = (ctx) => ctx.problems.filter((p) => !/status of 503/.test(p));
 
 async function clean(page, ctx, shot, what) {
-  const vs = await lib.axe(page, axeSource);
-  await lib.screenshot(page, shot);
-  assert.deepEqual(vs, [], what + ":\n" + lib.describeViolations(vs));
-  assert.deepEqual(await lib.junkText(page), [], what + ": text of a rendering bug");
-  assert.deepEqual(problems(ctx), [], what + ": page problems");
+  await lib.assertClean(page, problems(ctx), axeSource, shot, what);
   const dup = await page.evaluate(() => {
     const seen = new Set(), out = [];
     for (const e of document.querySelectorAll("[id]")) {
